@@ -1,0 +1,197 @@
+"""``focuscode`` commands. Each is a few lines over ``workflows.Project``; errors become one line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+from rich.console import Console
+
+from focuscode.cli.progress import RichProgress
+from focuscode.cli.render import import_lines, themes_table
+from focuscode.domain import ConfigError, FocuscodeError
+from focuscode.workflows import Project
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  rich_markup_mode="rich",
+                  help="focuscode: from focus-group transcripts to reviewed themes.")
+export_app = typer.Typer(no_args_is_help=True, help="Export tables and files from a project.")
+app.add_typer(export_app, name="export")
+console = Console()
+errors = Console(stderr=True)
+
+ProjectOption = Annotated[Path, typer.Option("--project", "-p", help="Project folder.",
+                                             show_default=True)]
+CoderOption = Annotated[Optional[str], typer.Option(
+    "--coder", help="Who makes the decisions (default: the project's coder or your OS user).")]
+
+
+def _open(project: Path, coder: str | None = None) -> Project:
+    return Project.open(project, coder=coder)
+
+
+def _attributes(values: list[str]) -> dict[str, str]:
+    attributes = {}
+    for value in values:
+        key, sep, text = value.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--attr takes key=value, not '{value}'", hint="e.g. --attr site=Boston")
+        attributes[key.strip()] = text.strip()
+    return attributes
+
+
+@app.command()
+def init(project: ProjectOption = Path("."),
+         coder: CoderOption = None) -> None:
+    """Create a project (a folder with one SQLite file) or confirm an existing one."""
+    existed = Project.exists(project)
+    with Project.init(project) as opened:
+        if coder:
+            opened.store.set_setting("coder", coder)
+    console.print(f"{'Project already exists' if existed else 'Created project'} in {project}")
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders.")],
+    project: ProjectOption = Path("."),
+    speakers: Annotated[Optional[Path], typer.Option(
+        "--speakers", "-s", help="Speakers file (YAML or CSV): label -> role, pseudonym. "
+                                 "A speakers.yaml inside an imported folder is used by default.")] = None,
+    attr: Annotated[list[str], typer.Option(
+        "--attr", help="Transcript attribute key=value (repeatable), e.g. --attr site=Boston.")] = [],
+    encoding: Annotated[Optional[str], typer.Option(
+        help="Text encoding when it cannot be detected (e.g. cp1252).")] = None,
+) -> None:
+    """Import transcripts (.txt, .vtt, .srt, .docx): all of them or, on any error, none."""
+    with _open(project) as opened, RichProgress(errors) as progress:
+        report = opened.import_files(paths, speakers_file=speakers, attributes=_attributes(attr),
+                                     encoding=encoding, progress=progress)
+    for line in import_lines(report):
+        console.print(line)
+
+
+@app.command()
+def analyse(
+    project: ProjectOption = Path("."),
+    model: Annotated[Optional[str], typer.Option(
+        help="sentence-transformers model name or local path (never downloaded).")] = None,
+    min_cluster_size: Annotated[Optional[int], typer.Option(
+        help="Smallest theme, in segments (default: scaled to the data).")] = None,
+    min_samples: Annotated[Optional[int], typer.Option(help="HDBSCAN density smoothing.")] = None,
+    components: Annotated[Optional[int], typer.Option(
+        help="PCA dimensions before clustering.")] = None,
+    selection: Annotated[Optional[str], typer.Option(
+        help="Cluster selection: 'eom' (broader themes) or 'leaf' (finer themes).")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Random seed of every random step.")] = None,
+    include_moderator: Annotated[Optional[bool], typer.Option(
+        "--include-moderator/--exclude-moderator",
+        help="Cluster moderator turns too (default: keep them as context only).")] = None,
+) -> None:
+    """Embed segments and discover themes; human decisions are never changed."""
+    with _open(project) as opened:
+        settings = opened.configure(model=model, min_cluster_size=min_cluster_size,
+                                    min_samples=min_samples, n_components=components,
+                                    cluster_selection_method=selection, random_state=seed,
+                                    include_moderator=include_moderator)
+        with RichProgress(errors) as progress:
+            report = opened.analyse(progress)
+    console.print(f"Found {report.n_themes} themes in {report.n_segments} segments "
+                  f"({report.n_unassigned} unassigned) in {report.seconds:.1f} s "
+                  f"[dim](run {report.run_id}, model {report.model_id}, seed "
+                  f"{settings.random_state}, {report.n_embedded} newly embedded)[/]")
+
+
+@app.command()
+def themes(project: ProjectOption = Path(".")) -> None:
+    """List the themes of the latest analysis: keywords, segments per role, one quote."""
+    with _open(project) as opened:
+        _print_themes(opened)
+
+
+def _print_themes(opened: Project) -> None:
+    summaries = opened.themes()
+    if not summaries:
+        console.print("No analysis yet: run 'focuscode analyse'.")
+        return
+    roles = sorted({role for s in summaries for role in s.by_role})
+    console.print(themes_table(summaries, roles))
+
+
+@export_app.command("segments")
+def export_segments(
+    to: Annotated[Path, typer.Option("--to", help="Output file (.csv or .xlsx).")],
+    project: ProjectOption = Path("."),
+    real_names: Annotated[bool, typer.Option(
+        "--real-names", help="Use speaker labels instead of pseudonyms.")] = False,
+) -> None:
+    """Export the tidy segment table (one row per segment, with theme and coding status)."""
+    with _open(project) as opened:
+        path = opened.export_segments(to, real_names=real_names)
+        n = len(opened.segment_rows())
+    console.print(f"Wrote {n} segments to {path}")
+
+
+@app.command()
+def status(project: ProjectOption = Path(".")) -> None:
+    """Summarise the project: transcripts, speakers, segments, analysis runs, decisions."""
+    with _open(project) as opened:
+        transcripts = opened.store.transcripts()
+        counts = opened.store.count_segments()
+        run = opened.store.latest_run()
+        console.print(f"Project {opened.folder} (coder: {opened.coder})")
+        for transcript in transcripts:
+            attrs = ", ".join(f"{k}={v}" for k, v in transcript.attributes.items())
+            console.print(f"  {transcript.name} [{transcript.format}] {attrs}")
+        console.print(f"Speakers: {len(opened.store.speakers())}; segments: "
+                      + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+        if run:
+            console.print(f"Latest analysis: run {run.id} at {run.finished_at}, {run.n_themes} "
+                          f"themes over {run.n_segments} segments, model {run.model_id}, "
+                          f"seed {run.random_state}")
+        console.print(f"Decisions logged: {len(opened.log.history())}")
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders.")],
+    project: ProjectOption = Path("exports/project"),
+    speakers: Annotated[Optional[Path], typer.Option("--speakers", "-s",
+                                                     help="Speakers file (YAML or CSV).")] = None,
+    to: Annotated[Path, typer.Option("--to", help="Segment table to write.")] = Path(
+        "exports/segments.csv"),
+) -> None:
+    """Do it all: create the project if needed, import, analyse, show themes, export segments."""
+    with Project.init(project) as opened:
+        with RichProgress(errors) as progress:
+            report = opened.import_files(paths, speakers_file=speakers, progress=progress)
+        for line in import_lines(report):
+            console.print(line)
+        with RichProgress(errors) as progress:
+            analysed = opened.analyse(progress)
+        console.print(f"Found {analysed.n_themes} themes in {analysed.n_segments} segments "
+                      f"({analysed.n_unassigned} unassigned) in {analysed.seconds:.1f} s.")
+        _print_themes(opened)
+        opened.export_segments(to)
+    console.print(f"Segment table: {to}   Project: {project}   "
+                  f"Next: focuscode themes --project {project}")
+
+
+def main() -> None:
+    """Entry point: one clear line for every error a user can cause, never a traceback."""
+    try:
+        code = app(standalone_mode=False)
+    except FocuscodeError as error:
+        errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        errors.print("interrupted: decisions made so far are saved; the step in progress "
+                     "was not applied")
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

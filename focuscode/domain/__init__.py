@@ -1,0 +1,36 @@
+"""Domain objects and errors: the vocabulary every layer shares. Standard library only."""
+
+from focuscode.domain.errors import (
+    AnalysisError,
+    ConfigError,
+    DecisionError,
+    ExportError,
+    FocuscodeError,
+    IngestError,
+    ModelError,
+    ProjectNotFoundError,
+    StoreError,
+)
+from focuscode.domain.model import (
+    MODERATOR_ROLE,
+    UNKNOWN_ROLE,
+    AnalysisRun,
+    Code,
+    Coding,
+    CodingStatus,
+    Decision,
+    ExclusionReason,
+    ParsedTranscript,
+    Segment,
+    Speaker,
+    Theme,
+    Transcript,
+    Turn,
+)
+
+__all__ = [
+    "MODERATOR_ROLE", "UNKNOWN_ROLE", "AnalysisError", "AnalysisRun", "Code", "Coding",
+    "CodingStatus", "ConfigError", "Decision", "DecisionError", "ExclusionReason", "ExportError",
+    "FocuscodeError", "IngestError", "ModelError", "ParsedTranscript", "ProjectNotFoundError",
+    "Segment", "Speaker", "StoreError", "Theme", "Transcript", "Turn",
+]

@@ -1,0 +1,176 @@
+"""Frozen domain objects that cross every layer. Standard library only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Mapping
+
+MODERATOR_ROLE = "moderator"
+UNKNOWN_ROLE = "unknown"
+
+
+class ExclusionReason(str, Enum):
+    """Why a segment is kept for context but left out of theme discovery."""
+
+    MODERATOR = "moderator"
+    BACKCHANNEL = "backchannel"
+    TOO_SHORT = "too_short"
+
+
+class CodingStatus(str, Enum):
+    """Where a segment stands with respect to its theme or code."""
+
+    SUGGESTED = "suggested"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    UNASSIGNED = "unassigned"
+    EXCLUDED = "excluded"
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker label mapped to a role, a pseudonym and free attributes."""
+
+    label: str
+    role: str = UNKNOWN_ROLE
+    pseudonym: str | None = None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    id: int | None = None
+
+    @property
+    def display_name(self) -> str:
+        return self.pseudonym or self.label
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One uninterrupted contribution; ``text == transcript.text[start:end]``."""
+
+    index: int
+    speaker: str
+    start: int
+    end: int
+    text: str
+    start_time: float | None = None
+    end_time: float | None = None
+    line: int | None = None  # line (or paragraph / cue number) in the source file
+
+
+@dataclass(frozen=True)
+class ParsedTranscript:
+    """What a parser returns: the canonical text and its turns, before it is stored."""
+
+    name: str
+    source_path: str
+    format: str
+    text: str
+    turns: tuple[Turn, ...]
+    source_sha256: str
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A stored transcript."""
+
+    id: int
+    name: str
+    source_path: str
+    format: str
+    text: str
+    source_sha256: str
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    imported_at: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The unit that is coded: a turn or a window of its sentences; always inside one turn."""
+
+    turn_index: int
+    index: int  # position within the transcript
+    start: int
+    end: int
+    text: str
+    excluded: ExclusionReason | None = None
+    id: int | None = None
+    transcript_id: int | None = None
+    speaker: str | None = None
+    role: str | None = None
+    start_time: float | None = None
+
+    @property
+    def n_words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A candidate code discovered by clustering, until a researcher accepts it as a code."""
+
+    id: int
+    run_id: int
+    number: int  # cluster number within its run, 0-based, ordered by size
+    label: str
+    keywords: tuple[str, ...]
+    exemplar_ids: tuple[int, ...]
+    size: int
+    code_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Code:
+    """An entry in the codebook."""
+
+    id: int | None
+    name: str
+    definition: str = ""
+    include: str = ""
+    exclude: str = ""
+    examples: tuple[str, ...] = ()
+    parent: str | None = None
+    color: str | None = None
+    memo: str = ""
+    source: str = "manual"  # codebook | theme | manual
+    status: str = "accepted"  # suggested | accepted | deleted
+
+
+@dataclass(frozen=True)
+class Coding:
+    """Segment S carries code C, with provenance."""
+
+    segment_id: int
+    code_id: int
+    status: CodingStatus
+    coder: str
+    decision_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One entry of the append-only decision log."""
+
+    id: int
+    created_at: str
+    coder: str
+    action: str
+    payload: Mapping[str, Any]
+    undoes: int | None = None
+
+
+@dataclass(frozen=True)
+class AnalysisRun:
+    """The record of one pipeline run: enough to reproduce it."""
+
+    id: int
+    started_at: str
+    finished_at: str | None
+    status: str
+    model_id: str
+    params: Mapping[str, Any]
+    random_state: int
+    versions: Mapping[str, str]
+    input_sha256: str
+    n_segments: int
+    n_themes: int

@@ -1,0 +1,45 @@
+"""The tidy segment table: one row per segment, for R, pandas and spreadsheets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from focuscode.domain import ExportError
+from focuscode.domain.views import SegmentRow
+from focuscode.export.files import atomic_path, neutralise
+
+SEGMENT_COLUMNS = ["transcript", "segment_id", "turn_index", "speaker", "role", "start_char",
+                   "end_char", "start_time", "text", "theme_id", "theme_label", "coding_status",
+                   "excluded"]
+FORMATS = ("csv", "xlsx")
+
+
+def segments_frame(rows: Sequence[SegmentRow], *, real_names: bool = False):  # noqa: ANN201
+    """A pandas DataFrame of ``rows``; speakers appear as pseudonyms unless ``real_names``."""
+    import pandas as pd
+
+    records = [{
+        "transcript": row.transcript, "segment_id": row.segment_id,
+        "turn_index": row.turn_index, "speaker": row.speaker if real_names else row.pseudonym,
+        "role": row.role, "start_char": row.start_char, "end_char": row.end_char,
+        "start_time": row.start_time, "text": row.text, "theme_id": row.theme_id,
+        "theme_label": row.theme_label, "coding_status": row.coding_status,
+        "excluded": row.excluded} for row in rows]
+    frame = pd.DataFrame.from_records(records, columns=SEGMENT_COLUMNS)
+    return frame.astype({"theme_id": "Int64"})
+
+
+def write_table(frame, path: Path, fmt: str | None = None) -> Path:  # noqa: ANN001
+    """Write ``frame`` as CSV (UTF-8 with BOM, so Excel reads accents) or XLSX, atomically."""
+    fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown table format '{fmt}'", path=str(path),
+                          hint=f"use one of {', '.join(FORMATS)}")
+    safe = frame.map(neutralise)
+    with atomic_path(path) as temporary:
+        if fmt == "csv":
+            safe.to_csv(temporary, index=False, encoding="utf-8-sig")
+        else:
+            safe.to_excel(temporary, index=False, engine="openpyxl")
+    return path

@@ -1,0 +1,1 @@
+"""Pure pipeline stages: ingest, segment, embed, cluster, label. No storage, no UI."""

@@ -1,0 +1,58 @@
+"""Transcript files to canonical text and speaker turns, one parser per format."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from focuscode.domain import IngestError, ParsedTranscript
+from focuscode.pipeline.ingest.cues import parse_srt_turns, parse_vtt_turns
+from focuscode.pipeline.ingest.decode import decode_text, read_bytes
+from focuscode.pipeline.ingest.docx import parse_docx_turns
+from focuscode.pipeline.ingest.plain import parse_plain_turns
+
+FORMATS = {".txt": "text", ".text": "text", ".vtt": "vtt", ".webvtt": "vtt",
+           ".srt": "srt", ".docx": "docx"}
+SUPPORTED = ", ".join(sorted(set(FORMATS)))
+_SRT_START = re.compile(r"^\s*\d+\s*\n\s*\d{1,2}:\d{2}:\d{2},\d{3}\s*-->")
+
+__all__ = ["FORMATS", "SUPPORTED", "parse_transcript", "parse_text"]
+
+
+def parse_transcript(path: Path, *, encoding: str | None = None,
+                     name: str | None = None) -> ParsedTranscript:
+    """Read one transcript file. Raises ``IngestError`` naming the file (and line) on bad input."""
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise IngestError(f"unsupported file type '{path.suffix or '(none)'}'", path=str(path),
+                          hint=f"focuscode reads {SUPPORTED}")
+    data = read_bytes(path)
+    label = name or path.name
+    if fmt == "docx":
+        if not data:
+            raise IngestError("file is empty", path=str(path), hint="export the transcript again")
+        text, turns = parse_docx_turns(data, str(path))
+        return ParsedTranscript(name=label, source_path=str(path), format=fmt, text=text,
+                                turns=tuple(turns), source_sha256=hashlib.sha256(data).hexdigest(),
+                                encoding="docx")
+    decoded = decode_text(data, path, encoding)
+    return parse_text(decoded.text, path=str(path), fmt=fmt, name=label, sha256=decoded.sha256,
+                      encoding=decoded.encoding)
+
+
+def parse_text(text: str, *, path: str, fmt: str, name: str, sha256: str = "",
+               encoding: str = "utf-8") -> ParsedTranscript:
+    """Parse already decoded text; a ``.txt`` that is really WebVTT or SRT is read as such."""
+    if fmt == "text" and text.lstrip().startswith("WEBVTT"):
+        fmt = "vtt"
+    elif fmt == "text" and _SRT_START.match(text):
+        fmt = "srt"
+    if fmt == "vtt":
+        canonical, turns = parse_vtt_turns(text, path)
+    elif fmt == "srt":
+        canonical, turns = parse_srt_turns(text, path)
+    else:
+        canonical, turns = text, parse_plain_turns(text, path)
+    return ParsedTranscript(name=name, source_path=path, format=fmt, text=canonical,
+                            turns=tuple(turns), source_sha256=sha256, encoding=encoding)

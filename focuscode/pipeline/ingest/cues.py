@@ -1,0 +1,155 @@
+"""Timed captions (WebVTT, SRT) to speaker turns.
+
+Consecutive cues of one speaker become one turn. A cue of another speaker that overlaps in time
+(a backchannel or interruption said over the current speaker) becomes a turn of its own without
+cutting the current speaker's turn in two, as happens in real speech.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from focuscode.domain import IngestError, Turn
+from focuscode.pipeline.ingest.names import (
+    SPEAKER_LINE,
+    clean_label,
+    format_time,
+    is_label,
+    strip_tags,
+    to_seconds,
+)
+
+
+_OVERLAP_TOLERANCE = 0.5  # seconds
+
+
+@dataclass(frozen=True)
+class Cue:
+    text: str
+    start: float
+    end: float
+    line: int
+    speaker: str | None = None
+
+
+@dataclass
+class _Building:
+    speaker: str
+    texts: list[str] = field(default_factory=list)
+    start: float = 0.0
+    end: float = 0.0
+    line: int = 0
+
+
+def split_speaker(payload: str) -> tuple[str | None, str]:
+    """``"Sam Ortiz: hello"`` -> ``("Sam Ortiz", "hello")``; no label -> ``(None, payload)``."""
+    match = SPEAKER_LINE.match(payload)
+    if match and is_label(match["name"]):
+        return clean_label(match["name"]), match["text"].strip()
+    return None, payload.strip()
+
+
+def cues_to_transcript(cues: list[Cue], path: str) -> tuple[str, list[Turn]]:
+    """Merge cues into turns and render the canonical text ``[hh:mm:ss] Speaker: text`` per turn."""
+    if not cues:
+        raise IngestError("no captions found", path=path, line=1,
+                          hint="the file has a header but no timed cues")
+    if all(cue.speaker is None for cue in cues):
+        raise IngestError("no speaker labels in the captions (expected 'Name: text' or "
+                          "'<v Name>text' cues)", path=path, line=cues[0].line,
+                          hint="export the transcript with speaker names")
+    ordered = sorted(cues, key=lambda cue: (cue.start, cue.end, cue.line))
+    built: list[_Building] = []
+    for cue in ordered:
+        if not cue.text:
+            continue
+        speaker = cue.speaker or (built[-1].speaker if built else "Unknown")
+        target = _merge_target(built, speaker, cue)
+        if target is None:
+            target = _Building(speaker=speaker, start=cue.start, end=cue.end, line=cue.line)
+            built.append(target)
+        target.texts.append(cue.text)
+        target.end = max(target.end, cue.end)
+    parts: list[str] = []
+    turns: list[Turn] = []
+    offset = 0
+    for index, turn in enumerate(built):
+        prefix = f"[{format_time(turn.start)}] {turn.speaker}: "
+        body = " ".join(turn.texts)
+        start = offset + len(prefix)
+        turns.append(Turn(index=index, speaker=turn.speaker, start=start, end=start + len(body),
+                          text=body, start_time=turn.start, end_time=turn.end, line=turn.line))
+        parts.append(prefix + body + "\n")
+        offset += len(prefix) + len(body) + 1
+    return "".join(parts), turns
+
+
+def _merge_target(built: list[_Building], speaker: str, cue: Cue) -> _Building | None:
+    if not built:
+        return None
+    if built[-1].speaker == speaker:
+        return built[-1]
+    # A's turn, B's short interjection said entirely over it, then A again at once: A's turn
+    # goes on, and B's interjection stays a turn of its own.
+    if len(built) >= 2:
+        before, last = built[-2], built[-1]
+        if (before.speaker == speaker and len(last.texts) == 1
+                and before.start <= last.start and last.end <= before.end + _OVERLAP_TOLERANCE
+                and cue.start <= before.end + _OVERLAP_TOLERANCE):
+            return before
+    return None
+
+
+def parse_vtt_turns(text: str, path: str) -> tuple[str, list[Turn]]:
+    """WebVTT from Zoom (``Name: text`` payloads) or Teams (``<v Name>`` voice tags)."""
+    import webvtt
+    from webvtt.errors import MalformedFileError
+
+    try:
+        captions = webvtt.WebVTT.from_string(text).captions
+    except (MalformedFileError, ValueError) as error:
+        raise IngestError(f"not a valid WebVTT file: {error}", path=path, line=_first_bad_line(text),
+                          hint="check the file starts with 'WEBVTT' and each cue has a "
+                               "'00:00:01.000 --> 00:00:02.000' timing line") from None
+    lines = _timing_lines(text)
+    cues = []
+    for number, caption in enumerate(captions):
+        raw = " ".join(caption.text.split("\n"))
+        speaker, body = (clean_label(caption.voice), raw.strip()) if caption.voice else split_speaker(raw)
+        cues.append(Cue(text=strip_tags(body), start=to_seconds(caption.start) or 0.0,
+                        end=to_seconds(caption.end) or 0.0,
+                        line=lines[number] if number < len(lines) else 1, speaker=speaker))
+    return cues_to_transcript(cues, path)
+
+
+def parse_srt_turns(text: str, path: str) -> tuple[str, list[Turn]]:
+    """SRT subtitles whose cues start with ``Name:`` (or ``- Name:``)."""
+    import srt
+
+    try:
+        subtitles = list(srt.parse(text))
+    except srt.SRTParseError as error:
+        line = text[: error.actual_start].count("\n") + 1
+        raise IngestError("not a valid SRT file", path=path, line=line,
+                          hint="each cue needs a number, a '00:00:01,000 --> 00:00:02,000' "
+                               "line and its text") from None
+    lines = _timing_lines(text)
+    cues = []
+    for number, subtitle in enumerate(subtitles):
+        speaker, body = split_speaker(strip_tags(subtitle.content))
+        cues.append(Cue(text=body, start=subtitle.start.total_seconds(),
+                        end=subtitle.end.total_seconds(),
+                        line=lines[number] if number < len(lines) else 1, speaker=speaker))
+    return cues_to_transcript(cues, path)
+
+
+def _timing_lines(text: str) -> list[int]:
+    return [number for number, line in enumerate(text.split("\n"), start=1) if "-->" in line]
+
+
+def _first_bad_line(text: str) -> int:
+    lines = text.split("\n")
+    if not lines or not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        return 1
+    return next((n for n, line in enumerate(lines, start=1) if "-->" in line and
+                 len(line.split("-->")) != 2), 1)

@@ -1,0 +1,90 @@
+"""Word (.docx) transcripts: one paragraph per turn, the speaker as a prefix (often bold),
+optionally a table of speaker / time / text rows."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from focuscode.domain import IngestError, Turn
+from focuscode.pipeline.ingest.names import SPEAKER_LINE, TIMESTAMP, is_label
+from focuscode.pipeline.ingest.plain import parse_plain_turns
+
+MAX_UNCOMPRESSED = 300 * 1024 * 1024
+_BOLD_NAME = re.compile(rf"^(?:\[{TIMESTAMP}\][ \t]*)?[^\W\d_][^:]{{0,60}}$")
+_TIME_CELL = re.compile(rf"^\[?{TIMESTAMP}\]?$")
+
+
+def parse_docx_turns(data: bytes, path: str) -> tuple[str, list[Turn]]:
+    """Render the document as one line per paragraph, then read turns as in plain text."""
+    lines = [line.replace("\n", " ").replace("\r", " ") for line in _docx_lines(data, path)]
+    text = "\n".join(lines)
+    return text, parse_plain_turns(text, path, unit="paragraph")
+
+
+def _docx_lines(data: bytes, path: str) -> list[str]:
+    _check_zip(data, path)
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        raise IngestError(f"not a readable Word document ({error})", path=path,
+                          hint="open it in Word and save it again as .docx") from None
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            lines.extend(_table_lines(block))
+        else:
+            lines.append(_paragraph_line(block))
+    return lines
+
+
+def _check_zip(data: bytes, path: str) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise IngestError("not a valid .docx file (it is not a zip archive)", path=path,
+                          hint="open it in Word and save it again as .docx") from None
+    if total > MAX_UNCOMPRESSED:
+        raise IngestError("the document unpacks to more than 300 MiB; refusing to open it",
+                          path=path, hint="this is not a transcript, or it is damaged")
+
+
+def _paragraph_line(paragraph) -> str:  # noqa: ANN001 - python-docx Paragraph
+    text = paragraph.text
+    if SPEAKER_LINE.match(text):
+        return text
+    bold = ""
+    for run in paragraph.runs:
+        if run.bold and run.text.strip():
+            bold += run.text
+        elif run.text.strip():
+            break
+        else:
+            bold += run.text
+    name = bold.strip()
+    rest = text[len(bold):].strip() if text.startswith(bold) else ""
+    words = re.sub(rf"^\[{TIMESTAMP}\]\s*", "", name)
+    if name and rest and _BOLD_NAME.match(name) and is_label(words):
+        return f"{name}: {rest}"
+    return text
+
+
+def _table_lines(table) -> list[str]:  # noqa: ANN001 - python-docx Table
+    lines = []
+    for row in table.rows:
+        cells = [cell.text.strip() for cell in row.cells]
+        cells = [cell for index, cell in enumerate(cells) if cell and cell not in cells[:index]]
+        stamps = [cell for cell in cells if _TIME_CELL.match(cell)]
+        words = [cell for cell in cells if not _TIME_CELL.match(cell)]
+        if len(words) >= 2 and is_label(words[0]):
+            stamp = f"[{stamps[0].strip('[]')}] " if stamps else ""
+            lines.append(f"{stamp}{words[0]}: {' '.join(words[1:])}")
+        else:
+            lines.append(" ".join(cells))
+    return lines

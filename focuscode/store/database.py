@@ -1,0 +1,144 @@
+"""SQLite connection, transactions and migrations for one project file."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from focuscode.domain import StoreError
+from focuscode.store.schema import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+class Database:
+    """One SQLite file in WAL mode; ``atomic()`` nests with savepoints and rolls back on error.
+
+    Library errors are translated to ``StoreError`` at this boundary.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+        self.path = str(path)
+        memory = self.path == ":memory:"
+        if not memory and not create and not Path(self.path).exists():
+            raise StoreError("no project database here", path=self.path,
+                             hint="run 'focuscode init' first, or pass --project PATH")
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                        isolation_level=None, check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if not memory:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = FULL")
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"not a focuscode project database ({error})", path=self.path,
+                             hint="check the path; the file may be damaged") from None
+        self._depth = 0
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """A transaction (``BEGIN IMMEDIATE``) or, nested, a savepoint."""
+        with self._lock:
+            depth = self._depth
+            name = f"sp{depth}"
+            try:
+                self.conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {name}")
+            except sqlite3.OperationalError as error:
+                raise _translate(error, self.path) from None
+            self._depth += 1
+            try:
+                yield self.conn
+            except BaseException as error:
+                self._depth -= 1
+                with contextlib.suppress(sqlite3.Error):
+                    if depth == 0:
+                        self.conn.execute("ROLLBACK")
+                    else:
+                        self.conn.execute(f"ROLLBACK TO {name}")
+                        self.conn.execute(f"RELEASE {name}")
+                if isinstance(error, sqlite3.Error):
+                    raise _translate(error, self.path) from None
+                raise
+            else:
+                self._depth -= 1
+                try:
+                    self.conn.execute("COMMIT" if depth == 0 else f"RELEASE {name}")
+                except sqlite3.Error as error:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
+                    raise _translate(error, self.path) from None
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        try:
+            with self._lock:
+                return self.conn.execute(sql, params).fetchall()
+        except sqlite3.Error as error:
+            raise _translate(error, self.path) from None
+
+    # migrations ---------------------------------------------------------------------------
+    def applied_migrations(self) -> list[str]:
+        exists = self.query("SELECT 1 FROM sqlite_master WHERE name = '_migrations'")
+        if not exists:
+            return []
+        return [row["name"] for row in self.query("SELECT name FROM _migrations ORDER BY id")]
+
+    def pending_migrations(self) -> list[str]:
+        applied = set(self.applied_migrations())
+        return [name for name, _ in MIGRATIONS if name not in applied]
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations in order, each with its record in one transaction."""
+        known = [name for name, _ in MIGRATIONS]
+        applied = self.applied_migrations()
+        unknown = [name for name in applied if name not in known]
+        if unknown:
+            raise StoreError(f"this project was made by a newer focuscode (schema {unknown[-1]})",
+                             path=self.path, hint="upgrade focuscode to open it")
+        done = []
+        with self.atomic() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, "
+                       "name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)")
+        for name, function in MIGRATIONS:
+            if name in applied:
+                continue
+            try:
+                with self.atomic() as db:
+                    function(db)
+                    db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                               (name, utc_now()))
+            except sqlite3.Error as error:
+                raise _translate(error, self.path) from None
+            done.append(name)
+        return done
+
+    def integrity_ok(self) -> bool:
+        return self.query("PRAGMA integrity_check")[0][0] == "ok"
+
+
+def _translate(error: sqlite3.Error, path: str) -> StoreError:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return StoreError("the project is busy: another focuscode process is writing to it",
+                          path=path, hint="wait for it to finish and try again")
+    if "readonly" in text or "read-only" in text:
+        return StoreError("the project folder is read-only", path=path,
+                          hint="make it writable or copy the project elsewhere")
+    if "disk" in text and "full" in text:
+        return StoreError("the disk is full; nothing was changed", path=path,
+                          hint="free some space and try again")
+    return StoreError(f"database error: {text}", path=path)

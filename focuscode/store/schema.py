@@ -1,0 +1,164 @@
+"""The one schema: ordered, named migrations, each applied in its own transaction with its record.
+
+Never edit a released migration; append a new one. ``tests/store/test_schema.py`` upgrades a
+fixture database made by every earlier version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: ``executescript`` would commit the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement.strip()[:80]}")
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    def register(function: Migration) -> Migration:
+        MIGRATIONS.append((name, function))
+        return function
+
+    return register
+
+
+@migration("0001_initial")
+def _initial(db: sqlite3.Connection) -> None:
+    run_script(db, """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL                       -- JSON
+    );
+    CREATE TABLE speakers (
+        id INTEGER PRIMARY KEY,
+        label TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        pseudonym TEXT,
+        attributes TEXT NOT NULL DEFAULT '{}'     -- JSON object
+    );
+    CREATE TABLE transcripts (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        source_path TEXT NOT NULL,
+        format TEXT NOT NULL,
+        encoding TEXT NOT NULL,
+        text TEXT NOT NULL,                       -- canonical text every offset points into
+        source_sha256 TEXT NOT NULL,
+        attributes TEXT NOT NULL DEFAULT '{}',
+        imported_at TEXT NOT NULL
+    );
+    CREATE TABLE turns (
+        id INTEGER PRIMARY KEY,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id),
+        idx INTEGER NOT NULL,
+        speaker_id INTEGER NOT NULL REFERENCES speakers(id),
+        start_char INTEGER NOT NULL,
+        end_char INTEGER NOT NULL,
+        start_time REAL,
+        end_time REAL,
+        source_line INTEGER,
+        UNIQUE (transcript_id, idx),
+        CHECK (end_char > start_char)
+    );
+    CREATE TABLE segments (
+        id INTEGER PRIMARY KEY,
+        transcript_id INTEGER NOT NULL REFERENCES transcripts(id),
+        turn_id INTEGER NOT NULL REFERENCES turns(id),
+        idx INTEGER NOT NULL,
+        start_char INTEGER NOT NULL,
+        end_char INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        text_sha256 TEXT NOT NULL,
+        excluded TEXT,                            -- why it is left out of discovery, or NULL
+        UNIQUE (transcript_id, idx),
+        CHECK (end_char > start_char)
+    );
+    CREATE INDEX segments_turn ON segments(turn_id);
+    CREATE TABLE embeddings (
+        model_id TEXT NOT NULL,
+        text_sha256 TEXT NOT NULL,
+        dim INTEGER NOT NULL,
+        vector BLOB NOT NULL,                     -- float32, little-endian
+        PRIMARY KEY (model_id, text_sha256)
+    ) WITHOUT ROWID;
+    CREATE TABLE analysis_runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        model_id TEXT NOT NULL,
+        params TEXT NOT NULL,                     -- JSON: every setting of every stage
+        random_state INTEGER NOT NULL,
+        versions TEXT NOT NULL,                   -- JSON: focuscode and library versions
+        input_sha256 TEXT NOT NULL,               -- hash of the clustered segments' texts
+        n_segments INTEGER NOT NULL,
+        n_themes INTEGER NOT NULL,
+        seconds REAL NOT NULL
+    );
+    CREATE TABLE codes (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        definition TEXT NOT NULL DEFAULT '',
+        include_notes TEXT NOT NULL DEFAULT '',
+        exclude_notes TEXT NOT NULL DEFAULT '',
+        examples TEXT NOT NULL DEFAULT '[]',      -- JSON list of strings
+        parent_id INTEGER REFERENCES codes(id),
+        color TEXT,
+        memo TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL,                     -- codebook | theme | manual
+        status TEXT NOT NULL,                     -- suggested | accepted | deleted
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE themes (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES analysis_runs(id),
+        number INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        keywords TEXT NOT NULL,                   -- JSON list
+        exemplar_ids TEXT NOT NULL,               -- JSON list of segment ids, best first
+        size INTEGER NOT NULL,
+        code_id INTEGER REFERENCES codes(id),     -- the code this theme was accepted as
+        UNIQUE (run_id, number)
+    );
+    CREATE TABLE theme_members (
+        run_id INTEGER NOT NULL REFERENCES analysis_runs(id),
+        segment_id INTEGER NOT NULL REFERENCES segments(id),
+        theme_id INTEGER REFERENCES themes(id),   -- NULL: unassigned
+        probability REAL NOT NULL,
+        nearest TEXT NOT NULL,                    -- JSON [[theme_id, cosine], ...], best first
+        PRIMARY KEY (run_id, segment_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX theme_members_theme ON theme_members(theme_id);
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        coder TEXT NOT NULL,
+        action TEXT NOT NULL,
+        payload TEXT NOT NULL,                    -- JSON: what changed, before and after
+        undoes INTEGER REFERENCES decisions(id)
+    );
+    CREATE TRIGGER decisions_append_only_update BEFORE UPDATE ON decisions
+    BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+    CREATE TRIGGER decisions_append_only_delete BEFORE DELETE ON decisions
+    BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+    CREATE TABLE codings (
+        segment_id INTEGER NOT NULL REFERENCES segments(id),
+        code_id INTEGER NOT NULL REFERENCES codes(id),
+        coder TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('confirmed', 'rejected')),
+        decision_id INTEGER NOT NULL REFERENCES decisions(id),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (segment_id, code_id, coder)
+    ) WITHOUT ROWID;
+    CREATE INDEX codings_code ON codings(code_id);
+    """)

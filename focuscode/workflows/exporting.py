@@ -1,0 +1,28 @@
+"""Export use cases: tables checked against the source before anything is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from focuscode.domain import ExportError
+from focuscode.domain.views import SegmentRow
+from focuscode.export.segments import segments_frame, write_table
+from focuscode.store import ProjectStore
+
+
+def verify_offsets(store: ProjectStore, rows: Sequence[SegmentRow]) -> None:
+    """Fail loudly if any exported text is not the source text at its offsets."""
+    texts = {t.name: t.text for t in store.transcripts()}
+    for row in rows:
+        if texts[row.transcript][row.start_char:row.end_char] != row.text:
+            raise ExportError(f"segment {row.segment_id} of '{row.transcript}' no longer matches "
+                              f"the source at characters {row.start_char}-{row.end_char}; "
+                              "nothing was exported", hint="the project may be damaged: "
+                                                           "re-import the transcript")
+
+
+def export_segments(store: ProjectStore, rows: Sequence[SegmentRow], path: Path, *,
+                    real_names: bool = False, fmt: str | None = None) -> Path:
+    verify_offsets(store, rows)
+    return write_table(segments_frame(rows, real_names=real_names), Path(path), fmt)

@@ -1,0 +1,135 @@
+"""The Project facade: the one entry point every shell (CLI, TUI, notebooks) uses."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from focuscode.domain import ConfigError, ProjectNotFoundError
+from focuscode.domain.views import AnalysisReport, ImportReport, SegmentRow, ThemeSummary
+from focuscode.pipeline.embed import Embedder, SentenceTransformerEmbedder
+from focuscode.store import DecisionLog, ProjectStore
+from focuscode.workflows import analysis, coding, exporting, importing, views
+from focuscode.workflows.progress import Progress
+from focuscode.workflows.settings import AnalysisSettings
+
+DB_NAME = "focuscode.sqlite"
+
+
+def default_coder() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER", "researcher")
+
+
+class Project:
+    """A project folder holding one SQLite store. Open with ``Project.open`` or ``Project.init``."""
+
+    def __init__(self, folder: Path, store: ProjectStore, *, coder: str | None = None,
+                 embedder: Embedder | None = None) -> None:
+        self.folder = folder
+        self.store = store
+        self.log = DecisionLog(store.db)
+        self.coder = coder or store.get_setting("coder") or default_coder()
+        self._embedder = embedder
+
+    # lifecycle ----------------------------------------------------------------------------
+    @classmethod
+    def init(cls, folder: Path | str, **kwargs: Any) -> "Project":
+        """Create the project in ``folder`` (made if missing); open it if it already exists."""
+        folder = Path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError("exists and is not a folder", path=str(folder))
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(folder, ProjectStore(folder / DB_NAME, create=True), **kwargs)
+
+    @classmethod
+    def open(cls, folder: Path | str, **kwargs: Any) -> "Project":
+        folder = Path(folder)
+        if not (folder / DB_NAME).exists():
+            raise ProjectNotFoundError("no focuscode project here", path=str(folder),
+                                       hint="run 'focuscode init' there, or pass --project PATH")
+        return cls(folder, ProjectStore(folder / DB_NAME), **kwargs)
+
+    @classmethod
+    def exists(cls, folder: Path | str) -> bool:
+        return (Path(folder) / DB_NAME).exists()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # settings -----------------------------------------------------------------------------
+    @property
+    def settings(self) -> AnalysisSettings:
+        return AnalysisSettings.from_dict(self.store.get_setting("analysis", {}))
+
+    def configure(self, **changes: Any) -> AnalysisSettings:
+        """Change and store analysis settings (unknown names are refused)."""
+        before = self.settings
+        settings = before.updated(**changes)
+        self.store.set_setting("analysis", settings.to_dict())
+        if settings.include_moderator != before.include_moderator or \
+                settings.min_content_words != before.min_content_words:
+            importing.refresh_exclusions(self.store, settings)
+        return settings
+
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = SentenceTransformerEmbedder(self.settings.model)
+        return self._embedder
+
+    # use cases ----------------------------------------------------------------------------
+    def import_files(self, paths: Sequence[Path], *, speakers_file: Path | None = None,
+                     attributes: Mapping[str, Any] | None = None, encoding: str | None = None,
+                     progress: Progress | None = None) -> ImportReport:
+        return importing.import_files(self.store, self.settings, [Path(p) for p in paths],
+                                      speakers_file=speakers_file, attributes=attributes,
+                                      encoding=encoding, progress=progress)
+
+    def analyse(self, progress: Progress | None = None) -> AnalysisReport:
+        return analysis.analyse(self.store, self.settings, self.embedder(), progress)
+
+    def themes(self) -> list[ThemeSummary]:
+        return views.theme_summaries(self.store, self.log)
+
+    def segment_rows(self) -> list[SegmentRow]:
+        return views.segment_rows(self.store, self.log)
+
+    def segments_frame(self, *, real_names: bool = False):  # noqa: ANN201 - pandas.DataFrame
+        """The tidy segment table as a DataFrame (checked against the source)."""
+        from focuscode.export.segments import segments_frame
+
+        rows = self.segment_rows()
+        exporting.verify_offsets(self.store, rows)
+        return segments_frame(rows, real_names=real_names)
+
+    def export_segments(self, path: Path | str, *, real_names: bool = False,
+                        fmt: str | None = None) -> Path:
+        return exporting.export_segments(self.store, self.segment_rows(), Path(path),
+                                         real_names=real_names, fmt=fmt)
+
+    def accept_theme(self, theme_id: int, name: str | None = None) -> int:
+        return coding.accept_theme(self.store, self.log, theme_id, coder=self.coder, name=name)
+
+    def confirm(self, segment_id: int, theme_id: int) -> int:
+        return coding.set_segment_status(self.store, self.log, segment_id, theme_id, "confirmed",
+                                         coder=self.coder)
+
+    def reject(self, segment_id: int, theme_id: int) -> int:
+        return coding.set_segment_status(self.store, self.log, segment_id, theme_id, "rejected",
+                                         coder=self.coder)
+
+    def undo(self) -> int | None:
+        return self.log.undo(coder=self.coder)
+
+    def redo(self) -> int | None:
+        return self.log.redo(coder=self.coder)

@@ -1,0 +1,45 @@
+"""Analysis settings: stored in the project, recorded with every run."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Mapping
+
+from focuscode.domain import ConfigError
+from focuscode.pipeline.embed import DEFAULT_MODEL
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    model: str = DEFAULT_MODEL
+    n_components: int | None = 10
+    min_cluster_size: int | None = None  # None: scaled to the number of segments
+    min_samples: int | None = 1
+    cluster_selection_method: str = "eom"
+    random_state: int = 42
+    n_keywords: int = 8
+    include_moderator: bool = False
+    max_words: int = 80
+    window_words: int = 50
+    min_content_words: int = 5
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "AnalysisSettings":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def updated(self, **changes: Any) -> "AnalysisSettings":
+        known = {f.name for f in fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}",
+                              hint=f"known settings: {', '.join(sorted(known))}")
+        result = replace(self, **{k: v for k, v in changes.items() if v is not None})
+        if result.cluster_selection_method not in ("eom", "leaf"):
+            raise ConfigError("cluster selection must be 'eom' or 'leaf'")
+        if result.min_cluster_size is not None and result.min_cluster_size < 2:
+            raise ConfigError("min cluster size must be at least 2")
+        return result

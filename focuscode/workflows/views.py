@@ -1,0 +1,96 @@
+"""Read models for the shells: the themes overview and the segment table."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from focuscode.domain import CodingStatus
+from focuscode.domain.views import SegmentRow, ThemeSummary
+from focuscode.store import DecisionLog, ProjectStore
+from focuscode.workflows.analysis import current_memberships
+
+QUOTE_CHARS = 160
+
+
+def theme_summaries(store: ProjectStore, log: DecisionLog) -> list[ThemeSummary]:
+    """Every theme of the latest run, then the unassigned queue; empty before any analysis."""
+    run_id, members = current_memberships(store)
+    if run_id is None:
+        return []
+    segments = {s.id: s for s in store.segments(ids=list(members))} if members else {}
+    speakers = {s.label: s for s in store.speakers()}
+    codes = {code.id: code for code in log.codes()}
+    by_theme: dict[int | None, list[int]] = defaultdict(list)
+    for segment_id, member in members.items():
+        by_theme[member.theme_id].append(segment_id)
+    summaries = []
+    for theme in store.themes(run_id):
+        code = codes.get(theme.code_id) if theme.code_id else None
+        summaries.append(_summary(theme.id, theme.number, code.name if code else theme.label,
+                                  theme.keywords, by_theme.get(theme.id, []), segments, speakers,
+                                  theme.exemplar_ids[:1], code.id if code else None,
+                                  "accepted" if code else "suggested"))
+    unassigned = by_theme.get(None, [])
+    summaries.append(_summary(None, None, "(unassigned)", (), unassigned, segments, speakers, (),
+                              None, "unassigned"))
+    return summaries
+
+
+def _summary(theme_id, number, label, keywords, ids, segments, speakers, exemplar,  # noqa: ANN001
+             code_id, status) -> ThemeSummary:
+    roles = Counter(segments[i].role or "unknown" for i in ids)
+    quote, who = "", ""
+    if exemplar and exemplar[0] in segments:
+        segment = segments[exemplar[0]]
+        quote = _shorten(segment.text)
+        speaker = speakers.get(segment.speaker)
+        who = speaker.display_name if speaker else (segment.speaker or "")
+    return ThemeSummary(theme_id=theme_id, number=number, label=label, keywords=tuple(keywords),
+                        n_segments=len(ids), n_speakers=len({segments[i].speaker for i in ids}),
+                        by_role=dict(sorted(roles.items())), quote=quote, quote_speaker=who,
+                        code_id=code_id, status=status)
+
+
+def segment_rows(store: ProjectStore, log: DecisionLog) -> list[SegmentRow]:
+    """One row per segment, in transcript order, with its current theme and coding status."""
+    run_id, members = current_memberships(store)
+    themes = {t.id: t for t in store.themes(run_id)} if run_id else {}
+    codes = {code.id: code for code in log.codes()}
+    statuses: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for coding in log.codings():
+        statuses[(coding.segment_id, coding.code_id)].add(coding.status.value)
+    transcripts = {t.id: t.name for t in store.transcripts()}
+    speakers = {s.label: s for s in store.speakers()}
+    rows = []
+    for segment in store.segments():
+        member = members.get(segment.id)
+        theme = themes.get(member.theme_id) if member and member.theme_id else None
+        code = codes.get(theme.code_id) if theme and theme.code_id else None
+        if segment.excluded is not None:
+            status = CodingStatus.EXCLUDED.value
+        elif theme is None:
+            status = CodingStatus.UNASSIGNED.value
+        else:
+            status = CodingStatus.SUGGESTED.value
+        if code is not None:
+            found = statuses.get((segment.id, code.id), set())
+            if CodingStatus.CONFIRMED.value in found:
+                status = CodingStatus.CONFIRMED.value
+            elif CodingStatus.REJECTED.value in found:
+                status = CodingStatus.REJECTED.value
+        speaker = speakers.get(segment.speaker or "")
+        rows.append(SegmentRow(
+            transcript=transcripts[segment.transcript_id], segment_id=int(segment.id),
+            turn_index=segment.turn_index, speaker=segment.speaker or "",
+            pseudonym=speaker.display_name if speaker else (segment.speaker or ""),
+            role=segment.role or "unknown", start_char=segment.start, end_char=segment.end,
+            start_time=segment.start_time, text=segment.text,
+            theme_id=theme.id if theme else None,
+            theme_label=(code.name if code else theme.label) if theme else "",
+            coding_status=status, excluded=segment.excluded.value if segment.excluded else None))
+    return rows
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
