@@ -74,6 +74,12 @@ class SentenceTransformerEmbedder:
         except ImportError as error:
             raise ModelError("sentence-transformers is not installed",
                              hint="pip install -c constraints.txt sentence-transformers") from error
+        try:  # the weights-loading bar would garble the caller's own progress display
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
+        except ImportError:
+            pass
         try:
             return SentenceTransformer(self.model_path, device=self.device, local_files_only=True)
         except Exception as error:  # noqa: BLE001 - any loading failure is reported the same way

@@ -57,8 +57,12 @@ def segment_rows(store: ProjectStore, log: DecisionLog) -> list[SegmentRow]:
     themes = {t.id: t for t in store.themes(run_id)} if run_id else {}
     codes = {code.id: code for code in log.codes()}
     statuses: dict[tuple[int, int], set[str]] = defaultdict(set)
+    confirmed: dict[int, list[int]] = defaultdict(list)  # segment -> codes confirmed for it
     for coding in log.codings():
         statuses[(coding.segment_id, coding.code_id)].add(coding.status.value)
+        if coding.status is CodingStatus.CONFIRMED and coding.code_id in codes:
+            confirmed[coding.segment_id].append(coding.code_id)
+    theme_of_code = {t.code_id: t for t in themes.values() if t.code_id is not None}
     transcripts = {t.id: t.name for t in store.transcripts()}
     speakers = {s.label: s for s in store.speakers()}
     rows = []
@@ -78,6 +82,10 @@ def segment_rows(store: ProjectStore, log: DecisionLog) -> list[SegmentRow]:
                 status = CodingStatus.CONFIRMED.value
             elif CodingStatus.REJECTED.value in found:
                 status = CodingStatus.REJECTED.value
+        if status != CodingStatus.CONFIRMED.value and confirmed.get(segment.id):
+            # A researcher's confirmed coding stays visible when a re-analysis moves the segment.
+            code = codes[confirmed[segment.id][0]]
+            theme, status = theme_of_code.get(code.id), CodingStatus.CONFIRMED.value
         speaker = speakers.get(segment.speaker or "")
         rows.append(SegmentRow(
             transcript=transcripts[segment.transcript_id], segment_id=int(segment.id),
@@ -86,7 +94,7 @@ def segment_rows(store: ProjectStore, log: DecisionLog) -> list[SegmentRow]:
             role=segment.role or "unknown", start_char=segment.start, end_char=segment.end,
             start_time=segment.start_time, text=segment.text,
             theme_id=theme.id if theme else None,
-            theme_label=(code.name if code else theme.label) if theme else "",
+            theme_label=code.name if code else (theme.label if theme else ""),
             coding_status=status, excluded=segment.excluded.value if segment.excluded else None))
     return rows
 

@@ -39,6 +39,7 @@ class _Building:
     start: float = 0.0
     end: float = 0.0
     line: int = 0
+    closed: bool = False  # an interjection the interrupted speaker has talked on from
 
 
 def split_speaker(payload: str) -> tuple[str | None, str]:
@@ -87,15 +88,17 @@ def cues_to_transcript(cues: list[Cue], path: str) -> tuple[str, list[Turn]]:
 def _merge_target(built: list[_Building], speaker: str, cue: Cue) -> _Building | None:
     if not built:
         return None
-    if built[-1].speaker == speaker:
+    if built[-1].speaker == speaker and not built[-1].closed:
         return built[-1]
     # A's turn, B's short interjection said entirely over it, then A again at once: A's turn
-    # goes on, and B's interjection stays a turn of its own.
+    # goes on, and B's interjection stays a turn of its own, closed: B's next words are a new turn.
     if len(built) >= 2:
         before, last = built[-2], built[-1]
-        if (before.speaker == speaker and len(last.texts) == 1
+        if before.speaker == speaker and (last.closed or (
+                len(last.texts) == 1
                 and before.start <= last.start and last.end <= before.end + _OVERLAP_TOLERANCE
-                and cue.start <= before.end + _OVERLAP_TOLERANCE):
+                and cue.start <= before.end + _OVERLAP_TOLERANCE)):
+            last.closed = True
             return before
     return None
 
@@ -112,6 +115,7 @@ def parse_vtt_turns(text: str, path: str) -> tuple[str, list[Turn]]:
                           hint="check the file starts with 'WEBVTT' and each cue has a "
                                "'00:00:01.000 --> 00:00:02.000' timing line") from None
     lines = _timing_lines(text)
+    _check_no_cue_dropped(text, lines, [to_seconds(caption.start) for caption in captions], path)
     cues = []
     for number, caption in enumerate(captions):
         raw = " ".join(caption.text.split("\n"))
@@ -129,7 +133,9 @@ def parse_srt_turns(text: str, path: str) -> tuple[str, list[Turn]]:
     try:
         subtitles = list(srt.parse(text))
     except srt.SRTParseError as error:
-        line = text[: error.actual_start].count("\n") + 1
+        bad = error.expected_start + len(error.unmatched_content) - len(
+            error.unmatched_content.lstrip())
+        line = text[:bad].count("\n") + 1
         raise IngestError("not a valid SRT file", path=path, line=line,
                           hint="each cue needs a number, a '00:00:01,000 --> 00:00:02,000' "
                                "line and its text") from None
@@ -141,6 +147,25 @@ def parse_srt_turns(text: str, path: str) -> tuple[str, list[Turn]]:
                         end=subtitle.end.total_seconds(),
                         line=lines[number] if number < len(lines) else 1, speaker=speaker))
     return cues_to_transcript(cues, path)
+
+
+def _check_no_cue_dropped(text: str, lines: list[int], starts: list[float | None],
+                          path: str) -> None:
+    """webvtt-py silently skips a cue whose timing it cannot read: refuse the file instead."""
+    if len(starts) == len(lines):
+        return
+    rows = text.split("\n")
+    for index, number in enumerate(lines):
+        stamp = rows[number - 1].split("-->")[0].strip()
+        try:
+            same = index < len(starts) and to_seconds(stamp) == starts[index]
+        except ValueError:
+            same = False
+        if not same:
+            raise IngestError(f"cannot read the cue timing {rows[number - 1].strip()[:60]!r}",
+                              path=path, line=number,
+                              hint="each cue needs a timing line like "
+                                   "'00:00:01.000 --> 00:00:02.000', minutes and seconds below 60")
 
 
 def _timing_lines(text: str) -> list[int]:

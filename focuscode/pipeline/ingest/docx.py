@@ -14,6 +14,9 @@ from focuscode.pipeline.ingest.plain import parse_plain_turns
 MAX_UNCOMPRESSED = 300 * 1024 * 1024
 _BOLD_NAME = re.compile(rf"^(?:\[{TIMESTAMP}\][ \t]*)?[^\W\d_][^:]{{0,60}}$")
 _TIME_CELL = re.compile(rf"^\[?{TIMESTAMP}\]?$")
+# Column headings of a transcript table ("Speaker | Time | Text"): not a turn.
+_HEADINGS = {"speaker", "speakers", "name", "who", "participant", "time", "timestamp", "start",
+             "end", "text", "transcript", "utterance", "what was said", "speech", "content"}
 
 
 def parse_docx_turns(data: bytes, path: str) -> tuple[str, list[Turn]]:
@@ -82,7 +85,9 @@ def _table_lines(table) -> list[str]:  # noqa: ANN001 - python-docx Table
         cells = [cell for index, cell in enumerate(cells) if cell and cell not in cells[:index]]
         stamps = [cell for cell in cells if _TIME_CELL.match(cell)]
         words = [cell for cell in cells if not _TIME_CELL.match(cell)]
-        if len(words) >= 2 and is_label(words[0]):
+        if cells and all(cell.casefold() in _HEADINGS for cell in cells):
+            lines.append("")
+        elif len(words) >= 2 and is_label(words[0]):
             stamp = f"[{stamps[0].strip('[]')}] " if stamps else ""
             lines.append(f"{stamp}{words[0]}: {' '.join(words[1:])}")
         else:

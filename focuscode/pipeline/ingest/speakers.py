@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -183,8 +184,10 @@ _ROLE_GUESSES = (
 
 def guess_role(label: str) -> str | None:
     """A role read off a generic label ("Doctor", "Dr. Lee", "Moderator", "Patient 2"), or None."""
-    text = f"{label.casefold()} "
+    text = label.casefold()
     for role, cues in _ROLE_GUESSES:
-        if any(text.startswith(cue) or f" {cue}" in f" {text}" for cue in cues):
+        # Whole words only: "Hostetler" is no host, "Parenti" no parent.
+        if any(re.search(rf"(?<![^\W\d_]){re.escape(cue.strip())}(?![^\W\d_])", text)
+               for cue in cues):
             return role
     return None

@@ -1,0 +1,136 @@
+"""Speakers files (YAML and CSV) and role guesses from generic labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from focuscode.domain import IngestError, Speaker
+from focuscode.pipeline.ingest.speakers import guess_role, load_speakers
+
+YAML = """\
+# who is who
+speakers:
+  Dr. Anand Shah:
+    role: Physician
+    pseudonym: Physician 1
+    aliases: [DR. SHAH, Anand]
+    attributes: {specialty: gastroenterology, since: 2019-01-02}
+  P3: patient
+  Moderator:
+    role: moderator
+transcripts:
+  rt1.txt: {site: Boston, date: 2026-03-12}
+  rt2: {site: online}
+"""
+
+SHAH = Speaker(label="Dr. Anand Shah", role="physician", pseudonym="Physician 1",
+               attributes={"specialty": "gastroenterology", "since": "2019-01-02"})
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refuse(path: Path) -> IngestError:
+    with pytest.raises(IngestError) as caught:
+        load_speakers(path)
+    assert caught.value.path == str(path)
+    return caught.value
+
+
+def test_yaml_speakers_roles_pseudonyms_attributes(tmp_path):
+    speakers = load_speakers(write(tmp_path, "speakers.yaml", YAML))
+    assert speakers.speakers == (SHAH, Speaker(label="P3", role="patient"),
+                                 Speaker(label="Moderator", role="moderator"))
+
+
+@pytest.mark.parametrize("label", ["Dr. Anand Shah", "dr. anand shah", "DR.  SHAH", "anand",
+                                   "  Anand  "])
+def test_lookup_is_case_insensitive_and_knows_aliases(tmp_path, label):
+    speakers = load_speakers(write(tmp_path, "speakers.yaml", YAML))
+    assert speakers.find(label) == SHAH
+
+
+def test_unknown_label_resolves_to_unknown_role(tmp_path):
+    speakers = load_speakers(write(tmp_path, "speakers.yaml", YAML))
+    assert speakers.find("Dr. Shahid") is None
+    assert speakers.resolve("Dr. Shahid") == Speaker(label="Dr. Shahid", role="unknown")
+
+
+def test_transcript_attributes_by_file_name_or_stem(tmp_path):
+    speakers = load_speakers(write(tmp_path, "speakers.yaml", YAML))
+    assert speakers.attributes_for("rt1.txt") == {"site": "Boston", "date": "2026-03-12"}
+    assert speakers.attributes_for("rt2.vtt") == {"site": "online"}
+    assert speakers.attributes_for("rt3.docx") == {}
+
+
+def test_csv_speakers_with_aliases_and_extra_columns(tmp_path):
+    path = write(tmp_path, "speakers.csv",
+                 "Label,Role,Pseudonym,Aliases,Specialty\n"
+                 "Dr. Anand Shah,Physician,Physician 1,DR. SHAH; Anand,gastroenterology\n"
+                 "P3,patient,,,\n"
+                 ",,,,\n")
+    speakers = load_speakers(path)
+    assert speakers.speakers == (
+        Speaker(label="Dr. Anand Shah", role="physician", pseudonym="Physician 1",
+                attributes={"specialty": "gastroenterology"}),
+        Speaker(label="P3", role="patient"))
+    assert speakers.find("anand").label == "Dr. Anand Shah"
+
+
+def test_demo_speakers_file(demo_dir):
+    speakers = load_speakers(demo_dir / "speakers.yaml")
+    roles = {speaker.role for speaker in speakers.speakers}
+    assert roles == {"moderator", "patient", "caregiver", "physician"}
+    assert speakers.find("hannah berg").pseudonym == "Moderator A"
+    assert speakers.attributes_for("roundtable2_zoom.vtt") == {
+        "session": "RT2", "site": "online", "date": "2026-04-02", "mode": "video call"}
+
+
+@pytest.mark.parametrize(("text", "message", "line"), [
+    ("speakers:\n  A: patient\n  B: [unclosed\n  C: patient\n", "does not parse", 4),
+    ("speakers:\n  A: patient\n   B: patient\n", "does not parse", 3),
+    ("speakers:\n  A: patient\n  B:\n    pseudonym: Bee\n", "speaker 'B' has no role", 3),
+    ("speakers:\n  A: patient\n  B:\n    role: patient\n    age: 45\n",
+     "speaker 'B' has unknown field(s) ['age']", 3),
+    ("speakers:\n  A: patient\n  B: [patient]\n", "speaker 'B' must map to a role", 3),
+    ("speakers:\n  A:\n    role: patient\n    attributes: [x]\n",
+     "attributes of 'A' must be a mapping", 2),
+    ("people:\n  A: patient\n", "needs a 'speakers:' mapping", 1),
+    ("speakers:\n  A:\n    role: patient\n    aliases: [B]\n  B: physician\n",
+     "'B' names two speakers (A and B)", 5),
+    ("speakers:\n  A: patient\ntranscripts:\n  rt1.txt: Boston\n",
+     "'transcripts:' must map file names", 3),
+], ids=["bad-yaml", "bad-indent", "no-role", "unknown-field", "not-a-mapping",
+        "bad-attributes", "no-speakers-key", "alias-clash", "bad-transcripts"])
+def test_yaml_errors_name_file_and_line(tmp_path, text, message, line):
+    error = refuse(write(tmp_path, "speakers.yaml", text))
+    assert message in error.message
+    assert error.line == line
+    assert str(error).startswith(f"{tmp_path / 'speakers.yaml'}:{line}: ")
+
+
+@pytest.mark.parametrize(("text", "message", "line"), [
+    ("label,role\nA,patient\nB,\n", "speaker 'B' has no role", 3),
+    ("name,role\nA,patient\n", "needs the columns 'label' and 'role'", 1),
+])
+def test_csv_errors_name_file_and_line(tmp_path, text, message, line):
+    error = refuse(write(tmp_path, "speakers.csv", text))
+    assert (message in error.message, error.line) == (True, line)
+
+
+@pytest.mark.parametrize(("label", "role"), [
+    ("Doctor", "physician"), ("Dr. Lee", "physician"), ("DR LEE", "physician"),
+    ("Doctor_2", "physician"), ("GP", "physician"), ("Moderator", "moderator"),
+    ("Co-moderator", "moderator"), ("Interviewer", "moderator"), ("Patient 2", "patient"),
+    ("Patient2", "patient"), ("Participant 4", "patient"), ("Nurse Joy", "nurse"),
+    ("Mother", "caregiver"), ("Guest_family", "caregiver"),
+    ("P3", None), ("Grace Liu", None), ("Drew", None), ("Hostess", None),
+    ("Maria Hostetler", None), ("Anna Parenti", None), ("Sonia", None), ("Gpa", None),
+])
+def test_guess_role_reads_whole_words(label, role):
+    assert guess_role(label) == role

@@ -1,0 +1,99 @@
+"""ThemeClusterer on well separated blobs: partitions, determinism, fitted attributes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from focuscode.domain import AnalysisError
+from focuscode.pipeline.cluster import ThemeClusterer, auto_min_cluster_size
+
+
+def partition(labels) -> set[frozenset[int]]:
+    """The groups of co-clustered row ids, whatever their label numbers (outliers left out)."""
+    groups: dict[int, set[int]] = {}
+    for row, label in enumerate(labels):
+        if label >= 0:
+            groups.setdefault(int(label), set()).add(row)
+    return {frozenset(group) for group in groups.values()}
+
+
+def test_finds_the_true_partition(blobs):
+    X, y = blobs
+    clusterer = ThemeClusterer(random_state=0).fit(X)
+    assert partition(clusterer.labels_) == partition(y)
+    assert clusterer.n_themes_ == 3
+
+
+def test_finds_the_true_partition_after_pca(blobs):
+    X, y = blobs
+    assert partition(ThemeClusterer(n_components=4, random_state=0).fit_predict(X)) == partition(y)
+
+
+def test_themes_are_numbered_by_decreasing_size(blobs):
+    X, y = blobs
+    labels = ThemeClusterer(random_state=0).fit_predict(X)
+    assert np.bincount(labels).tolist() == [40, 30, 20]
+    for theme, blob in enumerate(np.argsort(-np.bincount(y), kind="stable")):
+        assert set(np.flatnonzero(labels == theme)) == set(np.flatnonzero(y == blob))
+
+
+def test_same_input_and_seed_give_identical_labels(blobs):
+    X, _ = blobs
+    first = ThemeClusterer(n_components=4, random_state=7).fit(X)
+    second = ThemeClusterer(n_components=4, random_state=7).fit(X.copy())
+    np.testing.assert_array_equal(first.labels_, second.labels_)
+    np.testing.assert_array_equal(first.probabilities_, second.probabilities_)
+    np.testing.assert_array_equal(first.nearest_, second.nearest_)
+
+
+def test_fitted_attributes_shapes(blobs):
+    X, _ = blobs
+    clusterer = ThemeClusterer(n_suggestions=2, random_state=0).fit(X)
+    assert clusterer.nearest_.shape == (90, 2)
+    assert clusterer.similarities_.shape == (90, 3)
+    assert clusterer.centroids_.shape == (3, 8)
+    np.testing.assert_allclose(np.linalg.norm(clusterer.centroids_, axis=1), 1.0)
+    # every row's first suggestion is its own theme
+    assert clusterer.nearest_[:, 0].tolist() == clusterer.labels_.tolist()
+    assert clusterer.min_cluster_size_ == auto_min_cluster_size(90) == 5
+
+
+def test_nearest_is_capped_by_the_number_of_themes(blobs):
+    X, _ = blobs
+    assert ThemeClusterer(n_suggestions=5, random_state=0).fit(X).nearest_.shape == (90, 3)
+
+
+def test_fit_does_not_change_its_parameters(blobs):
+    X, _ = blobs
+    clusterer = ThemeClusterer(min_cluster_size=None, random_state=0)
+    clusterer.fit(X)
+    assert (clusterer.min_cluster_size, clusterer.n_components) == (None, 10)
+
+
+def test_outliers_are_unassigned_with_suggestions(blobs):
+    X, _ = blobs
+    far = -X.mean(axis=0, keepdims=True)  # opposite every blob
+    far /= np.linalg.norm(far)
+    data = np.vstack([X, far])
+    clusterer = ThemeClusterer(random_state=0).fit(data)
+    assert clusterer.labels_[-1] == -1
+    assert clusterer.probabilities_[-1] == 0.0
+    assert sorted(clusterer.nearest_[-1].tolist()) == [0, 1, 2]
+
+
+def test_too_few_rows_is_an_analysis_error(blobs):
+    X, _ = blobs
+    with pytest.raises(AnalysisError, match="only 5 segments to cluster"):
+        ThemeClusterer().fit(X[:5])
+
+
+def test_bad_selection_method_is_an_analysis_error(blobs):
+    X, _ = blobs
+    with pytest.raises(AnalysisError, match="cluster_selection_method"):
+        ThemeClusterer(cluster_selection_method="best").fit(X)
+
+
+@pytest.mark.parametrize(("n", "size"), [(10, 5), (250, 5), (329, 7), (1000, 20)])
+def test_auto_min_cluster_size_scales_with_n(n, size):
+    assert auto_min_cluster_size(n) == size

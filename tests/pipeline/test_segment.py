@@ -1,0 +1,118 @@
+"""Turns to segments: whole short turns, sentence windows of long ones, and exclusions."""
+
+from __future__ import annotations
+
+import pytest
+
+from focuscode.domain import ExclusionReason, Segment, Turn
+from focuscode.pipeline.ingest import parse_transcript
+from focuscode.pipeline.segment import TurnSegmenter, is_backchannel
+
+ROLES = {"Moderator": "moderator", "Ana Silva": "patient", "Ben Okoro": "patient"}
+
+
+def turn_at(prefix: str, text: str, index: int = 0, speaker: str = "Ana Silva") -> tuple[str, Turn]:
+    source = prefix + text
+    return source, Turn(index=index, speaker=speaker, start=len(prefix), end=len(source),
+                        text=text, start_time=12.5)
+
+
+def sentence(i: int) -> str:
+    return f"Sentence {i} is about the waiting room and the long delays before anyone sees us."
+
+
+def test_short_turn_is_one_segment_without_surrounding_space():
+    said = "I waited four months to see a rheumatologist."
+    source, turn = turn_at("Ana Silva: ", f"  {said}  ")
+    start = len("Ana Silva:   ")
+    assert TurnSegmenter().transform([turn], ROLES) == [Segment(
+        turn_index=0, index=0, start=start, end=start + len(said), text=said, excluded=None,
+        speaker="Ana Silva", role="patient", start_time=12.5)]
+    assert source[start:start + len(said)] == said
+
+
+def test_long_turn_splits_into_sentence_windows_inside_the_turn():
+    text = " ".join(sentence(i) for i in range(12))  # 12 sentences of 15 words
+    source, turn = turn_at("[00:00:12] Ana Silva: ", text)
+    segments = TurnSegmenter(max_words=80, window_words=50).transform([turn], ROLES)
+    assert [s.text for s in segments] == [
+        " ".join(sentence(i) for i in range(k, k + 3)) for k in range(0, 12, 3)]
+    assert [s.index for s in segments] == [0, 1, 2, 3]
+    for segment in segments:
+        assert source[segment.start:segment.end] == segment.text
+        assert turn.start <= segment.start < segment.end <= turn.end
+        assert (segment.turn_index, segment.speaker, segment.start_time) == (0, "Ana Silva", 12.5)
+    assert segments[0].start == turn.start and segments[-1].end == turn.end
+
+
+def test_short_last_window_is_merged_into_the_one_before():
+    text = " ".join(sentence(i) for i in range(7))  # windows of 3, 3 and 1 sentences
+    _, turn = turn_at("", text)
+    segments = TurnSegmenter(max_words=80, window_words=50).transform([turn], ROLES)
+    assert [s.text for s in segments] == [
+        " ".join(sentence(i) for i in range(3)), " ".join(sentence(i) for i in range(3, 7))]
+
+
+def test_multi_line_turn_keeps_exact_offsets(tiny_transcript):
+    parsed = parse_transcript(tiny_transcript)
+    segments = TurnSegmenter(max_words=20, window_words=12).transform(parsed.turns, ROLES)
+    for segment in segments:
+        turn = parsed.turns[segment.turn_index]
+        assert parsed.text[segment.start:segment.end] == segment.text
+        assert turn.start <= segment.start < segment.end <= turn.end
+    assert [s.index for s in segments] == list(range(len(segments)))
+    assert [s.text for s in segments if s.turn_index == 5] == [
+        "For me it was the pharmacy.",
+        "The pharmacy kept running out of my inhaler,\nso I drove to three different towns "
+        "in one week.",
+        "And I said to the pharmacist: look, I cannot breathe without it."]
+
+
+def test_tiny_transcript_exclusions(tiny_transcript):
+    parsed = parse_transcript(tiny_transcript)
+    segments = TurnSegmenter().transform(parsed.turns, ROLES)
+    moderator, backchannel, short = (ExclusionReason.MODERATOR, ExclusionReason.BACKCHANNEL,
+                                     ExclusionReason.TOO_SHORT)
+    assert [(s.speaker, s.excluded) for s in segments] == [
+        ("Moderator", moderator), ("Ana Silva", None), ("Ben Okoro", backchannel),
+        ("Ana Silva", None), ("Moderator", moderator), ("Ben Okoro", None),
+        ("Ana Silva", backchannel), ("Moderator", moderator), ("Ana Silva", None),
+        ("Ana Silva", None), ("Ben Okoro", None), ("Moderator", moderator)]
+
+
+@pytest.mark.parametrize(("text", "role", "reason"), [
+    ("What would have helped, do you think, in the long run?", "moderator",
+     ExclusionReason.MODERATOR),
+    ("Yeah.", "moderator", ExclusionReason.MODERATOR),
+    ("Mm-hmm.", "patient", ExclusionReason.BACKCHANNEL),
+    ("Yeah, yeah, right [laughs]", "patient", ExclusionReason.BACKCHANNEL),
+    ("Exactly. Totally. Absolutely.", None, ExclusionReason.BACKCHANNEL),
+    ("The pharmacy, yeah.", "patient", ExclusionReason.TOO_SHORT),
+    ("Thank you so much.", "patient", ExclusionReason.TOO_SHORT),
+    ("The pharmacy kept running out of my inhaler.", "patient", None),
+])
+def test_exclusion_reasons(text, role, reason):
+    assert TurnSegmenter().exclusion_for(text, role) == reason
+
+
+def test_moderator_kept_when_no_role_is_excluded():
+    segmenter = TurnSegmenter(exclude_roles=())
+    assert segmenter.exclusion_for("What would have helped, do you think, in the long run?",
+                                   "moderator") is None
+
+
+def test_min_content_words_threshold():
+    text = "Pharmacy ran out, yeah."  # 3 content words
+    assert TurnSegmenter(min_content_words=3).exclusion_for(text, "patient") is None
+    assert TurnSegmenter(min_content_words=4).exclusion_for(text, "patient") == \
+        ExclusionReason.TOO_SHORT
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Yeah.", True), ("Mm-hmm, right.", True), ("Uh-huh", True), ("Okay. Sure. Thanks.", True),
+    ("[laughs] Yeah, exactly.", True), ("", True),
+    ("Yeah, the pharmacy.", False), ("No, never again.", False),
+    ("yeah yeah yeah yeah yeah yeah yeah", False),  # longer than a backchannel
+])
+def test_is_backchannel(text, expected):
+    assert is_backchannel(text) is expected
