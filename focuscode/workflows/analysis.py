@@ -32,8 +32,11 @@ def embed_segments(store: ProjectStore, embedder: Embedder, segments: Sequence[S
     so an interrupted run keeps what it computed."""
     hashes = [text_sha256(segment.text) for segment in segments]
     cached = store.cached_embeddings(embedder.model_id, hashes)
-    missing = list(dict.fromkeys(h for h in hashes if h not in cached))
     texts = {text_sha256(s.text): s.text for s in segments}
+    # Longest first, as sentence-transformers orders one encode call: batches of like lengths
+    # need little padding, so embedding chunk by chunk costs what one call would.
+    missing = sorted(dict.fromkeys(h for h in hashes if h not in cached),
+                     key=lambda h: (-len(texts[h]), h))
     progress.stage("Embedding segments", len(missing))
     batch = 256
     for begin in range(0, len(missing), batch):
@@ -63,6 +66,7 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
                                min_cluster_size=settings.min_cluster_size,
                                min_samples=settings.min_samples,
                                cluster_selection_method=settings.cluster_selection_method,
+                               reassign_quantile=settings.reassign_quantile,
                                random_state=settings.random_state).fit(vectors)
     texts = [segment.text for segment in segments]
     # Names people call each other by ("as Ellen said") say nothing about the theme.

@@ -16,6 +16,7 @@ class AnalysisSettings:
     min_cluster_size: int | None = None  # None: scaled to the number of segments
     min_samples: int | None = 1
     cluster_selection_method: str = "eom"
+    reassign_quantile: float | None = 0.0
     random_state: int = 42
     n_keywords: int = 8
     include_moderator: bool = False
@@ -38,6 +39,11 @@ class AnalysisSettings:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}",
                               hint=f"known settings: {', '.join(sorted(known))}")
         result = replace(self, **{k: v for k, v in changes.items() if v is not None})
+        # 0 means "automatic" (scaled to the data) or "no reduction": a way back from a number.
+        if result.min_cluster_size == 0:
+            result = replace(result, min_cluster_size=None)
+        if result.n_components == 0:
+            result = replace(result, n_components=None)
         if result.cluster_selection_method not in ("eom", "leaf"):
             raise ConfigError("cluster selection must be 'eom' or 'leaf'")
         if result.min_cluster_size is not None and result.min_cluster_size < 2:

@@ -94,6 +94,26 @@ def test_bad_selection_method_is_an_analysis_error(blobs):
         ThemeClusterer(cluster_selection_method="best").fit(X)
 
 
-@pytest.mark.parametrize(("n", "size"), [(10, 5), (250, 5), (329, 7), (1000, 20)])
+@pytest.mark.parametrize(("n", "size"), [(10, 5), (250, 5), (329, 7), (1000, 20), (2500, 50), (100_000, 50)])
 def test_auto_min_cluster_size_scales_with_n(n, size):
     assert auto_min_cluster_size(n) == size
+
+
+def test_outliers_close_to_a_theme_join_it_and_themes_stay_numbered_by_size():
+    from sklearn.datasets import make_blobs
+
+    points, _ = make_blobs(n_samples=300, centers=4, n_features=16, cluster_std=6,
+                           random_state=3)  # overlapping blobs: HDBSCAN leaves outliers
+    points = points / np.linalg.norm(points, axis=1, keepdims=True)
+    strict = ThemeClusterer(reassign_quantile=None).fit(points)
+    loose = ThemeClusterer(reassign_quantile=0.0).fit(points)
+    assert not strict.reassigned_.any()
+    assert (loose.labels_ < 0).sum() == (strict.labels_ < 0).sum() - loose.reassigned_.sum()
+    assert loose.reassigned_.any() and (strict.labels_[loose.reassigned_] < 0).all()
+    assert (loose.labels_[loose.reassigned_] >= 0).all()
+    assert (loose.probabilities_[loose.reassigned_] == 0).all()
+    sizes = np.bincount(loose.labels_[loose.labels_ >= 0])
+    assert list(sizes) == sorted(sizes, reverse=True)
+    # a reassigned row sits in the theme it is most similar to
+    rows = np.flatnonzero(loose.reassigned_)
+    assert (loose.similarities_[rows].argmax(axis=1) == loose.labels_[rows]).all()

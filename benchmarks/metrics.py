@@ -1,0 +1,53 @@
+"""Scores against human labels, and keyword coherence over the corpus."""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+
+def agreement(labels_true: list[str], labels_pred: np.ndarray) -> dict[str, float]:
+    """NMI and ARI over all units (the unassigned as one cluster of their own, as BERTopic's -1
+    topic is usually scored) and over the assigned units only."""
+    truth = np.asarray(labels_true)
+    assigned = labels_pred >= 0
+    both = {"nmi": normalized_mutual_info_score(truth, labels_pred),
+            "ari": adjusted_rand_score(truth, labels_pred),
+            "unassigned": float(1 - assigned.mean()),
+            "n_themes": int(len(set(labels_pred[assigned].tolist())))}
+    if assigned.sum() > 1:
+        both["nmi_assigned"] = normalized_mutual_info_score(truth[assigned], labels_pred[assigned])
+        both["ari_assigned"] = adjusted_rand_score(truth[assigned], labels_pred[assigned])
+    return both
+
+
+def npmi_coherence(texts: list[str], keywords: dict[int, tuple[str, ...]], top: int = 5) -> float:
+    """Mean NPMI of each theme's top keyword pairs, from document co-occurrence in the corpus
+    (Bouma 2009; the C_NPMI of Röder et al. 2015 with whole units as windows). -1..1, higher
+    is better; unigrams only (bigrams are scored by their words)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    words = sorted({w for kws in keywords.values() for kw in kws[:top] for w in kw.split()})
+    if not words:
+        return float("nan")
+    vectorizer = CountVectorizer(vocabulary=words, binary=True, lowercase=True,
+                                 token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]+\b")
+    docs = vectorizer.transform(texts).tocsc()
+    n = docs.shape[0]
+    index = {w: i for i, w in enumerate(words)}
+    counts = np.asarray(docs.sum(axis=0)).ravel()
+    scores = []
+    for kws in keywords.values():
+        terms = [w for kw in kws[:top] for w in kw.split()][:top]
+        for a, b in combinations(dict.fromkeys(terms), 2):
+            ia, ib = index[a], index[b]
+            joint = docs[:, ia].multiply(docs[:, ib]).sum()
+            if joint == 0 or counts[ia] == 0 or counts[ib] == 0:
+                scores.append(-1.0)
+                continue
+            p_ab, p_a, p_b = joint / n, counts[ia] / n, counts[ib] / n
+            scores.append(1.0 if p_ab == 1 else math.log(p_ab / (p_a * p_b)) / -math.log(p_ab))
+    return float(np.mean(scores)) if scores else float("nan")

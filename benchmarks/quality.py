@@ -1,0 +1,51 @@
+"""Theme discovery against human labels: focuscode vs BERTopic (same embeddings) vs k-means."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from benchmarks import data, metrics, peers
+from focuscode.pipeline.embed import SentenceTransformerEmbedder
+
+
+def corpora(sizes: list[int], seed: int) -> list[data.Corpus]:
+    found = []
+    for n in sizes:
+        found.append(data.mts_dialogues(n, seed))
+        found.append(data.mts_turns(n, seed))
+    found.append(data.aci_dialogues())
+    return found
+
+
+def run(sizes: list[int], seed: int = 0, console: Console | None = None) -> list[dict]:
+    console = console or Console(width=max(Console().width, 150))
+    embedder = SentenceTransformerEmbedder()
+    rows = []
+    for corpus in corpora(sizes, seed):
+        vectors = data.embeddings(corpus.texts, embedder)
+        k = len(set(corpus.labels))
+        results = [peers.run_focuscode(corpus.texts, vectors),
+                   peers.run_bertopic(corpus.texts, vectors),
+                   peers.run_kmeans(corpus.texts, vectors, k)]
+        table = Table(title=f"{corpus.name}: {k} human labels; same {embedder.model_id} "
+                            "embeddings for all")
+        for column in ("method", "NMI", "ARI", "NMI assigned", "ARI assigned", "unassigned",
+                       "themes", "NPMI top-5", "seconds"):
+            table.add_column(column, justify="left" if column == "method" else "right")
+        for result in results:
+            score = metrics.agreement(corpus.labels, result.labels)
+            coherence = metrics.npmi_coherence(corpus.texts, result.keywords)
+            rows.append({"corpus": corpus.name, "method": result.name, **score,
+                         "npmi": coherence, "seconds": result.seconds})
+            table.add_row(result.name, f"{score['nmi']:.3f}", f"{score['ari']:.3f}",
+                          f"{score.get('nmi_assigned', float('nan')):.3f}",
+                          f"{score.get('ari_assigned', float('nan')):.3f}",
+                          f"{score['unassigned']:.0%}", str(score["n_themes"]),
+                          f"{coherence:.3f}", f"{result.seconds:.2f}")
+        ours, bert = rows[-3], rows[-2]
+        table.caption = (f"focuscode / BERTopic: NMI {ours['nmi'] / max(bert['nmi'], 1e-9):.2f}x, "
+                         f"ARI {ours['ari'] / max(bert['ari'], 1e-9):.2f}x, clustering time "
+                         f"{ours['seconds'] / max(bert['seconds'], 1e-9):.2f}x")
+        console.print(table)
+    return rows

@@ -1,0 +1,102 @@
+"""How time and memory grow with the corpus: 1k -> 10k -> 100k segments, per stage.
+
+The corpus is MTS-Dialog and ACI-Bench turns, repeated with variation (a spoken-language lead-in
+and a neighbouring turn's clause) so that the embedding cache cannot short-cut the repeats. Each
+size runs in a fresh child process; peak memory is its ru_maxrss. The observed exponent between
+sizes is log(t2/t1)/log(n2/n1).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import multiprocessing
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from benchmarks import data
+
+LEADS = ["", "Well, ", "I mean, ", "You know, ", "Honestly, ", "So, ", "Um, ", "Right, and ",
+         "Okay. ", "To be fair, "]
+
+
+def corpus_lines(n: int, seed: int = 0) -> list[str]:
+    """``n`` distinct ``Speaker: text`` lines built from the real turns."""
+    root = data.shared_data()
+    turns = []
+    for name in ("mts_dialog", "aci_bench"):
+        with (root / name / "labels.csv").open(encoding="utf-8") as handle:
+            turns += [(r["speaker"], r["text"]) for r in csv.DictReader(handle)
+                      if len(r["text"].split()) >= 6]
+    rng = random.Random(seed)
+    lines, seen = [], set()
+    while len(lines) < n:
+        speaker, text = rng.choice(turns)
+        _, other = rng.choice(turns)
+        clause = other.split(".")[0][:80] if rng.random() < 0.5 else ""
+        line = f"{rng.choice(LEADS)}{text}" + (f" {clause}." if clause else "")
+        if line not in seen:
+            seen.add(line)
+            lines.append(f"{speaker.strip() or 'Speaker'}: {line}")
+    return lines
+
+
+def _one(n: int, queue) -> None:  # noqa: ANN001
+    from focuscode.workflows import Project
+
+    lines = corpus_lines(n)
+    times = {}
+    with tempfile.TemporaryDirectory() as folder:
+        files = []
+        per_file = 200
+        for index in range(0, len(lines), per_file):
+            path = Path(folder) / f"t{index // per_file:05d}.txt"
+            path.write_text("\n".join(lines[index:index + per_file]) + "\n", encoding="utf-8")
+            files.append(path)
+        project = Project.init(Path(folder) / "p")
+        clock = time.perf_counter()
+        project.import_files(files)
+        times["import"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        report = project.analyse()
+        times["analyse"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        project.themes()
+        times["themes view"] = time.perf_counter() - clock
+        project.close()
+    queue.put({"n": report.n_segments, "themes": report.n_themes, "times": times,
+               "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+
+
+def run(sizes: list[int], console: Console | None = None) -> list[dict]:
+    console = console or Console(width=max(Console().width, 150))
+    context = multiprocessing.get_context("spawn")
+    results = []
+    for n in sizes:
+        queue = context.Queue()
+        process = context.Process(target=_one, args=(n, queue))
+        process.start()
+        results.append(queue.get())
+        process.join()
+    table = Table(title="Scale: time (s) and peak memory per corpus size, 2 CPU cores")
+    for column in ("segments", "themes", "import", "analyse", "themes view", "peak MB",
+                   "exponent (analyse)"):
+        table.add_column(column, justify="right")
+    previous = None
+    for result in results:
+        exponent = ""
+        if previous:
+            exponent = (f"{math.log(result['times']['analyse'] / previous['times']['analyse']) / math.log(result['n'] / previous['n']):.2f}")
+        table.add_row(str(result["n"]), str(result["themes"]),
+                      *(f"{result['times'][k]:.1f}" for k in ("import", "analyse",
+                                                              "themes view")),
+                      f"{result['rss_mb']:.0f}", exponent)
+        previous = result
+    console.print(table)
+    return results

@@ -1,0 +1,108 @@
+"""Time from raw files to stored themes, per stage, against BERTopic on the same segments.
+
+Each pipeline runs in a fresh child process so that its model load, its peak memory (ru_maxrss)
+and its caches are its own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from benchmarks import data
+
+
+def _focuscode(files: list[Path], queue) -> None:  # noqa: ANN001
+    from focuscode.workflows import Project
+
+    times = {}
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        project = Project.init(Path(folder) / "p")
+        project.import_files(files)
+        times["import + segment"] = time.perf_counter() - start
+        clock = time.perf_counter()
+        report = project.analyse()
+        times["analyse (embed + cluster + store)"] = time.perf_counter() - clock
+        times["end to end"] = time.perf_counter() - start
+        clock = time.perf_counter()
+        again = project.analyse()
+        times["cached re-analysis"] = time.perf_counter() - clock
+        texts = [s.text for s in project.store.segments(included_only=True)]
+        project.close()
+    queue.put({"times": times, "n": report.n_segments, "themes": report.n_themes,
+               "unassigned": report.n_unassigned, "texts": texts,
+               "embedded_again": again.n_embedded,
+               "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+
+
+def _bertopic(texts: list[str], queue) -> None:  # noqa: ANN001
+    from bertopic import BERTopic
+    from sentence_transformers import SentenceTransformer
+    from umap import UMAP
+
+    from focuscode.pipeline.embed import SentenceTransformerEmbedder
+
+    times = {}
+    start = time.perf_counter()
+    model = SentenceTransformer(SentenceTransformerEmbedder().model_path, device="cpu")
+    times["load model"] = time.perf_counter() - start
+    clock = time.perf_counter()
+    vectors = model.encode(texts, batch_size=64, normalize_embeddings=True,
+                           show_progress_bar=False)
+    times["raw encode"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    topics, _ = BERTopic(umap_model=UMAP(n_components=5, n_neighbors=15, min_dist=0.0,
+                                         metric="cosine", random_state=42)
+                         ).fit_transform(texts, vectors)
+    times["BERTopic fit"] = time.perf_counter() - clock
+    times["end to end"] = time.perf_counter() - start
+    queue.put({"times": times, "themes": len(set(topics) - {-1}),
+               "unassigned": sum(1 for t in topics if t == -1),
+               "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+
+
+def _child(target, *args):  # noqa: ANN001, ANN202
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(*args, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def run(n: int, console: Console | None = None) -> dict:
+    console = console or Console(width=max(Console().width, 150))
+    corpus = data.mts_dialogues(n)
+    ours = _child(_focuscode, corpus.files)
+    theirs = _child(_bertopic, ours["texts"])
+    encode_share = ours["times"]["analyse (embed + cluster + store)"]
+    table = Table(title=f"Speed on {len(corpus.files)} MTS-Dialog transcripts "
+                        f"({ours['n']} segments clustered), 2 CPU cores")
+    table.add_column("stage")
+    table.add_column("focuscode s", justify="right")
+    table.add_column("BERTopic s", justify="right")
+    for stage, seconds in ours["times"].items():
+        table.add_row(stage, f"{seconds:.2f}", "")
+    for stage, seconds in theirs["times"].items():
+        table.add_row(stage, "", f"{seconds:.2f}")
+    table.add_row("themes / unassigned", f"{ours['themes']} / {ours['unassigned']}",
+                  f"{theirs['themes']} / {theirs['unassigned']}")
+    table.add_row("peak memory MB", f"{ours['rss_mb']:.0f}", f"{theirs['rss_mb']:.0f}")
+    e2e = ours["times"]["end to end"] / theirs["times"]["end to end"]
+    cached = ours["times"]["cached re-analysis"] / ours["times"]["end to end"]
+    embed_ratio = encode_share / (theirs["times"]["raw encode"] + theirs["times"]["load model"])
+    table.caption = (f"end to end focuscode/BERTopic = {e2e:.2f}x; cached re-analysis = "
+                     f"{cached:.1%} of a cold run ({ours['embedded_again']} re-embedded); "
+                     f"focuscode analyse (embed+cluster+store) / (model load + raw encode) = "
+                     f"{embed_ratio:.2f}x")
+    console.print(table)
+    return {"focuscode": ours["times"], "bertopic": theirs["times"], "ratio_e2e": e2e,
+            "cached_share": cached, "embed_ratio": embed_ratio}
