@@ -106,7 +106,7 @@ async def measure(folder: Path, n_confirms: int, n_assigns: int) -> dict[str, li
     results: dict[str, list[float]] = {}
     n_decisions = DecisionCounter(folder / DB_NAME)
     clock = time.perf_counter()
-    project = Project.open(folder, coder="bench")
+    project = Project.open(folder, coder=f"bench-{time.time_ns()}")  # a coder with no decisions
     app = make_app(project)
     async with app.run_test(size=(120, 40)) as pilot:
         while not getattr(app.screen, "table", None) or not app.screen.table.entries:
@@ -122,6 +122,8 @@ async def measure(folder: Path, n_confirms: int, n_assigns: int) -> dict[str, li
                 start = time.perf_counter()
                 press = asyncio.create_task(pilot.press(key))
                 while n_decisions() == before:
+                    if time.perf_counter() - start > 5:
+                        raise RuntimeError(f"pressing {key!r} made no decision")
                     await asyncio.sleep(0)
                 latencies.append(time.perf_counter() - start)
                 await press
@@ -135,6 +137,13 @@ async def measure(folder: Path, n_confirms: int, n_assigns: int) -> dict[str, li
             await pilot.pause(0.005)
         results["open the largest theme"] = [time.perf_counter() - clock]
         total = app.screen.table.total
+        idle = []
+        for _ in range(20):
+            start = time.perf_counter()
+            await pilot.press("j")
+            idle.append(time.perf_counter() - start)
+        await pilot.press("home")
+        results["  j (moves, decides nothing): until Pilot saw the app idle"] = idle
         await decide("y", f"keypress y to committed confirm (theme of {total})", n_confirms)
         await pilot.press("escape", "end")
         clock = time.perf_counter()
@@ -176,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         if not (folder / DB_NAME).exists():
             clock = time.perf_counter()
             build(folder, args.segments)
-            console.print(f"Built {args.segments:,} segments in {time.perf_counter() - clock:.1f} s")
+            seconds = time.perf_counter() - clock
+            console.print(f"Built {args.segments:,} segments in {seconds:.1f} s")
         else:
             Project.open(folder).close()  # apply any new migration outside the measurement
         results = asyncio.run(measure(folder, args.confirms, args.assigns))

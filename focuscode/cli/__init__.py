@@ -3,3 +3,4 @@
 from focuscode.cli.app import app, main
 
 __all__ = ["app", "main"]
+from focuscode.cli import reports as _reports  # noqa: E402,F401 - registers the report commands

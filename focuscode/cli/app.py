@@ -80,10 +80,10 @@ def analyse(
     model: Annotated[Optional[str], typer.Option(
         help="sentence-transformers model name or local path (never downloaded).")] = None,
     min_cluster_size: Annotated[Optional[int], typer.Option(
-        help="Smallest theme, in segments (default: scaled to the data).")] = None,
+        help="Smallest theme, in segments (0: scaled to the data, the default).")] = None,
     min_samples: Annotated[Optional[int], typer.Option(help="HDBSCAN density smoothing.")] = None,
     components: Annotated[Optional[int], typer.Option(
-        help="PCA dimensions before clustering.")] = None,
+        help="PCA dimensions before clustering (0: none).")] = None,
     selection: Annotated[Optional[str], typer.Option(
         help="Cluster selection: 'eom' (broader themes) or 'leaf' (finer themes).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed of every random step.")] = None,
@@ -178,6 +178,15 @@ def run(
         opened.export_segments(to)
     console.print(f"Segment table: {to}   Project: {project}   "
                   f"Next: focuscode themes --project {project}")
+
+
+@app.command()
+def review(project: ProjectOption = Path("."), coder: CoderOption = None) -> None:
+    """Open the review workbench: confirm, reassign, shape the codebook, pick quotes (? keys)."""
+    from focuscode.tui import make_app
+
+    with _open(project, coder) as opened:
+        make_app(opened).run()
 
 
 def main() -> None:

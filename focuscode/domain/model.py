@@ -117,6 +117,8 @@ class Theme:
     exemplar_ids: tuple[int, ...]
     size: int
     code_id: int | None = None
+    status: str = "active"  # active | pending (a split not in effect) | split | deleted
+    parent_id: int | None = None  # the theme it was split from
 
 
 @dataclass(frozen=True)

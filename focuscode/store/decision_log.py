@@ -10,6 +10,13 @@ Change kinds::
     {"kind": "coding", "segment_id", "code_id", "coder", "before", "after"}   # None|confirmed|rejected
     {"kind": "code", "code_id", "field", "before", "after"}                   # a field of codes
     {"kind": "theme_link", "theme_id", "before", "after"}                     # themes.code_id
+    {"kind": "theme_status", "theme_id", "before", "after"}   # active | pending | split | deleted
+    {"kind": "membership", "run_id", "segment_id", "before", "after"}   # theme_members.theme_id
+    {"kind": "quote", "quote_id", "field", "before", "after"}                 # a field of quotes
+
+Rows a decision brings into being (codes, quotes, split themes) are inserted in the decision's
+transaction in an inert state (deleted / removed / pending) and made live by a change, so undoing
+the decision hides them again and nothing is ever deleted.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from focuscode.store.database import Database, utc_now
 NEW_CODE = "__new_code__"  # in create_code's extra changes: the id of the code being created
 CODE_FIELDS = {"name", "definition", "include_notes", "exclude_notes", "examples", "parent_id",
                "color", "memo", "status", "source"}
+QUOTE_FIELDS = {"status", "starred", "position", "code_id"}
 Change = Mapping[str, Any]
 
 
@@ -48,9 +56,8 @@ class DecisionLog:
                 _apply(db, change, decision_id)
         return decision_id
 
-    def create_code(self, code: Code, *, coder: str, summary: str = "",
-                    extra_changes: Sequence[Change] = ()) -> int:
-        """Insert a code (born deleted) and record its acceptance, so undo can hide it again."""
+    def new_code_row(self, code: Code) -> int:
+        """Insert a code born deleted; a decision's ``code`` status change brings it to life."""
         with self.db.atomic() as db:
             parent_id = None
             if code.parent:
@@ -64,7 +71,40 @@ class DecisionLog:
                 (code.name, code.definition, code.include, code.exclude,
                  json.dumps(list(code.examples)), parent_id, code.color, code.memo, code.source,
                  utc_now()))
-            code_id = int(cursor.lastrowid)
+            return int(cursor.lastrowid)
+
+    def new_quote_row(self, code_id: int, segment_id: int, start: int, end: int, *,
+                      coder: str, source: str = "manual") -> int:
+        """Insert a quote born removed, placed last; a ``quote`` status change makes it active."""
+        with self.db.atomic() as db:
+            position = db.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM quotes "
+                                  "WHERE code_id = ?", (code_id,)).fetchone()[0]
+            cursor = db.execute(
+                "INSERT INTO quotes (code_id, segment_id, start_char, end_char, status, starred, "
+                "position, source, coder, created_at) "
+                "VALUES (?, ?, ?, ?, 'removed', 0, ?, ?, ?, ?)",
+                (code_id, segment_id, start, end, position, source, coder, utc_now()))
+            return int(cursor.lastrowid)
+
+    def new_theme_row(self, run_id: int, *, label: str, keywords: Sequence[str],
+                      exemplar_ids: Sequence[int], size: int, parent_id: int) -> int:
+        """Insert a theme born pending (numbered after the run's others); a ``theme_status``
+        change puts it in effect."""
+        with self.db.atomic() as db:
+            number = db.execute("SELECT COALESCE(MAX(number), -1) + 1 FROM themes WHERE "
+                                "run_id = ?", (run_id,)).fetchone()[0]
+            cursor = db.execute(
+                "INSERT INTO themes (run_id, number, label, keywords, exemplar_ids, size, code_id, "
+                "status, parent_id) VALUES (?, ?, ?, ?, ?, ?, NULL, 'pending', ?)",
+                (run_id, number, label, json.dumps(list(keywords)), json.dumps(list(exemplar_ids)),
+                 size, parent_id))
+            return int(cursor.lastrowid)
+
+    def create_code(self, code: Code, *, coder: str, summary: str = "",
+                    extra_changes: Sequence[Change] = ()) -> int:
+        """Insert a code (born deleted) and record its acceptance, so undo can hide it again."""
+        with self.db.atomic():
+            code_id = self.new_code_row(code)
             extra = [{key: code_id if value == NEW_CODE else value for key, value in c.items()}
                      for c in extra_changes]
             self.record("create_code", [
@@ -200,6 +240,33 @@ def _apply(db: sqlite3.Connection, change: Change, decision_id: int) -> None:
             raise DecisionError(f"no theme {change['theme_id']}")
         _check_before(row[0], change)
         db.execute("UPDATE themes SET code_id = ? WHERE id = ?", (change["after"], change["theme_id"]))
+    elif kind == "theme_status":
+        row = db.execute("SELECT status FROM themes WHERE id = ?", (change["theme_id"],)).fetchone()
+        if row is None:
+            raise DecisionError(f"no theme {change['theme_id']}")
+        _check_before(row[0], change)
+        db.execute("UPDATE themes SET status = ? WHERE id = ?",
+                   (change["after"], change["theme_id"]))
+    elif kind == "membership":
+        key = (change["run_id"], change["segment_id"])
+        row = db.execute("SELECT theme_id FROM theme_members WHERE run_id = ? AND segment_id = ?",
+                         key).fetchone()
+        if row is None:
+            raise DecisionError(f"segment {change['segment_id']} is not in run {change['run_id']}")
+        _check_before(row[0], change)
+        db.execute("UPDATE theme_members SET theme_id = ? WHERE run_id = ? AND segment_id = ?",
+                   (change["after"], *key))
+    elif kind == "quote":
+        field = change["field"]
+        if field not in QUOTE_FIELDS:
+            raise DecisionError(f"quotes have no field {field!r}")
+        row = db.execute(f"SELECT {field} FROM quotes WHERE id = ?",
+                         (change["quote_id"],)).fetchone()
+        if row is None:
+            raise DecisionError(f"no quote {change['quote_id']}")
+        _check_before(row[0], change)
+        db.execute(f"UPDATE quotes SET {field} = ? WHERE id = ?",
+                   (change["after"], change["quote_id"]))
     else:
         raise DecisionError(f"unknown change kind {kind!r}")
 

@@ -19,7 +19,9 @@ from focuscode.domain import (
     Transcript,
 )
 from focuscode.domain.hashing import text_sha256
+from focuscode.domain.review import Quote
 from focuscode.store.database import Database, utc_now
+from focuscode.store.review_queries import ReviewQueries
 
 
 @dataclass(frozen=True)
@@ -213,9 +215,12 @@ class ProjectStore:
         rows = self.db.query("SELECT * FROM analysis_runs ORDER BY id DESC LIMIT 1")
         return _run(rows[0]) if rows else None
 
-    def themes(self, run_id: int) -> list[Theme]:
-        return [_theme(row) for row in self.db.query(
-            "SELECT * FROM themes WHERE run_id = ? ORDER BY number", (run_id,))]
+    def themes(self, run_id: int, *, include_inactive: bool = False) -> list[Theme]:
+        """The run's themes in effect (split and deleted ones only with ``include_inactive``)."""
+        sql = "SELECT * FROM themes WHERE run_id = ?"
+        if not include_inactive:
+            sql += " AND status = 'active'"
+        return [_theme(row) for row in self.db.query(sql + " ORDER BY number", (run_id,))]
 
     def memberships(self, run_id: int) -> list[Membership]:
         return [Membership(row["segment_id"], row["theme_id"], row["probability"],
@@ -226,6 +231,11 @@ class ProjectStore:
     def link_theme(self, theme_id: int, code_id: int | None) -> None:
         with self.db.atomic() as db:
             db.execute("UPDATE themes SET code_id = ? WHERE id = ?", (code_id, theme_id))
+
+    # quotes -------------------------------------------------------------------------------
+    def quotes(self) -> list[Quote]:
+        """Quotes researchers picked (active, of live codes): by code, starred first, in order."""
+        return ReviewQueries(self.db).quotes()
 
 
 def _speaker(row: Any) -> Speaker:
@@ -251,7 +261,7 @@ def _theme(row: Any) -> Theme:
     return Theme(id=row["id"], run_id=row["run_id"], number=row["number"], label=row["label"],
                  keywords=tuple(json.loads(row["keywords"])),
                  exemplar_ids=tuple(json.loads(row["exemplar_ids"])), size=row["size"],
-                 code_id=row["code_id"])
+                 code_id=row["code_id"], status=row["status"], parent_id=row["parent_id"])
 
 
 def _run(row: Any) -> AnalysisRun:

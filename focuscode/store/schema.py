@@ -162,3 +162,47 @@ def _initial(db: sqlite3.Connection) -> None:
     ) WITHOUT ROWID;
     CREATE INDEX codings_code ON codings(code_id);
     """)
+
+
+@migration("0002_review_workbench")
+def _review_workbench(db: sqlite3.Connection) -> None:
+    """Quotes, theme status (split / deleted themes stay, hidden), full-text search, and the
+    indexes the workbench's queries need at 100,000 segments."""
+    run_script(db, """
+    -- active | pending (born in a split not yet in effect) | split | deleted
+    ALTER TABLE themes ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+    ALTER TABLE themes ADD COLUMN parent_id INTEGER REFERENCES themes(id);  -- split from
+    CREATE INDEX themes_run_status ON themes(run_id, status);
+    CREATE INDEX themes_code ON themes(code_id);
+    CREATE INDEX theme_members_run_theme ON theme_members(run_id, theme_id);
+    CREATE TABLE quotes (
+        id INTEGER PRIMARY KEY,
+        code_id INTEGER NOT NULL REFERENCES codes(id),
+        segment_id INTEGER NOT NULL REFERENCES segments(id),
+        start_char INTEGER NOT NULL,              -- into the transcript text, inside the segment
+        end_char INTEGER NOT NULL,
+        status TEXT NOT NULL,                     -- active | removed (born removed)
+        starred INTEGER NOT NULL DEFAULT 0,
+        position INTEGER NOT NULL,                -- order within the code, smallest first
+        source TEXT NOT NULL,                     -- manual | suggested
+        coder TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        CHECK (end_char > start_char)
+    );
+    CREATE INDEX quotes_code ON quotes(code_id, status, position);
+    CREATE VIRTUAL TABLE segments_fts USING fts5(
+        text, content='segments', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO segments_fts(segments_fts) VALUES ('rebuild');
+    CREATE TRIGGER segments_fts_insert AFTER INSERT ON segments
+    BEGIN INSERT INTO segments_fts(rowid, text) VALUES (new.id, new.text); END;
+    CREATE TRIGGER segments_fts_delete AFTER DELETE ON segments
+    BEGIN
+        INSERT INTO segments_fts(segments_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END;
+    CREATE TRIGGER segments_fts_update AFTER UPDATE OF text ON segments
+    BEGIN
+        INSERT INTO segments_fts(segments_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO segments_fts(rowid, text) VALUES (new.id, new.text);
+    END;
+    """)

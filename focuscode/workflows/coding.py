@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from focuscode.domain import Code, DecisionError, Theme
+from typing import Sequence
+
+from focuscode.domain import Code, Decision, DecisionError, Theme
+from focuscode.domain.review import UNASSIGNED
 from focuscode.store import NEW_CODE, DecisionLog, ProjectStore
+from focuscode.store.review_queries import ReviewQueries
+from focuscode.workflows.entries import Target, ensure_code, resolve
+from focuscode.workflows.progress import Progress
 
 
 def find_theme(store: ProjectStore, theme_id: int) -> Theme:
@@ -20,6 +26,10 @@ def accept_theme(store: ProjectStore, log: DecisionLog, theme_id: int, *, coder:
     """Make a discovered theme a code (named after its keywords unless ``name`` is given)."""
     theme = find_theme(store, theme_id)
     if theme.code_id is not None:
+        if log.code(theme.code_id).status == "suggested":  # born with a first review decision
+            log.record("accept", [{"kind": "code", "code_id": theme.code_id, "field": "status",
+                                   "before": "suggested", "after": "accepted"}], coder=coder,
+                       summary=f"accepted '{log.code(theme.code_id).name}' as a code")
         return theme.code_id
     code = Code(id=None, name=name or theme.label, definition="",
                 examples=(), source="theme", status="accepted")
@@ -45,3 +55,234 @@ def set_segment_status(store: ProjectStore, log: DecisionLog, segment_id: int, t
         {"kind": "coding", "segment_id": segment_id, "code_id": code_id, "coder": coder,
          "before": before, "after": status}],
         coder=coder, summary=f"{verb} segment {segment_id} for '{log.code(code_id).name}'")
+
+
+class Decisions:
+    """Every decision the review workbench makes, each one entry of the decision log.
+
+    Segment decisions take one id or many (a bulk decision is one entry, undone at once).
+    Entries are named by key (``c12``, ``t5``, ``unassigned``, see ``domain.review``). A theme
+    becomes a code of the codebook with ``accept`` or with the first decision about it (a
+    confirmation, a rejection, a name...), in the same entry of the log. Nothing is deleted:
+    undo brings anything back.
+    """
+
+    def __init__(self, store: ProjectStore, log: DecisionLog, coder: str) -> None:
+        self.store = store
+        self.log = log
+        self.coder = coder
+
+    # segments -----------------------------------------------------------------------------
+    def confirm(self, key: str, segment_ids: int | Sequence[int]) -> Decision:
+        """The segment(s) carry the entry's code."""
+        return self._decide(key, segment_ids, "confirmed", "confirm")
+
+    def reject(self, key: str, segment_ids: int | Sequence[int]) -> Decision:
+        """The segment(s) do not belong to the entry."""
+        return self._decide(key, segment_ids, "rejected", "reject")
+
+    def clear(self, key: str, segment_ids: int | Sequence[int]) -> Decision:
+        """Back to undecided."""
+        return self._decide(key, segment_ids, None, "clear")
+
+    def move(self, segment_ids: int | Sequence[int], to_key: str | None = None, *,
+             from_key: str | None = None, new_code: str | None = None) -> Decision:
+        """Reassign segment(s) to another entry (or to a new code named ``new_code``): confirmed
+        there and, when they come from an entry (not the queue), rejected there."""
+        ids = _ids(segment_ids)
+        with self.log.db.atomic():
+            self._check_segments(ids)
+            if new_code is not None:
+                to_code, changes, label = self._new_code(new_code)
+            else:
+                if to_key is None:
+                    raise DecisionError("say where the segments go")
+                dest = self._target(to_key)
+                to_code, changes = ensure_code(self.log, dest)
+                label = dest.label
+            source = None
+            if from_key is not None and from_key != UNASSIGNED:
+                source = self._target(from_key)
+                if source.code_id == to_code or (source.code is None and new_code is None
+                                                 and source.key == to_key):
+                    raise DecisionError(f"the segments are already in '{label}'")
+            from_code = None
+            if source is not None:
+                from_code, born = ensure_code(self.log, source)
+                changes += born
+            n_before = len(changes)
+            for segment_id in ids:
+                changes += self._coding(segment_id, to_code, "confirmed")
+                if from_code is not None:
+                    changes += self._coding(segment_id, from_code, "rejected")
+            if len(changes) == n_before:
+                raise DecisionError(f"already in '{label}'")
+            verb = "assigned" if source is None else "moved"
+            return self._record("move" if source else "assign", changes,
+                                f"{verb} {_n_segments(ids)} to '{label}'")
+
+    # the codebook -------------------------------------------------------------------------
+    def accept(self, key: str, name: str | None = None) -> Decision:
+        """Make a theme (or a suggested code) a code of the codebook."""
+        with self.log.db.atomic():
+            target = self._target(key)
+            if target.is_accepted and not name:
+                raise DecisionError(f"'{target.label}' is already a code")
+            name = " ".join(name.split()) if name else None
+            if name and name != target.label:
+                self._check_name(name, own=target.code_id)
+            code_id, changes = ensure_code(self.log, target, name=name)
+            if target.code is not None and name and name != target.code.name:
+                changes.append(_code_change(code_id, "name", target.code.name, name))
+            return self._record("accept", changes, f"accepted '{name or target.label}' as a code")
+
+    def rename(self, key: str, name: str) -> Decision:
+        name = " ".join(name.split())
+        if not name:
+            raise DecisionError("a code needs a name")
+        with self.log.db.atomic():
+            target = self._target(key)
+            if name == target.label:
+                raise DecisionError(f"it is already called '{name}'")
+            self._check_name(name, own=target.code_id)
+            code_id, changes = ensure_code(self.log, target)
+            changes.append(_code_change(code_id, "name", target.label, name))
+            return self._record("rename", changes, f"renamed '{target.label}' to '{name}'")
+
+    def define(self, key: str, definition: str) -> Decision:
+        definition = definition.strip()
+        with self.log.db.atomic():
+            target = self._target(key)
+            before = target.code.definition if target.code else ""
+            if definition == before:
+                raise DecisionError("the definition is unchanged")
+            code_id, changes = ensure_code(self.log, target)
+            changes.append(_code_change(code_id, "definition", before, definition))
+            return self._record("define", changes, f"defined '{target.label}'")
+
+    def merge(self, key: str, into: str) -> Decision:
+        """Fold entry ``key`` into ``into``: its themes, codings (every coder's) and quotes move
+        over; its code, if any, is retired."""
+        with self.log.db.atomic():
+            source, dest = self._target(key), self._target(into)
+            if source.key == dest.key:
+                raise DecisionError("pick another theme to merge with")
+            to_code, changes = ensure_code(self.log, dest)
+            changes += [{"kind": "theme_link", "theme_id": t.id, "before": t.code_id,
+                         "after": to_code} for t in source.themes]
+            if source.code is not None:
+                changes += self._fold_code(source.code, to_code, dest)
+            return self._record("merge", changes, f"merged '{source.label}' into '{dest.label}'")
+
+    def delete(self, key: str) -> Decision:
+        """Retire an entry: its code is deleted and its themes too, so their segments join the
+        unassigned queue. Undo brings it all back."""
+        with self.log.db.atomic():
+            target = self._target(key)
+            changes: list[dict] = [{"kind": "theme_status", "theme_id": t.id, "before": t.status,
+                                    "after": "deleted"} for t in target.themes]
+            if target.code is not None:
+                changes.append(_code_change(int(target.code.id), "status", target.code.status,
+                                            "deleted"))
+            return self._record("delete", changes, f"deleted '{target.label}'")
+
+    def split(self, key: str, *, n_themes: int | None = None,
+              progress: Progress | None = None) -> Decision:
+        """Re-cluster an entry's segments into sub-themes (see ``workflows.splitting``)."""
+        from focuscode.workflows.splitting import split_entry
+
+        return split_entry(self.store, self.log, key, coder=self.coder, n_themes=n_themes,
+                           progress=progress)
+
+    # helpers ------------------------------------------------------------------------------
+    def _target(self, key: str) -> Target:
+        target = resolve(self.store, self.log, key)
+        if target.is_queue:
+            raise DecisionError("the unassigned queue is not a theme",
+                                hint="assign its segments to a theme or code instead")
+        return target
+
+    def _decide(self, key: str, segment_ids: int | Sequence[int], status: str | None,
+                action: str) -> Decision:
+        ids = _ids(segment_ids)
+        with self.log.db.atomic():
+            self._check_segments(ids)
+            target = self._target(key)
+            code_id, changes = ensure_code(self.log, target)
+            decided = [c for sid in ids for c in self._coding(sid, code_id, status)]
+            if not decided:
+                raise DecisionError(f"{_n_segments(ids)} already "
+                                    f"{status or 'undecided'} for '{target.label}'")
+            verb = {"confirmed": "confirmed", "rejected": "rejected", None: "cleared"}[status]
+            return self._record(action, changes + decided,
+                                f"{verb} {_n_segments(ids)} for '{target.label}'")
+
+    def _coding(self, segment_id: int, code_id: int, status: str | None,
+                coder: str | None = None) -> list[dict]:
+        coder = coder or self.coder
+        before = self.log.coding_status(segment_id, code_id, coder)
+        if before == status:
+            return []
+        return [{"kind": "coding", "segment_id": segment_id, "code_id": code_id, "coder": coder,
+                 "before": before, "after": status}]
+
+    def _fold_code(self, code: Code, to_code: int, dest: Target) -> list[dict]:
+        changes: list[dict] = []
+        for coding in self.log.codings(code_id=code.id):
+            changes += self._coding(coding.segment_id, int(code.id), None, coding.coder)
+            if self.log.coding_status(coding.segment_id, to_code, coding.coder) is None:
+                changes += self._coding(coding.segment_id, to_code, coding.status.value,
+                                        coding.coder)
+        queries = ReviewQueries(self.store.db)
+        changes += [{"kind": "quote", "quote_id": quote_id, "field": "code_id",
+                     "before": code.id, "after": to_code}
+                    for quote_id in queries.quote_ids(int(code.id))]
+        target_definition = dest.code.definition if dest.code else ""
+        if code.definition and not target_definition:
+            changes.append(_code_change(to_code, "definition", "", code.definition))
+        changes.append(_code_change(int(code.id), "status", code.status, "deleted"))
+        return changes
+
+    def _new_code(self, name: str) -> tuple[int, list[dict], str]:
+        name = " ".join(name.split())
+        if not name:
+            raise DecisionError("a code needs a name")
+        self._check_name(name)
+        code_id = self.log.new_code_row(Code(id=None, name=name, source="manual",
+                                             status="deleted"))
+        return code_id, [_code_change(code_id, "status", "deleted", "accepted")], name
+
+    def _check_name(self, name: str, *, own: int | None = None) -> None:
+        same = next((code for code in self.log.codes()
+                     if code.name.casefold() == name.casefold() and code.id != own), None)
+        if same is not None:
+            raise DecisionError(f"there is already a code called '{same.name}'",
+                                hint="pick it, or merge into it")
+
+    def _check_segments(self, ids: Sequence[int]) -> None:
+        if not ids:
+            raise DecisionError("no segment selected")
+        found: set[int] = set()
+        for begin in range(0, len(ids), 900):
+            found |= {s.id for s in self.store.segments(ids=list(ids[begin:begin + 900]))}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise DecisionError(f"no segment {missing[0]}")
+
+    def _record(self, action: str, changes: list[dict], summary: str) -> Decision:
+        return self.log.decision(self.log.record(action, changes, coder=self.coder,
+                                                 summary=summary))
+
+
+def _code_change(code_id: int, field: str, before: object, after: object) -> dict:
+    return {"kind": "code", "code_id": code_id, "field": field, "before": before, "after": after}
+
+
+def _ids(segment_ids: int | Sequence[int]) -> list[int]:
+    if isinstance(segment_ids, int):
+        return [segment_ids]
+    return list(dict.fromkeys(int(i) for i in segment_ids))
+
+
+def _n_segments(ids: Sequence[int]) -> str:
+    return f"segment {ids[0]}" if len(ids) == 1 else f"{len(ids)} segments"

@@ -133,3 +133,41 @@ class Project:
 
     def redo(self) -> int | None:
         return self.log.redo(coder=self.coder)
+
+    # reports (issue 4) --------------------------------------------------------------------
+    @property
+    def reports(self) -> "Reports":  # noqa: F821 - imported below, lazily
+        """Theme-quote tables, role comparison, perspectives, plots, the HTML report and
+        REFI-QDA exchange, each also as pandas DataFrames (see ``workflows.reporting``)."""
+        from focuscode.workflows.reporting import Reports
+
+        return Reports(self.store, self.log, project=self.folder.resolve().name,
+                       coder=self.coder)
+
+    # review workbench (issue 3) -----------------------------------------------------------
+    @property
+    def review(self) -> "Review":  # noqa: F821 - imported below, lazily
+        """Read models of the workbench: entries, segments, context, queue, search."""
+        from focuscode.workflows.review import Review
+
+        return Review(self.store, self.log, self.coder)
+
+    @property
+    def decisions(self) -> "Decisions":  # noqa: F821
+        """Segment and codebook decisions (confirm, move, accept, merge, split, ...)."""
+        from focuscode.workflows.coding import Decisions
+
+        return Decisions(self.store, self.log, self.coder)
+
+    @property
+    def quotes(self) -> "Quotes":  # noqa: F821
+        """Quotes per code: mark, star, reorder, and the ranked suggestions."""
+        from focuscode.workflows.quoting import Quotes
+
+        return Quotes(self.store, self.log, self.coder)
+
+    def can_undo(self) -> bool:
+        return self.log.can_undo()
+
+    def can_redo(self) -> bool:
+        return self.log.can_redo()

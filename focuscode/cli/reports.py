@@ -1,0 +1,255 @@
+"""Report commands (issue 4): theme-quote tables, matrix, comparison, perspectives, plots,
+the HTML report and REFI-QDA. Registered on ``app`` / ``export_app`` when imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from focuscode.cli.app import ProjectOption, _open, app, console, export_app
+from focuscode.domain import ConfigError
+from focuscode.domain.reports import SUGGESTED, Comparison, PerspectiveContrast
+
+codebook_app = typer.Typer(no_args_is_help=True,
+                           help="Exchange the codebook with other QDA programs (REFI-QDA .qdc).")
+app.add_typer(codebook_app, name="codebook")
+
+RealNames = Annotated[bool, typer.Option(
+    "--real-names", help="Use speaker labels instead of pseudonyms.")]
+By = Annotated[str, typer.Option(
+    "--by", help="role, transcript, or a speaker/transcript attribute (e.g. site, session); "
+                 "prefix speaker: or transcript: when both have it.")]
+Groups = Annotated[Optional[str], typer.Option(
+    "--groups", help="Comma-separated groups to compare, e.g. patient,physician "
+                     "(default: all).")]
+ConfirmedOnly = Annotated[bool, typer.Option(
+    "--confirmed-only", help="Count only codings a researcher confirmed.")]
+
+
+def _groups(value: str | None) -> list[str] | None:
+    return [g.strip() for g in value.split(",") if g.strip()] if value else None
+
+
+@export_app.command("quotes")
+def export_quotes(
+    to: Annotated[Path, typer.Option("--to", help="Output file.")],
+    fmt: Annotated[Optional[str], typer.Option(
+        "--format", help="csv, xlsx, md or docx (default: from the file name).")] = None,
+    project: ProjectOption = Path("."),
+    long: Annotated[bool, typer.Option(
+        "--long", help="CSV: the tidy table, one row per code x quote.")] = False,
+    quotes: Annotated[int, typer.Option("--quotes", min=1, max=20,
+                                        help="Quotes per code.")] = 3,
+    real_names: RealNames = False,
+) -> None:
+    """Export the theme-quote table: one row per code with counts per role and its quotes."""
+    with _open(project) as opened:
+        path = opened.reports.export_quotes(to, fmt=fmt, real_names=real_names,
+                                            n_quotes=quotes, long=long)
+    console.print(f"Wrote the theme-quote table to {path}")
+
+
+@export_app.command("matrix")
+def export_matrix(
+    to: Annotated[Path, typer.Option("--to", help="Output file (.csv or .xlsx).")],
+    project: ProjectOption = Path("."),
+    confirmed_only: ConfirmedOnly = False,
+    real_names: RealNames = False,
+) -> None:
+    """Export the 0/1 segment x code matrix (for R and pandas)."""
+    with _open(project) as opened:
+        path = opened.reports.export_matrix(to, real_names=real_names,
+                                            confirmed_only=confirmed_only)
+    console.print(f"Wrote the segment x code matrix to {path}")
+
+
+@export_app.command("plots")
+def export_plots(
+    to: Annotated[Path, typer.Option("--to", help="Folder for the PNG and SVG files.")],
+    project: ProjectOption = Path("."),
+    by: By = "role",
+    normalisation: Annotated[str, typer.Option(
+        help="Bars show: segments (% of the group's segments), words (per 1,000 words), "
+             "speakers (% of speakers) or count.")] = "segments",
+    order: Annotated[str, typer.Option(help="Saturation order: import or date.")] = "import",
+    cooccurrence: Annotated[str, typer.Option(
+        help="Co-occurrence unit: speaker, turn, segment or transcript.")] = "speaker",
+) -> None:
+    """Plot theme frequency by group, theme co-occurrence and thematic saturation."""
+    with _open(project) as opened:
+        paths = opened.reports.export_plots(to, by=by, normalisation=normalisation, order=order,
+                                            cooccurrence_unit=cooccurrence)
+    console.print(f"Wrote {len(paths)} files to {to}: " + ", ".join(p.name for p in paths))
+
+
+@export_app.command("refi")
+def export_refi(
+    to: Annotated[Path, typer.Option("--to", help="Output file (.qdpx).")],
+    project: ProjectOption = Path("."),
+    real_names: RealNames = False,
+) -> None:
+    """Export the project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
+    with _open(project) as opened:
+        path = opened.reports.export_refi(to, real_names=real_names)
+    console.print(f"Wrote the REFI-QDA project to {path}")
+
+
+@app.command()
+def compare(
+    project: ProjectOption = Path("."),
+    by: By = "role",
+    groups: Groups = None,
+    unit: Annotated[str, typer.Option(
+        help="What the test counts: segment, or speaker (conservative).")] = "segment",
+    confirmed_only: ConfirmedOnly = False,
+    to: Annotated[Optional[Path], typer.Option("--to", help="Also write .csv or .xlsx.")] = None,
+) -> None:
+    """Compare themes across roles (or an attribute): rates, tests, effect sizes, cautions."""
+    with _open(project) as opened:
+        comparison = opened.reports.compare(by, groups=_groups(groups), unit=unit,
+                                            confirmed_only=confirmed_only)
+        console.print(comparison_table(comparison))
+        if to is not None:
+            opened.reports.export_comparison(to, comparison)
+            console.print(f"Wrote the comparison to {to}")
+
+
+@app.command()
+def contrast(
+    project: ProjectOption = Path("."),
+    by: By = "role",
+    groups: Groups = "patient,physician",
+    to: Annotated[Optional[Path], typer.Option("--to", help="Also write .csv or .xlsx.")] = None,
+    real_names: RealNames = False,
+) -> None:
+    """Each theme seen from each group: representative quotes side by side, distinctive words."""
+    from focuscode.export.contrast import contrast_frame
+    from focuscode.export.spreadsheets import write_csv, write_xlsx
+
+    chosen = _groups(groups)
+    if not chosen or len(chosen) < 2:
+        raise ConfigError("--groups needs two or more groups, e.g. patient,physician")
+    with _open(project) as opened:
+        contrasts = opened.reports.contrast(by, chosen, real_names=real_names)
+    console.print(contrast_table(contrasts))
+    if to is not None:
+        frame = contrast_frame(contrasts)
+        if to.suffix.lower() == ".xlsx":
+            write_xlsx({"Perspectives": frame}, to)
+        else:
+            write_csv(frame, to)
+        console.print(f"Wrote the perspectives to {to}")
+
+
+@app.command()
+def report(
+    to: Annotated[Path, typer.Option("--to", help="Output file (.html).")] = Path(
+        "exports/report.html"),
+    project: ProjectOption = Path("."),
+    by: By = "role",
+    groups: Groups = "patient,physician",
+    normalisation: Annotated[str, typer.Option(
+        help="Frequency plot: segments, words, speakers or count.")] = "segments",
+    order: Annotated[str, typer.Option(help="Saturation order: import or date.")] = "import",
+    real_names: RealNames = False,
+) -> None:
+    """Write one self-contained HTML report: codebook, quotes, comparison, plots, methods."""
+    with _open(project) as opened:
+        path = opened.reports.export_report(to, by=by, groups=_groups(groups) or (),
+                                            real_names=real_names, normalisation=normalisation,
+                                            order=order)
+    console.print(f"Wrote the report to {path}")
+
+
+@codebook_app.command("export")
+def codebook_export(
+    to: Annotated[Path, typer.Option("--to", help="Output file (.qdc).")],
+    fmt: Annotated[str, typer.Option("--format", help="qdc (REFI-QDA codebook).")] = "qdc",
+    project: ProjectOption = Path("."),
+    include_suggested: Annotated[bool, typer.Option(
+        "--include-suggested", help="Also export the suggested themes (in a group).")] = False,
+) -> None:
+    """Export the codebook as a REFI-QDA codebook (.qdc)."""
+    if fmt != "qdc":
+        raise ConfigError(f"unknown codebook format '{fmt}'", hint="use --format qdc")
+    with _open(project) as opened:
+        path = opened.reports.export_codebook(to, include_suggested=include_suggested)
+    console.print(f"Wrote the codebook to {path}")
+
+
+@codebook_app.command("import")
+def codebook_import(
+    path: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
+    project: ProjectOption = Path("."),
+) -> None:
+    """Add the codes of a REFI-QDA codebook (.qdc); names already in use are skipped."""
+    with _open(project) as opened:
+        created, skipped = opened.reports.import_codebook(path)
+    console.print(f"Added {len(created)} code(s) from {path}"
+                  + (f"; skipped {len(skipped)} already present: {', '.join(skipped)}"
+                     if skipped else ""))
+
+
+# renderings ------------------------------------------------------------------------------------
+def _name(name: str, status: str) -> str:
+    name = escape(name)
+    return f"{name} [yellow](suggested)[/]" if status == SUGGESTED else f"[bold]{name}[/]"
+
+
+def comparison_table(comparison: Comparison) -> Table:
+    """Per theme and group: coded segments (rate), per 1,000 words, speakers who raised it."""
+    measure = next((t.result.effect_measure for t in comparison.themes
+                    if t.result.effect_measure), "effect")
+    table = Table(title=f"Themes by {escape(comparison.by)}: n (% of segments) · per 1,000 "
+                        f"words · speakers; test counts {comparison.unit}s, q = "
+                        "Benjamini-Hochberg", show_lines=True, expand=True,
+                  caption=f"effect: {escape(measure)}" + (
+                      f" ({escape(comparison.groups[0])} minus {escape(comparison.groups[1])})"
+                      if len(comparison.groups) == 2 else ""))
+    table.add_column("theme", ratio=3, min_width=12)
+    for group in comparison.groups:
+        table.add_column(escape(group), justify="right", min_width=9)
+    table.add_column("test", no_wrap=True)
+    table.add_column("q", justify="right", no_wrap=True)
+    table.add_column({"risk difference": "diff", "Cramér's V": "V"}.get(measure, measure)
+                     + " [95% CI]", min_width=9)
+    table.add_column("note", ratio=3, min_width=12)
+    for theme in comparison.themes:
+        r = theme.result
+        cells = [f"{c.n_segments} ({c.rate_per_segment:.0%})\n{c.rate_per_1000_words:.2f}\n"
+                 f"{c.n_speakers}/{c.n_group_speakers}" for c in theme.counts]
+        sign = "+" if r.effect_measure == "risk difference" else ""
+        effect = ("-" if r.effect is None else
+                  f"{r.effect:{sign}.2f}\n[{r.ci_low:{sign}.2f}, {r.ci_high:{sign}.2f}]")
+        q = "-" if r.p_adjusted is None else ("<0.001" if r.p_adjusted < 0.001
+                                              else f"{r.p_adjusted:.3f}")
+        differs = r.p_adjusted is not None and r.p_adjusted < comparison.alpha
+        note = ("[bold green]differs[/]" if differs else "") + (
+            ("\n" if differs else "") + f"[dim]{escape(r.caution)}[/]" if r.caution else "")
+        test = {"chi-square": "χ²", "Fisher's exact": "Fisher",
+                "Fisher's exact (Monte Carlo)": "Fisher MC"}.get(r.test, r.test or "-")
+        table.add_row(_name(theme.code_name, theme.code_status), *cells, test, q,
+                      escape(effect), note)
+    return table
+
+
+def contrast_table(contrasts: list[PerspectiveContrast]) -> Table:
+    groups = [p.group for p in contrasts[0].perspectives] if contrasts else []
+    table = Table(title="Perspectives: where you stand is where you sit", show_lines=True,
+                  expand=True)
+    table.add_column("theme", ratio=2, min_width=14)
+    for group in groups:
+        table.add_column(escape(group), ratio=4)
+    for item in contrasts:
+        cells = []
+        for p in item.perspectives:
+            quote = (f"“{escape(p.quote.text)}”\n[dim]— {escape(p.speaker)}[/]" if p.quote
+                     else "[dim](none)[/]")
+            words = escape(", ".join(w for w, _ in p.words))
+            cells.append(quote + (f"\n[cyan]{words}[/]" if words else ""))
+        table.add_row(_name(item.code_name, item.code_status), *cells)
+    return table

@@ -1,0 +1,165 @@
+"""What the review workbench shows: entries of the codebook-in-progress, segments, context, quotes.
+
+An *entry* is what a researcher reviews as one thing: a code (with every theme linked to it), a
+discovered theme not yet linked to a code, or the queue of unassigned segments. Entries are named
+by a key: ``"c12"`` (code 12), ``"t5"`` (theme 5) or ``"unassigned"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from focuscode.domain.errors import DecisionError
+
+UNASSIGNED = "unassigned"
+SEGMENT_STATUSES = ("suggested", "confirmed", "rejected", "unassigned", "excluded")
+
+
+def code_key(code_id: int) -> str:
+    return f"c{code_id}"
+
+
+def theme_key(theme_id: int) -> str:
+    return f"t{theme_id}"
+
+
+def parse_key(key: str) -> tuple[str, int | None]:
+    """``"c12"`` -> ``("code", 12)``, ``"t5"`` -> ``("theme", 5)``, ``"unassigned"``."""
+    if key == UNASSIGNED:
+        return UNASSIGNED, None
+    kind = {"c": "code", "t": "theme"}.get(key[:1])
+    if kind is None or not key[1:].isdigit():
+        raise DecisionError(f"not a theme or code: {key!r}")
+    return kind, int(key[1:])
+
+
+@dataclass(frozen=True)
+class RoleCounts:
+    """Segments (not rejected) and distinct speakers, per role, of one entry."""
+
+    n_segments: Mapping[str, int] = field(default_factory=dict)
+    n_speakers: Mapping[str, int] = field(default_factory=dict)
+    n_confirmed: int = 0
+    n_rejected: int = 0
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """A code, an unlinked theme, or the unassigned queue, with its review progress."""
+
+    key: str
+    label: str
+    status: str  # suggested | accepted | unassigned
+    source: str  # theme | codebook | manual | queue
+    code_id: int | None = None
+    theme_ids: tuple[int, ...] = ()
+    number: int | None = None  # analysis order of its first theme (largest first)
+    keywords: tuple[str, ...] = ()
+    definition: str = ""
+    n_segments: int = 0  # not rejected
+    n_speakers: int = 0
+    by_role: Mapping[str, int] = field(default_factory=dict)
+    n_confirmed: int = 0
+    n_rejected: int = 0
+    n_quotes: int = 0
+    exemplar: str = ""
+
+    @property
+    def is_queue(self) -> bool:
+        return self.key == UNASSIGNED
+
+    @property
+    def n_to_review(self) -> int:
+        return self.n_segments if self.is_queue else self.n_segments - self.n_confirmed
+
+
+@dataclass(frozen=True)
+class NearestEntry:
+    """A theme or code suggested for an unassigned segment."""
+
+    key: str
+    label: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class ReviewSegment:
+    """A segment as a reviewer sees it, with its status relative to the entry shown."""
+
+    segment_id: int
+    transcript: str
+    turn_index: int
+    speaker: str
+    speaker_name: str  # pseudonym, or the label when there is none
+    role: str
+    start_time: float | None
+    start_char: int
+    end_char: int
+    text: str
+    status: str  # one of SEGMENT_STATUSES
+    entry_key: str | None = None  # where it sits now (search results, the queue)
+    entry_label: str = ""
+    also: tuple[str, ...] = ()  # other codes it is confirmed for
+    nearest: tuple[NearestEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class SegmentPage:
+    rows: tuple[ReviewSegment, ...]
+    total: int
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class ContextTurn:
+    """A turn around a segment; ``span`` marks the segment inside the current turn."""
+
+    turn_index: int
+    speaker_name: str
+    role: str
+    text: str
+    start_time: float | None = None
+    is_current: bool = False
+    span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span of a segment picked as representative of a code."""
+
+    id: int
+    code_id: int
+    segment_id: int
+    start: int  # into the transcript text, inside the segment
+    end: int
+    text: str
+    position: int
+    starred: bool = False
+    source: str = "manual"  # manual | suggested
+    speaker_name: str = ""
+    role: str = ""
+    transcript: str = ""
+
+
+@dataclass(frozen=True)
+class QuoteSuggestion:
+    segment: ReviewSegment
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    query: str = ""
+    role: str | None = None
+    speaker: str | None = None
+    transcript: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    roles: tuple[str, ...] = ()
+    speakers: tuple[tuple[str, str], ...] = ()  # (label, shown name)
+    transcripts: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = SEGMENT_STATUSES

@@ -1,0 +1,217 @@
+"""Plots (matplotlib, PNG and SVG): theme frequency by group, co-occurrence heat map, saturation.
+
+Figures are built with ``matplotlib.figure.Figure`` (no pyplot, no global state), and every plot
+has a ``*_frame`` function giving the numbers it draws.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable
+
+from focuscode.domain import ConfigError
+from focuscode.domain.reports import SUGGESTED, Comparison, GroupCount, ReportData
+from focuscode.export.counts import coded_segments
+from focuscode.export.files import atomic_path
+
+NORMALISATIONS: dict[str, tuple[str, Callable[[GroupCount], float]]] = {
+    "segments": ("% of the group's segments", lambda c: 100 * c.rate_per_segment),
+    "words": ("coded segments per 1,000 words spoken", lambda c: c.rate_per_1000_words),
+    "speakers": ("% of the group's speakers who raised it", lambda c: 100 * c.speaker_share),
+    "count": ("coded segments", lambda c: float(c.n_segments)),
+}
+COOCCURRENCE_UNITS = ("speaker", "turn", "segment", "transcript")
+ORDERS = ("import", "date")
+PALETTE = ("#1f5f99", "#d9822b", "#5b8c5a", "#8e5ea2", "#c44e52", "#7f7f7f")
+LABEL_CHARS = 34
+SATURATION_MIN_SEGMENTS = 2  # one stray segment does not make a theme "found" in a transcript
+
+
+def _label(name: str, status: str) -> str:
+    short = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+    return short + (" *" if status == SUGGESTED else "")
+
+
+# frequency by group ---------------------------------------------------------------------------
+def frequency_frame(comparison: Comparison, normalisation: str = "segments"):  # noqa: ANN201
+    """Codes x groups: the value each bar shows."""
+    import pandas as pd
+
+    if normalisation not in NORMALISATIONS:
+        raise ConfigError(f"unknown normalisation '{normalisation}'",
+                          hint=f"use one of {', '.join(NORMALISATIONS)}")
+    _, value = NORMALISATIONS[normalisation]
+    return pd.DataFrame(
+        [[value(c) for c in theme.counts] for theme in comparison.themes],
+        index=[_label(t.code_name, t.code_status) for t in comparison.themes],
+        columns=list(comparison.groups))
+
+
+def frequency_figure(comparison: Comparison, normalisation: str = "segments"):  # noqa: ANN201
+    from matplotlib.figure import Figure
+
+    frame = frequency_frame(comparison, normalisation)
+    n_codes, n_groups = frame.shape
+    figure = Figure(figsize=(8.5, max(3.0, 0.5 * n_codes * max(1, n_groups / 2) + 1.4)),
+                    layout="constrained")
+    axes = figure.add_subplot()
+    height = 0.8 / max(n_groups, 1)
+    for g, group in enumerate(frame.columns):
+        positions = [i + (g - (n_groups - 1) / 2) * height for i in range(n_codes)]
+        axes.barh(positions, frame[group], height=height, label=group,
+                  color=PALETTE[g % len(PALETTE)])
+    axes.set_yticks(range(n_codes), frame.index)
+    axes.invert_yaxis()
+    axes.set_xlabel(NORMALISATIONS[normalisation][0])
+    axes.set_title(f"Themes by {comparison.by}" + (" (confirmed codings only)"
+                                                  if comparison.confirmed_only else ""))
+    axes.grid(axis="x", alpha=0.3)
+    axes.legend(title=comparison.by, loc="lower right")
+    if any(t.code_status == SUGGESTED for t in comparison.themes):
+        figure.text(0.01, 0.005, "* suggested theme, not yet reviewed", fontsize=8,
+                    color="#555555")
+    return figure
+
+
+# co-occurrence ---------------------------------------------------------------------------------
+def cooccurrence_frame(data: ReportData, unit: str = "speaker"):  # noqa: ANN201
+    """Codes x codes: how many units (speakers, turns, segments or transcripts) carry both;
+    the diagonal counts the units that carry the code at all."""
+    import pandas as pd
+
+    if unit not in COOCCURRENCE_UNITS:
+        raise ConfigError(f"unknown co-occurrence unit '{unit}'",
+                          hint=f"use one of {', '.join(COOCCURRENCE_UNITS)}")
+    segments = {s.segment_id: s for s in data.segments}
+    key = {"speaker": lambda s: s.speaker, "turn": lambda s: (s.transcript_id, s.turn_index),
+           "segment": lambda s: s.segment_id, "transcript": lambda s: s.transcript_id}[unit]
+    units: dict[str, set] = {code: {key(segments[i]) for i in ids}
+                             for code, ids in coded_segments(data).items()}
+    labels = [_label(c.name, c.status) for c in data.codes]
+    matrix = [[len(units[a.key] & units[b.key]) for b in data.codes] for a in data.codes]
+    return pd.DataFrame(matrix, index=labels, columns=labels)
+
+
+def cooccurrence_figure(data: ReportData, unit: str = "speaker"):  # noqa: ANN201
+    from matplotlib.figure import Figure
+
+    frame = cooccurrence_frame(data, unit)
+    n = len(frame)
+    size = max(4.5, 0.45 * n + 3.2)
+    figure = Figure(figsize=(size + 1.2, size), layout="constrained")
+    axes = figure.add_subplot()
+    if n == 0:
+        axes.set_axis_off()
+        axes.text(0.5, 0.5, "No themes or codes yet", ha="center", va="center")
+        return figure
+    image = axes.imshow(frame.to_numpy(), cmap="Blues", vmin=0)
+    axes.set_xticks(range(n), frame.columns, rotation=60, ha="right", fontsize=8)
+    axes.set_yticks(range(n), frame.index, fontsize=8)
+    peak = frame.to_numpy().max() if n else 0
+    for i in range(n):
+        for j in range(n):
+            value = int(frame.iat[i, j])
+            axes.text(j, i, str(value), ha="center", va="center", fontsize=7,
+                      color="white" if peak and value > 0.6 * peak else "#222222",
+                      fontweight="bold" if i == j else "normal")
+    axes.set_title(f"Theme co-occurrence: {unit}s carrying both (diagonal: carrying it)")
+    figure.colorbar(image, ax=axes, shrink=0.7, label=f"{unit}s")
+    return figure
+
+
+# saturation ------------------------------------------------------------------------------------
+def saturation_frame(data: ReportData, order: str = "import",
+                     min_segments: int = SATURATION_MIN_SEGMENTS):  # noqa: ANN201
+    """Transcripts in import (or ``date`` attribute) order: the codes seen for the first time in
+    each, and the running total, counting a code once it has ``min_segments`` there."""
+    import pandas as pd
+
+    if order not in ORDERS:
+        raise ConfigError(f"unknown order '{order}'", hint=f"use one of {', '.join(ORDERS)}")
+    transcripts = list(data.transcripts)
+    if order == "date":
+        transcripts.sort(key=lambda t: (str(t.attributes.get("date", "")) or "9999", t.id))
+    per_transcript: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    segments = {s.segment_id: s for s in data.segments}
+    for code, ids in coded_segments(data).items():
+        for i in ids:
+            per_transcript[segments[i].transcript_id][code] += 1
+    names = {c.key: c.name for c in data.codes}
+    seen: set[str] = set()
+    records = []
+    for position, transcript in enumerate(transcripts, start=1):
+        found = {c for c, n in per_transcript[transcript.id].items() if n >= min_segments}
+        new = [c.key for c in data.codes if c.key in found - seen]
+        seen |= found
+        records.append({"position": position, "transcript": transcript.name,
+                        "date": str(transcript.attributes.get("date", "")),
+                        "n_codes_present": len(found), "n_new": len(new),
+                        "n_cumulative": len(seen), "new_codes": "; ".join(names[k] for k in new)})
+    return pd.DataFrame.from_records(records, columns=[
+        "position", "transcript", "date", "n_codes_present", "n_new", "n_cumulative",
+        "new_codes"])
+
+
+def saturation_figure(data: ReportData, order: str = "import",
+                      min_segments: int = SATURATION_MIN_SEGMENTS):  # noqa: ANN201
+    from matplotlib.figure import Figure
+
+    frame = saturation_frame(data, order, min_segments)
+    figure = Figure(figsize=(7.5, 4.4), layout="constrained")
+    axes = figure.add_subplot()
+    x = list(frame["position"])
+    axes.bar(x, frame["n_new"], width=0.5, color=PALETTE[1], alpha=0.75,
+             label="new themes in this transcript")
+    axes.plot([0, *x], [0, *frame["n_cumulative"]], marker="o", color=PALETTE[0],
+              label="themes found so far")
+    for xi, total in zip(x, frame["n_cumulative"]):
+        axes.annotate(str(total), (xi, total), textcoords="offset points", xytext=(0, 7),
+                      ha="center", fontsize=8)
+    axes.set_xticks([0, *x], ["start", *(f"{p}. {name}" for p, name in
+                                          zip(x, frame["transcript"]))],
+                    rotation=20, ha="right", fontsize=8)
+    axes.set_ylabel("themes")
+    axes.set_ylim(0, max([*frame["n_cumulative"], 1]) * 1.25)
+    axes.set_title(f"Thematic saturation ({order} order; a theme counts once a transcript "
+                   f"has {min_segments}+ of its segments)", fontsize=10)
+    axes.grid(axis="y", alpha=0.3)
+    axes.legend(loc="lower right", fontsize=8)
+    return figure
+
+
+# files -----------------------------------------------------------------------------------------
+def figure_bytes(figure, fmt: str) -> bytes:  # noqa: ANN001
+    """PNG (150 dpi) or SVG (no timestamp, so repeated exports are identical)."""
+    import matplotlib
+
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {"Software": "focuscode"}
+    with matplotlib.rc_context({"svg.hashsalt": "focuscode"}):  # stable ids, restored after
+        figure.savefig(buffer, format=fmt, dpi=150, metadata=metadata)
+    return buffer.getvalue()
+
+
+def write_figure(figure, stem: Path) -> list[Path]:  # noqa: ANN001
+    paths = []
+    for fmt in ("png", "svg"):
+        path = stem.with_suffix(f".{fmt}")
+        content = figure_bytes(figure, fmt)
+        with atomic_path(path) as temporary:
+            temporary.write_bytes(content)
+        paths.append(path)
+    return paths
+
+
+def write_frequency(comparison: Comparison, stem: Path, normalisation: str = "segments"
+                    ) -> list[Path]:
+    return write_figure(frequency_figure(comparison, normalisation), stem)
+
+
+def write_cooccurrence(data: ReportData, stem: Path, *, unit: str = "speaker") -> list[Path]:
+    return write_figure(cooccurrence_figure(data, unit), stem)
+
+
+def write_saturation(data: ReportData, stem: Path, *, order: str = "import") -> list[Path]:
+    return write_figure(saturation_figure(data, order), stem)

@@ -1,0 +1,110 @@
+"""The review workbench app and its factory, shared by the CLI and the tests."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import var
+
+from focuscode.domain import Decision, FocuscodeError
+from focuscode.workflows import Project
+
+
+class ProjectChanged(Message):
+    """The project changed under the screen (undo, redo, a finished job): read it again."""
+
+
+class ReviewApp(App[None]):
+    """Every decision is written to the project the moment it is made; quitting saves nothing
+    because there is nothing left to save."""
+
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("q", "quit", "Quit", tooltip="Quit (everything is already saved)"),
+        Binding("question_mark", "help", "Keys", tooltip="Show every key"),
+        Binding("u", "undo", "Undo",
+                tooltip="Undo the last decision (again: the one before), even after a restart"),
+        Binding("ctrl+r", "redo", "Redo", tooltip="Redo what was undone"),
+        Binding("ctrl+z", "undo", "Undo", show=False),
+        Binding("ctrl+y", "redo", "Redo", show=False),
+        Binding("slash", "search", "Search",
+                tooltip="Search every segment; filter by role, speaker, transcript, status"),
+    ]
+
+    revision: var[int] = var(0)
+    """Bumped after every change to the project; screens read the project again when they
+    come back into view after it changed."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+
+    def on_mount(self) -> None:
+        from focuscode.tui.themes_screen import ThemesScreen
+
+        self.title = f"focuscode review · {self.project.folder.resolve().name}"
+        self.sub_title = f"coder {self.project.coder} · every decision is saved at once"
+        self.push_screen(ThemesScreen())
+
+    # decisions ----------------------------------------------------------------------------
+    def decide(self, make: Callable[[], Decision]) -> Decision | None:
+        """Make one decision: say what it did, or why it could not be made."""
+        try:
+            decision = make()
+        except FocuscodeError as error:
+            self.notify(str(error), severity="warning")
+            return None
+        self.say(f"{decision.payload.get('summary', decision.action)}  (u undoes)")
+        self.revision += 1
+        return decision
+
+    def say(self, message: str) -> None:
+        """What was just done, in the header: calmer than a toast for every key."""
+        self.sub_title = message[:1].upper() + message[1:]
+
+    def changed(self) -> None:
+        """The project changed outside a screen's own decision: the screen shown reloads."""
+        self.revision += 1
+        self.screen.post_message(ProjectChanged())
+
+    def action_undo(self) -> None:
+        self._step(self.project.undo, "Nothing to undo")
+
+    def action_redo(self) -> None:
+        self._step(self.project.redo, "Nothing to redo")
+
+    def _step(self, step: Callable[[], int | None], nothing: str) -> None:
+        try:
+            decision_id = step()
+        except FocuscodeError as error:
+            self.notify(str(error), severity="warning")
+            return
+        if decision_id is None:
+            self.say(nothing)
+            return
+        self.say(self.project.review.describe(decision_id))
+        self.changed()
+
+    # navigation ---------------------------------------------------------------------------
+    def action_search(self) -> None:
+        from focuscode.tui.search_screen import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            self.screen.focus_query()
+        else:
+            self.push_screen(SearchScreen())
+
+    def action_help(self) -> None:
+        from focuscode.tui.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+
+def make_app(project: Project) -> ReviewApp:
+    """The workbench over an open project (the CLI and the tests both start here)."""
+    return ReviewApp(project)

@@ -1,0 +1,314 @@
+"""The themes overview: every code and theme at a glance, and shaping the codebook."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import var
+from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
+
+from focuscode.domain import Decision, FocuscodeError
+from focuscode.domain.review import ReviewEntry
+from focuscode.tui.confirm_modal import ConfirmModal
+from focuscode.tui.picker_modal import PickerModal
+from focuscode.tui.project_screen import ProjectScreen
+from focuscode.tui.text_modal import TextModal
+from focuscode.tui.widgets import EntryTable, JobPanel, TuiProgress
+from focuscode.workflows import Cancelled
+
+SORTS: dict[str, tuple[str, Callable[[ReviewEntry], object]]] = {
+    "number": ("analysis order", lambda e: (e.number is None, e.number or 0, e.label.lower())),
+    "size": ("size", lambda e: (-e.n_segments, e.label.lower())),
+    "label": ("name", lambda e: e.label.lower()),
+    "status": ("status", lambda e: (e.status != "accepted", e.number is None, e.number or 0)),
+    "progress": ("least reviewed", lambda e: ((e.n_confirmed + e.n_rejected)
+                                              / max(1, e.n_segments + e.n_rejected), e.label)),
+    "speakers": ("speakers", lambda e: (-e.n_speakers, e.label.lower())),
+}
+SORT_CYCLE = ("number", "size", "label", "status", "progress")
+SPLIT_CHOICES = [("auto", "As many themes as the clusterer finds"),
+                 *[(str(n), f"{n} themes") for n in range(2, 7)]]
+
+
+class ThemesScreen(ProjectScreen):
+    """Codes, themes and the unassigned queue; open one to review its segments."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open",
+                tooltip="Review its segments (the queue: walk the unassigned segments)"),
+        Binding("a", "accept", "Accept", tooltip="Accept the theme as a code of the codebook"),
+        Binding("r", "rename", "Rename", tooltip="Rename the theme or code"),
+        Binding("d", "define", "Define", tooltip="Write the code's definition", show=False),
+        Binding("m", "merge", "Merge",
+                tooltip="Merge into another theme or code (type to find it)"),
+        Binding("x", "split", "Split",
+                tooltip="Split: re-cluster its segments into two or more themes"),
+        Binding("delete,D", "delete", "Delete",
+                tooltip="Delete it; its segments go to the unassigned queue", show=False),
+        Binding("p", "quotes", "Quotes",
+                tooltip="Its quotes: pick, star, reorder, accept suggestions"),
+        Binding("o", "sort", "Sort",
+                tooltip="Sort by order, size, name, status, progress (or click a column "
+                        "title)", show=False),
+        Binding("R", "reanalyse", "Re-analyse",
+                tooltip="Re-analyse the project (your decisions are kept)", show=False),
+        Binding("escape", "cancel_job", "Cancel job",
+                tooltip="Cancel a split or re-analysis in progress", show=False),
+    ]
+
+    sort_by: var[str] = var("number")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sorts = dict(SORTS)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="themes-empty")
+        yield EntryTable(id="entry-table")
+        yield Static(id="entry-detail")
+        yield JobPanel(id="job")
+        yield Footer()
+
+    @property
+    def table(self) -> EntryTable:
+        return self.query_one("#entry-table", EntryTable)
+
+    @property
+    def job(self) -> JobPanel:
+        return self.query_one("#job", JobPanel)
+
+    # showing ------------------------------------------------------------------------------
+    def load(self) -> None:
+        entries = self.project.review.entries()
+        self.set_class(not entries, "-empty")
+        if not entries:
+            self.query_one("#themes-empty", Static).update(
+                "No analysis yet.\n\nRun 'focuscode analyse' in the project folder, or press R "
+                "to analyse now (it takes a while the first time). ? shows every key.")
+            return
+        self._show(entries, keep=self.table.current)
+
+    def _show(self, entries: list[ReviewEntry], *, keep: ReviewEntry | None = None) -> None:
+        queue = [e for e in entries if e.is_queue]
+        ordered = sorted((e for e in entries if not e.is_queue), key=self._sorts[self.sort_by][1])
+        roles = sorted({role for e in entries for role in e.by_role})
+        self.table.show(ordered + queue, roles, keep=keep)
+        self.table.focus()
+        self._describe(self.table.current)
+
+    def watch_sort_by(self) -> None:
+        if self.table.entries:
+            self._show(self.table.entries, keep=self.table.current)
+            self.workbench.say(f"Sorted by {self._sorts[self.sort_by][0]}")
+
+    @on(EntryTable.EntryHighlighted)
+    def _highlighted(self, event: EntryTable.EntryHighlighted) -> None:
+        self._describe(event.entry)
+
+    @on(EntryTable.EntryOpened)
+    def _opened(self, event: EntryTable.EntryOpened) -> None:
+        self._open(event.entry)
+
+    @on(EntryTable.SortRequested)
+    def _sort_requested(self, event: EntryTable.SortRequested) -> None:
+        column = event.column
+        if column.startswith("role:"):
+            role = column.removeprefix("role:")
+            self._sorts[column] = (f"{role} segments",
+                                   lambda e: (-e.by_role.get(role, 0), e.label.lower()))
+        if column in self._sorts:
+            self.sort_by = column
+
+    def _describe(self, entry: ReviewEntry | None) -> None:
+        detail = self.query_one("#entry-detail", Static)
+        if entry is None:
+            detail.update("")
+            return
+        text = Text()
+        text.append(entry.label, "bold")
+        if entry.is_queue:
+            text.append(f"  {entry.n_segments} segments no theme claimed; Enter walks them with "
+                        "their nearest themes")
+        else:
+            kind = {"accepted": "code", "suggested": "suggested"}.get(entry.status, entry.status)
+            text.append(f"  {kind} · {entry.n_confirmed} confirmed · {entry.n_rejected} rejected"
+                        f" · {entry.n_quotes} quotes · enter reviews it")
+            if entry.keywords:
+                text.append(f"\nKeywords: {', '.join(entry.keywords)}")
+            text.append(f"\nDefinition: {entry.definition}" if entry.definition
+                        else "\nNo definition yet (d writes one).")
+            if entry.exemplar:
+                text.append(f"\n“{entry.exemplar}”", "italic")
+        detail.update(text)
+
+    # actions ------------------------------------------------------------------------------
+    def _current(self, *, queue_ok: bool = False) -> ReviewEntry | None:
+        entry = self.table.current
+        if entry is None or (entry.is_queue and not queue_ok):
+            if entry is not None:
+                self.notify("Pick a theme or code: the unassigned queue cannot be changed "
+                            "this way", severity="warning")
+            return None
+        return entry
+
+    def _decided(self, decision: Decision | None) -> None:
+        if decision is not None:
+            self.load()
+
+    def action_open(self) -> None:
+        entry = self._current(queue_ok=True)
+        if entry is not None:
+            self._open(entry)
+
+    def _open(self, entry: ReviewEntry) -> None:
+        from focuscode.tui.queue_screen import QueueScreen
+        from focuscode.tui.review_screen import ReviewScreen
+
+        self.app.push_screen(QueueScreen() if entry.is_queue else ReviewScreen(entry.key))
+
+    def action_accept(self) -> None:
+        entry = self._current()
+        if entry is not None:
+            self._decided(self.decide(lambda: self.project.decisions.accept(entry.key)))
+
+    def action_rename(self) -> None:
+        entry = self._current()
+        if entry is None:
+            return
+
+        def rename(name: str | None) -> None:
+            if name is not None:
+                self._decided(self.decide(lambda: self.project.decisions.rename(entry.key, name)))
+
+        self.app.push_screen(TextModal(f"Rename '{entry.label}'", entry.label), rename)
+
+    def action_define(self) -> None:
+        entry = self._current()
+        if entry is None:
+            return
+
+        def define(text: str | None) -> None:
+            if text is not None:
+                self._decided(self.decide(
+                    lambda: self.project.decisions.define(entry.key, text)))
+
+        self.app.push_screen(TextModal(f"Definition of '{entry.label}'", entry.definition,
+                                       multiline=True), define)
+
+    def action_merge(self) -> None:
+        entry = self._current()
+        if entry is None:
+            return
+        options = [(e.key, e.label) for e in self.table.entries
+                   if not e.is_queue and e.key != entry.key]
+
+        def merge(into: str | None) -> None:
+            if into is not None:
+                self._decided(self.decide(lambda: self.project.decisions.merge(entry.key, into)))
+
+        self.app.push_screen(PickerModal(f"Merge '{entry.label}' into…", options), merge)
+
+    def action_delete(self) -> None:
+        entry = self._current()
+        if entry is None:
+            return
+
+        def delete(sure: bool | None) -> None:
+            if sure:
+                self._decided(self.decide(lambda: self.project.decisions.delete(entry.key)))
+
+        self.app.push_screen(ConfirmModal(
+            f"Delete '{entry.label}'? Its segments go to the unassigned queue. Nothing is "
+            "destroyed: u undoes it."), delete)
+
+    def action_quotes(self) -> None:
+        from focuscode.tui.quotes_screen import QuotesScreen
+
+        entry = self._current()
+        if entry is not None:
+            self.app.push_screen(QuotesScreen(entry.key))
+
+    def action_sort(self) -> None:
+        at = SORT_CYCLE.index(self.sort_by) if self.sort_by in SORT_CYCLE else -1
+        self.sort_by = SORT_CYCLE[(at + 1) % len(SORT_CYCLE)]
+
+    # long jobs ----------------------------------------------------------------------------
+    def action_split(self) -> None:
+        entry = self._current()
+        if entry is None:
+            return
+        if not entry.theme_ids:
+            self.notify(f"'{entry.label}' has no discovered theme to split", severity="warning")
+            return
+        if self.job.is_running:
+            self.notify("A job is running (esc cancels it)", severity="warning")
+            return
+
+        def split(choice: str | None) -> None:
+            if choice is not None:
+                self.job.start(f"Splitting '{entry.label}'")
+                self._split(entry.key, None if choice == "auto" else int(choice))
+
+        self.app.push_screen(PickerModal(f"Split '{entry.label}' into…", SPLIT_CHOICES,
+                                         fuzzy=False), split)
+
+    def action_reanalyse(self) -> None:
+        if self.job.is_running:
+            self.notify("A job is running (esc cancels it)", severity="warning")
+            return
+
+        def reanalyse(sure: bool | None) -> None:
+            if sure:
+                self.job.start("Re-analysing")
+                self._reanalyse()
+
+        self.app.push_screen(ConfirmModal(
+            "Re-analyse the project with its current settings? Your decisions are kept; "
+            "themes are found again."), reanalyse)
+
+    def action_cancel_job(self) -> None:
+        if self.job.is_running:
+            self.workers.cancel_group(self, "job")
+            self.workbench.say("Cancelling…")
+
+    @work(thread=True, exclusive=True, group="job")
+    def _split(self, key: str, n_themes: int | None) -> None:
+        progress = TuiProgress(self.app, self.job, get_current_worker())
+        self._run_job(lambda: self.project.review.describe(
+            self.project.decisions.split(key, n_themes=n_themes, progress=progress).id))
+
+    @work(thread=True, exclusive=True, group="job")
+    def _reanalyse(self) -> None:
+        progress = TuiProgress(self.app, self.job, get_current_worker())
+
+        def run() -> str:
+            report = self.project.analyse(progress)
+            return (f"Found {report.n_themes} themes in {report.n_segments} segments "
+                    f"({report.n_unassigned} unassigned)")
+
+        self._run_job(run)
+
+    def _run_job(self, job: Callable[[], str]) -> None:
+        """Run in the worker's thread; report back on the UI thread."""
+        try:
+            message, severity = job(), "information"
+        except Cancelled:
+            message, severity = "Cancelled: the project is as it was", "information"
+        except FocuscodeError as error:
+            message, severity = str(error), "warning"
+        except Exception as error:  # noqa: BLE001 - a bug must not take the workbench down
+            message, severity = f"the job failed: {error!r}", "error"
+        self.app.call_from_thread(self._job_done, message, severity)
+
+    def _job_done(self, message: str, severity: str) -> None:
+        self.job.finish()
+        self.notify(message[:1].upper() + message[1:], severity=severity)  # type: ignore[arg-type]
+        if severity == "information":
+            self.workbench.say(message)
+        self.workbench.changed()

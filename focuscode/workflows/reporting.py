@@ -1,0 +1,343 @@
+"""Report use cases: read the project once into ``ReportData``, then tables, statistics, plots,
+the HTML report and REFI-QDA files from it. Every export checks its quotes against the source.
+
+``Reports`` is what ``Project.reports`` returns; notebook users get pandas DataFrames from it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any, Sequence
+
+from focuscode.domain import ConfigError, IngestError
+from focuscode.domain.reports import (
+    ACCEPTED,
+    CONFIRMED,
+    MODEL_CODER,
+    SUGGESTED,
+    CoderActivity,
+    Comparison,
+    PerspectiveContrast,
+    ReportCode,
+    ReportCoding,
+    ReportData,
+    ReportQuote,
+    ReportSegment,
+)
+from focuscode.export import quotes as quote_rules
+from focuscode.store import DecisionLog, ProjectStore, utc_now
+from focuscode.workflows.analysis import current_memberships
+
+QUOTE_FORMATS = ("csv", "xlsx", "md", "docx")
+
+
+def gather(store: ProjectStore, log: DecisionLog, *, project: str,
+           n_quotes: int = quote_rules.N_QUOTES,
+           min_quote_words: int = quote_rules.MIN_QUOTE_WORDS) -> ReportData:
+    """Codes (accepted codes, then the latest run's suggested themes), segments, codings
+    (confirmed, or suggested and not rejected) and quotes, checked against the source."""
+    run_id, members = current_memberships(store)
+    run = store.latest_run()
+    themes = store.themes(run_id) if run_id is not None else []
+    codes = [code for code in log.codes() if code.status == ACCEPTED]
+    code_ids = {code.id for code in codes}
+    theme_of_code = {t.code_id: t for t in themes if t.code_id in code_ids}
+    report_codes: list[ReportCode] = []
+    key_of_theme: dict[int, str] = {}
+    for code in codes:
+        theme = theme_of_code.get(code.id)
+        report_codes.append(ReportCode(
+            key=f"code-{code.id}", name=code.name, status=ACCEPTED, definition=code.definition,
+            include=code.include, exclude=code.exclude,
+            keywords=theme.keywords if theme else (), code_id=code.id,
+            theme_id=theme.id if theme else None, parent=code.parent, color=code.color))
+        if theme is not None:
+            key_of_theme[theme.id] = f"code-{code.id}"
+    for theme in themes:
+        if theme.id not in key_of_theme:
+            key_of_theme[theme.id] = f"theme-{theme.id}"
+            report_codes.append(ReportCode(key=f"theme-{theme.id}", name=theme.label,
+                                           status=SUGGESTED, keywords=theme.keywords,
+                                           theme_id=theme.id))
+    segments = _segments(store)
+    codings = _codings(log, members, key_of_theme, code_ids)
+    picked = _researcher_quotes(store, report_codes)
+    with_picks = {q.code_key for q in picked}
+    suggested = quote_rules.select_quotes([c for c in report_codes if c.key not in with_picks],
+                                          segments, codings, n_quotes=n_quotes,
+                                          min_words=min_quote_words)
+    quotes = picked + suggested
+    quote_source = ("selected" if picked and not suggested else
+                    "mixed" if picked else "suggested")
+    data = ReportData(project=project, generated_at=utc_now(), codes=tuple(report_codes),
+                      segments=tuple(segments), codings=tuple(codings), quotes=tuple(quotes),
+                      transcripts=tuple(store.transcripts()), speakers=tuple(store.speakers()),
+                      run=run, coders=_coders(log), n_decisions=len(log.history()),
+                      quote_source=quote_source,
+                      n_unassigned=sum(1 for m in members.values() if m.theme_id is None))
+    quote_rules.check_fidelity(data)
+    return data
+
+
+def _segments(store: ProjectStore) -> list[ReportSegment]:
+    speakers = {s.label: s for s in store.speakers()}
+    transcripts = {t.id: t for t in store.transcripts()}
+    rows = []
+    for segment in store.segments():
+        speaker = speakers.get(segment.speaker or "")
+        transcript = transcripts[segment.transcript_id]
+        rows.append(ReportSegment(
+            segment_id=int(segment.id), transcript_id=int(segment.transcript_id),
+            transcript=transcript.name, turn_index=segment.turn_index,
+            speaker=segment.speaker or "",
+            pseudonym=speaker.display_name if speaker else (segment.speaker or ""),
+            role=segment.role or "unknown", start_char=segment.start, end_char=segment.end,
+            text=segment.text, start_time=segment.start_time,
+            excluded=segment.excluded.value if segment.excluded else None,
+            speaker_attributes=dict(speaker.attributes) if speaker else {},
+            transcript_attributes=dict(transcript.attributes)))
+    return rows
+
+
+def _codings(log: DecisionLog, members: dict, key_of_theme: dict[int, str],
+             code_ids: set[int | None]) -> list[ReportCoding]:
+    similarity: dict[int, float] = {}
+    for segment_id, member in members.items():
+        similarity[segment_id] = next((s for t, s in member.nearest if t == member.theme_id),
+                                      member.probability)
+    decided: dict[tuple[int, str], set[str]] = defaultdict(set)
+    result: list[ReportCoding] = []
+    for coding in log.codings():
+        if coding.code_id not in code_ids:
+            continue
+        key = f"code-{coding.code_id}"
+        decided[(coding.segment_id, key)].add(coding.status.value)
+        if coding.status.value == CONFIRMED:
+            result.append(ReportCoding(segment_id=coding.segment_id, code_key=key,
+                                       status=CONFIRMED, coder=coding.coder,
+                                       rank=similarity.get(coding.segment_id, 0.0)))
+    for segment_id, member in sorted(members.items()):
+        if member.theme_id is None or member.theme_id not in key_of_theme:
+            continue
+        key = key_of_theme[member.theme_id]
+        if decided.get((segment_id, key)):  # confirmed (listed above) or rejected
+            continue
+        result.append(ReportCoding(segment_id=segment_id, code_key=key, status=SUGGESTED,
+                                   coder=MODEL_CODER, rank=similarity.get(segment_id, 0.0)))
+    return result
+
+
+def _researcher_quotes(store: ProjectStore, codes: Sequence[ReportCode]) -> list[ReportQuote]:
+    """Quotes researchers picked in the review workbench, in their order (starred first)."""
+    key_of_code = {c.code_id: c.key for c in codes if c.code_id is not None}
+    quotes: list[ReportQuote] = []
+    ranks: Counter[str] = Counter()
+    for quote in store.quotes():
+        key = key_of_code.get(quote.code_id)
+        if key is None:
+            continue
+        ranks[key] += 1
+        quotes.append(ReportQuote(code_key=key, rank=ranks[key], segment_id=quote.segment_id,
+                                  start_char=quote.start, end_char=quote.end, text=quote.text,
+                                  source="selected"))
+    return quotes
+
+
+def _coders(log: DecisionLog) -> tuple[CoderActivity, ...]:
+    confirmed: Counter[str] = Counter()
+    rejected: Counter[str] = Counter()
+    for coding in log.codings():
+        (confirmed if coding.status.value == CONFIRMED else rejected)[coding.coder] += 1
+    live = {code.id for code in log.codes() if code.status == ACCEPTED}
+    created: Counter[str] = Counter()
+    for decision in log.history():
+        code = decision.payload.get("code") if decision.action == "create_code" else None
+        if code and code.get("id") in live:
+            created[decision.coder] += 1
+    names = sorted(set(confirmed) | set(rejected) | set(created))
+    return tuple(CoderActivity(coder=name, n_confirmed=confirmed[name], n_rejected=rejected[name],
+                               n_codes_created=created[name]) for name in names)
+
+
+def import_codebook(store: ProjectStore, log: DecisionLog, path: Path, *,
+                    coder: str) -> tuple[list[int], list[str]]:
+    """Add a REFI-QDA codebook's codes (parents first); names already in use are skipped.
+    Returns the new code ids and the skipped names."""
+    from focuscode.export.refi import from_qdc
+
+    existing = {code.name.casefold() for code in log.codes()}
+    created: list[int] = []
+    skipped: list[str] = []
+    for code in from_qdc(Path(path)):
+        if code.name.casefold() in existing:
+            skipped.append(code.name)
+            continue
+        summary = f"imported code '{code.name}' from {Path(path).name}"
+        created.append(log.create_code(code, coder=coder, summary=summary))
+        existing.add(code.name.casefold())
+    return created, skipped
+
+
+class Reports:
+    """Tables (DataFrames), statistics, plots, the HTML report and REFI-QDA for one project.
+
+    Speakers appear as pseudonyms unless ``real_names=True``; "codes" are the accepted codes
+    plus the latest analysis' suggested themes, marked ``accepted`` / ``suggested``.
+    """
+
+    def __init__(self, store: ProjectStore, log: DecisionLog, *, project: str, coder: str,
+                 stop_words: Sequence[str] = ()) -> None:
+        self.store = store
+        self.log = log
+        self.project = project
+        self.coder = coder
+        self.stop_words = stop_words
+
+    def data(self, *, n_quotes: int = quote_rules.N_QUOTES) -> ReportData:
+        """Everything reports need, read once and checked against the source."""
+        return gather(self.store, self.log, project=self.project, n_quotes=n_quotes)
+
+    # tables ---------------------------------------------------------------------------------
+    def quotes_frame(self, *, real_names: bool = False,
+                     n_quotes: int = quote_rules.N_QUOTES):  # noqa: ANN201
+        """One row per code: definition, segments and speakers per role, shares, quotes."""
+        from focuscode.export.quote_tables import theme_quotes_frame
+
+        return theme_quotes_frame(self.data(n_quotes=n_quotes), real_names=real_names)
+
+    def quotes_long_frame(self, *, real_names: bool = False,
+                          n_quotes: int = quote_rules.N_QUOTES):  # noqa: ANN201
+        """The tidy table: one row per code x quote."""
+        from focuscode.export.quote_tables import quotes_long_frame
+
+        return quotes_long_frame(self.data(n_quotes=n_quotes), real_names=real_names)
+
+    def matrix_frame(self, *, real_names: bool = False,
+                     confirmed_only: bool = False):  # noqa: ANN201
+        """The wide 0/1 segment x code matrix."""
+        from focuscode.export.quote_tables import code_matrix_frame
+
+        return code_matrix_frame(self.data(), real_names=real_names,
+                                 confirmed_only=confirmed_only)
+
+    def export_quotes(self, path: Path | str, *, fmt: str | None = None,
+                      real_names: bool = False, n_quotes: int = quote_rules.N_QUOTES,
+                      long: bool = False) -> Path:
+        from focuscode.export.quote_tables import write_quotes
+
+        return write_quotes(self.data(n_quotes=n_quotes), Path(path), fmt=fmt,
+                            real_names=real_names, long=long)
+
+    def export_matrix(self, path: Path | str, *, real_names: bool = False,
+                      confirmed_only: bool = False) -> Path:
+        from focuscode.export.quote_tables import write_matrix
+
+        return write_matrix(self.data(), Path(path), real_names=real_names,
+                            confirmed_only=confirmed_only)
+
+    # comparison -----------------------------------------------------------------------------
+    def compare(self, by: str = "role", *, groups: Sequence[str] | None = None,
+                unit: str = "segment", confirmed_only: bool = False, alpha: float = 0.05,
+                random_state: int = 0) -> Comparison:
+        from focuscode.export.comparison import compare
+
+        return compare(self.data(), by=by, groups=groups, unit=unit,
+                       confirmed_only=confirmed_only, alpha=alpha, random_state=random_state)
+
+    def comparison_frame(self, by: str = "role", **options: Any):  # noqa: ANN201
+        """One row per code: counts and the three rates per group, test, q-value, effect."""
+        from focuscode.export.comparison import comparison_frame
+
+        return comparison_frame(self.compare(by, **options))
+
+    def export_comparison(self, path: Path | str, comparison: Comparison | None = None, *,
+                          by: str = "role", **options: Any) -> Path:
+        from focuscode.export.comparison import write_comparison
+
+        return write_comparison(comparison or self.compare(by, **options), Path(path))
+
+    # perspectives ---------------------------------------------------------------------------
+    def contrast(self, by: str = "role", groups: Sequence[str] = ("patient", "physician"), *,
+                 real_names: bool = False, n_words: int = 6) -> list[PerspectiveContrast]:
+        from focuscode.export.contrast import contrast
+
+        return contrast(self.data(), by=by, groups=groups, real_names=real_names,
+                        n_words=n_words, stop_words=self.contrast_stop_words())
+
+    def contrast_frame(self, by: str = "role", groups: Sequence[str] = ("patient", "physician"),
+                       **options: Any):  # noqa: ANN201
+        from focuscode.export.contrast import contrast_frame
+
+        return contrast_frame(self.contrast(by, groups, **options))
+
+    def contrast_stop_words(self) -> list[str]:
+        """Words left out of distinctive words: the labeller's stop words and speakers' names."""
+        from focuscode.pipeline.label import stop_words
+
+        names = {word.strip(".,").lower() for speaker in self.store.speakers()
+                 for word in speaker.label.split()}
+        return sorted(set(stop_words()) | names | set(self.stop_words))
+
+    # plots and the report -------------------------------------------------------------------
+    def export_plots(self, folder: Path | str, *, by: str = "role",
+                     normalisation: str = "segments", order: str = "import",
+                     cooccurrence_unit: str = "speaker") -> list[Path]:
+        """Frequency by group, co-occurrence heat map and saturation curve, as PNG and SVG."""
+        from focuscode.export import plots
+        from focuscode.export.comparison import compare
+
+        data = self.data()
+        comparison = compare(data, by=by)
+        folder = Path(folder)
+        return [*plots.write_frequency(comparison, folder / "theme_frequency", normalisation),
+                *plots.write_cooccurrence(data, folder / "theme_cooccurrence",
+                                          unit=cooccurrence_unit),
+                *plots.write_saturation(data, folder / "saturation", order=order)]
+
+    def export_report(self, path: Path | str, *, by: str = "role",
+                      groups: Sequence[str] = ("patient", "physician"),
+                      real_names: bool = False, normalisation: str = "segments",
+                      order: str = "import") -> Path:
+        """One self-contained HTML file: codebook, theme-quote table, role comparison,
+        perspectives, plots and a methods paragraph."""
+        from focuscode.export.comparison import compare
+        from focuscode.export.contrast import contrast
+        from focuscode.export.html_report import write_report
+
+        data = self.data()
+        every_group = compare(data, by=by)  # the frequency plot shows every group
+        groups = [g for g in groups if g in every_group.groups]
+        if len(groups) < 2:  # e.g. no physicians here: the two largest groups
+            groups = list(every_group.groups[:2])
+        comparison = compare(data, by=by, groups=groups)
+        contrasts = contrast(data, by=by, groups=groups, real_names=real_names,
+                             stop_words=self.contrast_stop_words())
+        return write_report(data, comparison, contrasts, Path(path), real_names=real_names,
+                            normalisation=normalisation, order=order, every_group=every_group)
+
+    # REFI-QDA ---------------------------------------------------------------------------------
+    def export_refi(self, path: Path | str, *, real_names: bool = False) -> Path:
+        """The project as a REFI-QDA ``.qdpx`` (sources, codes, codings, cases, users)."""
+        from focuscode.export.refi import write_qdpx
+
+        path = Path(path)
+        if path.suffix.lower() != ".qdpx":
+            raise ConfigError("a REFI-QDA project file ends in .qdpx", path=str(path))
+        return write_qdpx(self.data(), path, real_names=real_names)
+
+    def export_codebook(self, path: Path | str, *, include_suggested: bool = False) -> Path:
+        """The codebook as a REFI-QDA ``.qdc`` (accepted codes; suggested themes on request)."""
+        from focuscode.export.refi import write_qdc
+
+        path = Path(path)
+        if path.suffix.lower() != ".qdc":
+            raise ConfigError("a REFI-QDA codebook file ends in .qdc", path=str(path))
+        return write_qdc(self.data(), path, include_suggested=include_suggested)
+
+    def import_codebook(self, path: Path | str) -> tuple[list[int], list[str]]:
+        """Add the codes of a ``.qdc`` codebook; returns (new code ids, names skipped)."""
+        path = Path(path)
+        if not path.is_file():
+            raise IngestError("codebook file not found", path=str(path))
+        return import_codebook(self.store, self.log, path, coder=self.coder)

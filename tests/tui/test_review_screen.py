@@ -1,0 +1,143 @@
+"""Reviewing one theme: every decision is stored the moment a key is pressed."""
+
+from __future__ import annotations
+
+from focuscode.tui import make_app
+from focuscode.tui.review_screen import ReviewScreen
+from focuscode.tui.widgets import SegmentTable, SegmentView
+
+SIZE = (120, 40)
+
+
+def segments(app) -> SegmentTable:
+    return app.screen.query_one("#segment-table", SegmentTable)
+
+
+async def open_first(pilot) -> ReviewScreen:
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReviewScreen)
+    return pilot.app.screen
+
+
+async def test_confirm_and_reject_move_on_to_the_next_segment(review_project, stored):
+    theme = review_project.review.entries()[0]
+    ids = [r.segment_id for r in review_project.review.segments(theme.key, limit=3).rows]
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        screen = await open_first(pilot)
+        await pilot.press("y")
+        assert stored.codings() == [(ids[0], theme.label, "confirmed")]
+        assert segments(pilot.app).current.segment_id == ids[1]
+        await pilot.press("n")
+        assert stored.codings() == [(ids[0], theme.label, "confirmed"),
+                                    (ids[1], theme.label, "rejected")]
+        await pilot.press("k", "backspace")
+        assert stored.codings() == [(ids[0], theme.label, "confirmed")]
+        assert [s.status for s in segments(pilot.app).segments[:2]] == ["confirmed", "suggested"]
+        await pilot.pause(0.3)  # the counts are read again once the keys pause
+        assert "1 confirmed · 0 rejected" in screen.title_text()
+
+
+async def test_bulk_confirm_a_selection_is_one_decision(review_project, stored):
+    theme = review_project.review.entries()[0]
+    ids = [r.segment_id for r in review_project.review.segments(theme.key, limit=3).rows]
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        await pilot.press("space", "down", "space", "y")  # rows 1 and 3
+        await pilot.pause()
+        assert not segments(pilot.app).selected
+    assert stored.codings() == [(ids[0], theme.label, "confirmed"),
+                                (ids[2], theme.label, "confirmed")]
+    with stored.reopen() as fresh:
+        assert [d.action for d in fresh.log.history()] == ["confirm"]
+
+
+async def test_move_a_segment_to_another_theme_with_the_fuzzy_picker(review_project, stored):
+    a, b = review_project.review.entries()[:2]
+    [first] = review_project.review.segments(a.key, limit=1).rows
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        await pilot.press("t", *b.label.split(" / ")[0], "enter")
+        await pilot.pause()
+        assert segments(pilot.app).segments[0].status == "rejected"
+    assert set(stored.codings()) == {(first.segment_id, a.label, "rejected"),
+                                     (first.segment_id, b.label, "confirmed")}
+
+
+async def test_move_a_selection_to_a_new_code(review_project, stored):
+    theme = review_project.review.entries()[0]
+    ids = [r.segment_id for r in review_project.review.segments(theme.key, limit=2).rows]
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        # up wraps around to the last option: the new code
+        await pilot.press("space", "space", "t", *"Waits", "up", "enter")
+        await pilot.pause()
+    assert [c for c in stored.codings() if c[1] == "Waits"] == \
+        [(ids[0], "Waits", "confirmed"), (ids[1], "Waits", "confirmed")]
+
+
+async def test_filter_context_and_one_by_one(review_project):
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        screen = await open_first(pilot)
+        await pilot.press("y", "f")  # to review only
+        assert "confirmed" not in {s.status for s in segments(pilot.app).segments}
+        await pilot.press("f")  # confirmed only
+        assert {s.status for s in segments(pilot.app).segments} == {"confirmed"}
+        await pilot.press("f", "f", "c")
+        await pilot.pause()
+        body = str(screen.query_one("#segment-body").render())
+        assert "(moderator)" in body
+        await pilot.press("w")
+        assert screen.has_class("-walking")
+        assert not screen.query_one("#segment-table").display
+        await pilot.press("j")
+        assert segments(pilot.app).cursor_row == 1
+        await pilot.press("escape")
+        assert not screen.has_class("-walking")
+        assert isinstance(pilot.app.screen, ReviewScreen)
+
+
+async def test_quote_a_part_of_a_segment(review_project):
+    theme = review_project.review.entries()[0]
+    [first] = review_project.review.segments(theme.key, limit=1).rows
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        await pilot.press("Q", *["shift+right"] * 9, "enter")
+        await pilot.pause()
+        await pilot.press("down", "Q", "enter")  # the whole of the next segment
+        await pilot.pause()
+    key = review_project.review.resolve_key(theme.key)
+    quotes = review_project.quotes.of(key)
+    assert quotes[0].segment_id == first.segment_id
+    assert quotes[0].text == first.text[:9].strip()
+    assert len(quotes) == 2 and quotes[1].text == review_project.review.segments(
+        key, limit=2).rows[1].text
+
+
+async def test_accept_and_rename_while_reviewing(review_project, stored):
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        screen = await open_first(pilot)
+        await pilot.press("a", "r", "ctrl+a", "ctrl+k", *"Costs", "enter")
+        await pilot.pause()
+        assert screen.entry.label == "Costs" and screen.entry.status == "accepted"
+    assert stored.labels()[0] == "Costs"
+
+
+async def test_segment_view_shows_speaker_role_and_transcript(review_project):
+    theme = review_project.review.entries()[0]
+    [first] = review_project.review.segments(theme.key, limit=1).rows
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        screen = await open_first(pilot)
+        view = screen.query_one("#segment-view", SegmentView)
+        meta = str(view.query_one("#segment-meta").render())
+        assert first.speaker_name in meta and first.role in meta and first.transcript in meta
+        assert first.text[:30] in str(view.query_one("#segment-body").render())
+
+
+async def test_works_at_80_by_24(review_project, stored):
+    async with make_app(review_project).run_test(size=(80, 24)) as pilot:
+        await open_first(pilot)
+        await pilot.press("y", "c", "w", "n")
+        await pilot.pause()
+        assert len(stored.codings()) == 2

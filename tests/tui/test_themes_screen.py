@@ -1,0 +1,132 @@
+"""The themes overview: what it lists, sorting, and shaping the codebook from it."""
+
+from __future__ import annotations
+
+from focuscode.tui import make_app
+from focuscode.tui.review_screen import ReviewScreen
+from focuscode.tui.themes_screen import ThemesScreen
+from focuscode.tui.widgets import EntryTable
+
+SIZE = (120, 40)
+
+
+def table(app) -> EntryTable:
+    return app.screen.query_one("#entry-table", EntryTable)
+
+
+async def test_overview_lists_every_theme_with_role_counts_and_the_queue(review_project):
+    entries = review_project.review.entries()
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = table(pilot.app)
+        assert isinstance(pilot.app.screen, ThemesScreen)
+        assert [e.key for e in shown.entries] == [e.key for e in entries]
+        assert shown.entries[-1].is_queue
+        columns = [str(c.value) for c in shown.columns]
+        assert {"role:patient", "role:physician", "role:caregiver"} <= set(columns)
+        first = shown.get_row_at(0)
+        assert first[columns.index("role:patient")] == str(entries[0].by_role["patient"])
+
+
+async def test_sort_by_key_and_by_clicking_a_column_title(review_project):
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("o", "o")  # size, then name
+        labels = [e.label.lower() for e in table(pilot.app).entries[:-1]]
+        assert labels == sorted(labels)
+        assert table(pilot.app).entries[-1].is_queue
+        screen = pilot.app.screen
+        screen.post_message(EntryTable.SortRequested(table(pilot.app), "role:physician"))
+        await pilot.pause()
+        physicians = [e.by_role.get("physician", 0) for e in table(pilot.app).entries[:-1]]
+        assert physicians == sorted(physicians, reverse=True)
+
+
+async def test_accept_rename_and_define(review_project, stored):
+    first = review_project.review.entries()[0]
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.press("r", "ctrl+a", "ctrl+k", *"Care", "enter")
+        await pilot.press("d", *"Who.", "ctrl+s")
+        await pilot.pause()
+        assert table(pilot.app).entries[0].label == "Care"
+    with stored.reopen() as fresh:
+        [code] = fresh.log.codes()
+        assert (code.name, code.status, code.definition) == ("Care", "accepted", "Who.")
+        assert fresh.review.entry(first.key).label == "Care"
+
+
+async def test_merge_two_themes_with_the_picker(review_project, stored):
+    a, b = review_project.review.entries()[:2]
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m", *b.label[:12], "enter")
+        await pilot.pause()
+        merged = table(pilot.app).entries
+        assert b.label in [e.label for e in merged] and a.label not in [e.label for e in merged]
+    with stored.reopen() as fresh:
+        entry = fresh.review.entry(b.key)
+        assert set(entry.theme_ids) == set(a.theme_ids + b.theme_ids)
+        assert entry.n_segments == a.n_segments + b.n_segments
+
+
+async def test_split_runs_in_a_worker_and_the_sub_themes_appear(review_project, stored):
+    first = review_project.review.entries()[0]
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("x", "down", "enter")  # the second choice: 2 themes
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not pilot.app.screen.query_one("#job").is_running
+        keys = [e.key for e in table(pilot.app).entries]
+        assert first.key not in keys
+    with stored.reopen() as fresh:
+        entries = fresh.review.entries()
+        assert len(entries) == len(review_project.review.entries())
+        decision = fresh.log.history(1)[0]
+        assert decision.action == "split" and len(decision.payload["themes"]) == 2
+        sizes = sorted(fresh.review.entry(f"t{t}").n_segments
+                       for t in decision.payload["themes"])
+        assert sum(sizes) == first.n_segments
+
+
+async def test_delete_asks_first_and_sends_segments_to_the_queue(review_project, stored):
+    first, *_, queue = review_project.review.entries()
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("D", "n")
+        assert first.label in stored.labels()
+        await pilot.press("D", "y")
+        await pilot.pause()
+    assert first.label not in stored.labels()
+    with stored.reopen() as fresh:
+        assert fresh.review.entries()[-1].n_segments == queue.n_segments + first.n_segments
+
+
+async def test_enter_opens_the_theme_and_escape_comes_back(review_project):
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        assert isinstance(pilot.app.screen, ReviewScreen)
+        assert pilot.app.screen.key == review_project.review.entries()[1].key
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, ThemesScreen)
+
+
+async def test_a_project_without_analysis_says_what_to_do(empty_project):
+    async with make_app(empty_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert pilot.app.screen.has_class("-empty")
+        text = str(pilot.app.screen.query_one("#themes-empty").render())
+        assert "focuscode analyse" in text
+        await pilot.press("a", "enter", "m", "x")  # nothing to act on: no error
+    assert empty_project.log.history() == []
+
+
+async def test_q_quits(review_project):
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert not pilot.app.is_running
