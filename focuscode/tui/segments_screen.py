@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -97,7 +98,7 @@ class SegmentsScreen(ProjectScreen):
             self.table.focus()
 
     def refresh_title(self) -> None:
-        self.query_one("#segments-title", Static).update(self.title_text())
+        self.query_one("#segments-title", Static).update(Text(self.title_text()))
 
     def show_current(self) -> None:
         segment = self.table.current

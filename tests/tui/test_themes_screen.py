@@ -24,7 +24,7 @@ async def test_overview_lists_every_theme_with_role_counts_and_the_queue(review_
         assert shown.entries[-1].is_queue
         columns = [str(c.value) for c in shown.columns]
         assert {"role:patient", "role:physician", "role:caregiver"} <= set(columns)
-        first = shown.get_row_at(0)
+        first = [str(cell) for cell in shown.get_row_at(0)]
         assert first[columns.index("role:patient")] == str(entries[0].by_role["patient"])
 
 
