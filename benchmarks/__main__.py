@@ -1,4 +1,5 @@
-"""``python -m benchmarks quality|speed|scale [options]`` (install with ``pip install -e .[bench]``)."""
+"""``python -m benchmarks quality|speed|scale|deductive|crash [options]`` (install with
+``pip install -e .[bench]``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,24 @@ def main(argv: list[str] | None = None) -> int:
     speed.add_argument("--n", type=int, default=1000, help="dialogues to import (default 1000)")
     scale = sub.add_parser("scale", help="time and memory from 1k to 100k segments")
     scale.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    deductive = sub.add_parser("deductive", help="codebook suggestions against MTS-Dialog's "
+                                                 "section labels, beside label names")
+    deductive.add_argument("--seeds", type=int, default=5, help="sampling seeds (default 5)")
+    deductive.add_argument("--confirmed", type=int, nargs="+", default=[5, 20],
+                           help="confirmed dialogues per code (default: 5 20)")
+    deductive.add_argument("--review", type=int, default=100,
+                           help="random dialogues a coder codes (default 100)")
+    crash = sub.add_parser("crash", help="SIGKILL focuscode at random points; check the "
+                                         "project after every kill")
+    crash.add_argument("--kills", type=int, default=100, help="kills to survive (default 100)")
+    crash.add_argument("--seed", type=int, default=0, help="seed of the kill points")
+    crash.add_argument("--cli-every", type=int, default=10,
+                       help="every N-th round kills the real 'focuscode analyse' (0: never)")
     args = parser.parse_args(argv)
+    if args.which == "crash":
+        from benchmarks import crash as module
+
+        return module.run(args.kills, args.seed, args.cli_every)
     from benchmarks.data import DataMissing
 
     try:
@@ -25,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
             from benchmarks import quality as module
 
             module.run(args.sizes, args.seed)
+        elif args.which == "deductive":
+            from benchmarks import deductive as module
+
+            module.run(args.seeds, tuple(args.confirmed), args.review)
         elif args.which == "speed":
             from benchmarks import speed as module
 

@@ -106,19 +106,19 @@ def analyse(
 
 
 @app.command()
-def themes(project: ProjectOption = Path(".")) -> None:
-    """List the themes of the latest analysis: keywords, segments per role, one quote."""
-    with _open(project) as opened:
+def themes(project: ProjectOption = Path("."), coder: CoderOption = None) -> None:
+    """List the themes and codes as the workbench shows them: keywords, role counts, a quote."""
+    with _open(project, coder) as opened:
         _print_themes(opened)
 
 
 def _print_themes(opened: Project) -> None:
-    summaries = opened.themes()
-    if not summaries:
+    entries = opened.themes()
+    if not entries:
         console.print("No analysis yet: run 'focuscode analyse'.")
         return
-    roles = sorted({role for s in summaries for role in s.by_role})
-    console.print(themes_table(summaries, roles))
+    roles = sorted({role for e in entries for role in e.by_role})
+    console.print(themes_table(entries, roles))
 
 
 @export_app.command("segments")
@@ -189,18 +189,24 @@ def review(project: ProjectOption = Path("."), coder: CoderOption = None) -> Non
         make_app(opened).run()
 
 
+INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+
 def main() -> None:
     """Entry point: one clear line for every error a user can cause, never a traceback."""
     try:
         code = app(standalone_mode=False)
     except FocuscodeError as error:
-        errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+        # soft_wrap: one line even when stderr is a pipe or a narrow terminal
+        errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True,
+                     soft_wrap=True)
         sys.exit(1)
-    except click.exceptions.Abort:
-        errors.print("interrupted: decisions made so far are saved; the step in progress "
-                     "was not applied")
-        sys.exit(130)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        code = INTERRUPTED
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
+    if code == INTERRUPTED:  # Typer turns Ctrl-C into this exit code (older Click: Abort)
+        errors.print("interrupted: decisions made so far are saved; the step in progress "
+                     "was not applied", highlight=False, soft_wrap=True)
     sys.exit(code if isinstance(code, int) else 0)

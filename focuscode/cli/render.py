@@ -5,33 +5,47 @@ from __future__ import annotations
 from typing import Sequence
 
 from rich.table import Table
+from rich.text import Text
 
-from focuscode.domain.views import ImportReport, ThemeSummary
+from focuscode.domain.review import ReviewEntry
+from focuscode.domain.views import ImportReport
 
 QUOTE_CHARS = 110
 
 
-def themes_table(themes: Sequence[ThemeSummary], roles: Sequence[str]) -> Table:
-    """Themes with keywords, counts per role and one quote; readable from 80 columns up."""
-    table = Table(title="Themes (latest analysis)", show_lines=True, expand=True)
-    table.add_column("id", justify="right", no_wrap=True)
+def themes_table(entries: Sequence[ReviewEntry], roles: Sequence[str]) -> Table:
+    """The themes overview the workbench shows (codes, themes, the unassigned queue) with
+    keywords, counts per role and one quote; readable from 80 columns up."""
+    table = Table(title="Themes and codes", show_lines=True, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
     table.add_column("theme · keywords", ratio=3, min_width=18)
     table.add_column("segs", justify="right", no_wrap=True)
     table.add_column("spk", justify="right", no_wrap=True)
     for role in roles:
         table.add_column(role[:5], justify="right", no_wrap=True)
     table.add_column("example quote", ratio=4, min_width=20)
-    for theme in themes:
-        if theme.theme_id is None:
-            label = f"[dim]{theme.label}[/]"
+    for entry in entries:
+        label = Text()
+        if entry.is_queue:
+            label.append(entry.label, "dim")
         else:
-            code = " [green](code)[/]" if theme.status == "accepted" else ""
-            label = f"[bold]{theme.label}[/]{code}\n[dim]{', '.join(theme.keywords[:6])}[/]"
-        quote = _short(theme.quote, QUOTE_CHARS)
-        quote = f"“{quote}” [dim]— {theme.quote_speaker}[/]" if quote else ""
-        table.add_row(str(theme.theme_id or "-"), label, str(theme.n_segments),
-                      str(theme.n_speakers), *(str(theme.by_role.get(role, 0)) for role in roles),
-                      quote)
+            label.append(entry.label, "bold")
+            if entry.status == "accepted":
+                label.append(" ✓ code", "green")
+            elif entry.source == "codebook":
+                label.append(" · codebook", "cyan")
+            if entry.n_confirmed or entry.n_rejected:
+                label.append(f"\n{entry.n_confirmed}/{entry.n_segments} confirmed · "
+                             f"{entry.n_rejected} rejected", "dim")
+            if entry.keywords:
+                label.append(f"\n{', '.join(entry.keywords[:6])}", "dim")
+        quote = Text()
+        if entry.exemplar:
+            quote.append(f"“{_short(entry.exemplar, QUOTE_CHARS)}”")
+            quote.append(f" — {entry.exemplar_speaker}", "dim")
+        table.add_row("" if entry.number is None else str(entry.number + 1), label,
+                      str(entry.n_segments), str(entry.n_speakers),
+                      *(str(entry.by_role.get(role, 0)) for role in roles), quote)
     return table
 
 

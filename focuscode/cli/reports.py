@@ -1,5 +1,6 @@
 """Report commands (issue 4): theme-quote tables, matrix, comparison, perspectives, plots,
-the HTML report and REFI-QDA. Registered on ``app`` / ``export_app`` when imported."""
+the HTML report and REFI-QDA. Registered on ``app`` / ``export_app`` when imported. (The
+``codebook`` commands are in ``cli.codebook``.)"""
 
 from __future__ import annotations
 
@@ -13,10 +14,6 @@ from rich.table import Table
 from focuscode.cli.app import ProjectOption, _open, app, console, export_app
 from focuscode.domain import ConfigError
 from focuscode.domain.reports import SUGGESTED, Comparison, PerspectiveContrast
-
-codebook_app = typer.Typer(no_args_is_help=True,
-                           help="Exchange the codebook with other QDA programs (REFI-QDA .qdc).")
-app.add_typer(codebook_app, name="codebook")
 
 RealNames = Annotated[bool, typer.Option(
     "--real-names", help="Use speaker labels instead of pseudonyms.")]
@@ -163,35 +160,6 @@ def report(
                                             real_names=real_names, normalisation=normalisation,
                                             order=order)
     console.print(f"Wrote the report to {path}")
-
-
-@codebook_app.command("export")
-def codebook_export(
-    to: Annotated[Path, typer.Option("--to", help="Output file (.qdc).")],
-    fmt: Annotated[str, typer.Option("--format", help="qdc (REFI-QDA codebook).")] = "qdc",
-    project: ProjectOption = Path("."),
-    include_suggested: Annotated[bool, typer.Option(
-        "--include-suggested", help="Also export the suggested themes (in a group).")] = False,
-) -> None:
-    """Export the codebook as a REFI-QDA codebook (.qdc)."""
-    if fmt != "qdc":
-        raise ConfigError(f"unknown codebook format '{fmt}'", hint="use --format qdc")
-    with _open(project) as opened:
-        path = opened.reports.export_codebook(to, include_suggested=include_suggested)
-    console.print(f"Wrote the codebook to {path}")
-
-
-@codebook_app.command("import")
-def codebook_import(
-    path: Annotated[Path, typer.Argument(help="A REFI-QDA codebook (.qdc).")],
-    project: ProjectOption = Path("."),
-) -> None:
-    """Add the codes of a REFI-QDA codebook (.qdc); names already in use are skipped."""
-    with _open(project) as opened:
-        created, skipped = opened.reports.import_codebook(path)
-    console.print(f"Added {len(created)} code(s) from {path}"
-                  + (f"; skipped {len(skipped)} already present: {', '.join(skipped)}"
-                     if skipped else ""))
 
 
 # renderings ------------------------------------------------------------------------------------

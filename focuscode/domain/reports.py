@@ -32,6 +32,8 @@ class ReportCode:
     theme_id: int | None = None
     parent: str | None = None
     color: str | None = None
+    examples: tuple[str, ...] = ()
+    memo: str = ""
 
     @property
     def is_suggested(self) -> bool:

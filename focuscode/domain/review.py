@@ -7,6 +7,7 @@ by a key: ``"c12"`` (code 12), ``"t5"`` (theme 5) or ``"unassigned"``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -14,6 +15,7 @@ from focuscode.domain.errors import DecisionError
 
 UNASSIGNED = "unassigned"
 SEGMENT_STATUSES = ("suggested", "confirmed", "rejected", "unassigned", "excluded")
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def code_key(code_id: int) -> str:
@@ -32,6 +34,11 @@ def parse_key(key: str) -> tuple[str, int | None]:
     if kind is None or not key[1:].isdigit():
         raise DecisionError(f"not a theme or code: {key!r}")
     return kind, int(key[1:])
+
+
+def search_words(query: str) -> list[str]:
+    """The words a search looks for: every one must occur, the last may be unfinished."""
+    return _WORD.findall(query)
 
 
 @dataclass(frozen=True)
@@ -63,14 +70,23 @@ class ReviewEntry:
     n_confirmed: int = 0
     n_rejected: int = 0
     n_quotes: int = 0
-    exemplar: str = ""
+    exemplar: str = ""  # the starred (else first) quote; before any quote, the analysis' pick
+    exemplar_speaker: str = ""
 
     @property
     def is_queue(self) -> bool:
         return self.key == UNASSIGNED
 
     @property
+    def theme_id(self) -> int | None:
+        """Its first discovered theme (what ``Project.confirm`` and ``accept_theme`` take);
+        None for the queue and for codes without a theme."""
+        return self.theme_ids[0] if self.theme_ids else None
+
+    @property
     def n_to_review(self) -> int:
+        """Segments still undecided. A rejected segment stays listed in the entry (marked ✗)
+        but no longer counts in ``n_segments``: done is ``n_confirmed`` of ``n_segments``."""
         return self.n_segments if self.is_queue else self.n_segments - self.n_confirmed
 
 
@@ -102,6 +118,17 @@ class ReviewSegment:
     entry_label: str = ""
     also: tuple[str, ...] = ()  # other codes it is confirmed for
     nearest: tuple[NearestEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class SegmentText:
+    """A segment's text and who said it (exemplars, quotes already picked)."""
+
+    segment_id: int
+    text: str
+    speaker: str
+    speaker_name: str
+    role: str
 
 
 @dataclass(frozen=True)

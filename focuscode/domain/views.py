@@ -27,23 +27,6 @@ class SegmentRow:
 
 
 @dataclass(frozen=True)
-class ThemeSummary:
-    """A theme (or the unassigned queue, ``theme_id`` None) at a glance."""
-
-    theme_id: int | None
-    number: int | None
-    label: str
-    keywords: tuple[str, ...]
-    n_segments: int
-    n_speakers: int
-    by_role: Mapping[str, int] = field(default_factory=dict)
-    quote: str = ""
-    quote_speaker: str = ""
-    code_id: int | None = None
-    status: str = "suggested"  # suggested | accepted
-
-
-@dataclass(frozen=True)
 class ImportReport:
     imported: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()  # already in the project, unchanged

@@ -15,7 +15,7 @@ import uuid
 import zipfile
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 from xml.etree import ElementTree as ET
 
 from focuscode import __version__
@@ -43,9 +43,16 @@ _GUID_ROOT = uuid.UUID("6f0c5a57-9f5e-4a8e-9a55-8e5a3c1f0d42")
 class _Guids:
     """Stable GUIDs: uuid5 of the project's identity and the object's key."""
 
-    def __init__(self, data: ReportData) -> None:
-        identity = data.project + "|" + "|".join(t.source_sha256 for t in data.transcripts)
-        self.root = uuid.uuid5(_GUID_ROOT, identity)
+    def __init__(self, data: ReportData | None) -> None:
+        if data is not None:
+            identity = data.project + "|" + "|".join(t.source_sha256 for t in data.transcripts)
+            self.root = uuid.uuid5(_GUID_ROOT, identity)
+
+    @classmethod
+    def of(cls, identity: str) -> "_Guids":
+        guids = cls(None)
+        guids.root = uuid.uuid5(_GUID_ROOT, identity)
+        return guids
 
     def __call__(self, *key: object) -> str:
         return str(uuid.uuid5(self.root, "/".join(str(k) for k in key)))
@@ -172,15 +179,40 @@ def _code_attributes(code: ReportCode, guid: _Guids) -> dict[str, str]:
 
 
 def describe(code: ReportCode) -> str:
-    """A code's Description: its definition, then include/exclude notes and keywords."""
+    """A code's Description: its definition, then include/exclude notes, keywords, examples (one
+    ``- `` line each) and the memo, last (``from_qdc`` reads them back)."""
     parts = [code.definition.strip()] if code.definition.strip() else []
     if code.include:
-        parts.append(f"Include: {code.include.strip()}")
+        parts.append(f"Include: {_one_paragraph(code.include)}")
     if code.exclude:
-        parts.append(f"Exclude: {code.exclude.strip()}")
+        parts.append(f"Exclude: {_one_paragraph(code.exclude)}")
     if code.keywords:
         parts.append(f"Keywords: {', '.join(code.keywords)}")
+    if code.examples:
+        parts.append("Examples:\n" + "\n".join(f"- {' '.join(e.split())}"
+                                                for e in code.examples))
+    if code.memo.strip():
+        parts.append(f"Memo: {code.memo.strip()}")
     return "\n\n".join(parts)
+
+
+def _one_paragraph(text: str) -> str:
+    return re.sub(r"\n\s*\n", "\n", text.strip())
+
+
+def qdc_losses(codes: Iterable[Code]) -> list[str]:
+    """What a ``.qdc`` cannot hold of these codes exactly (said when exporting)."""
+    codes = list(codes)
+    losses = []
+    folded = [c.name for c in codes if any(re.search(r"\n\s*\n", t) for t in (c.include,
+                                                                             c.exclude))]
+    if folded:
+        losses.append(f"blank lines inside include/exclude notes become line breaks "
+                      f"({', '.join(folded)})")
+    joined = [c.name for c in codes if any(e != " ".join(e.split()) for e in c.examples)]
+    if joined:
+        losses.append(f"line breaks inside examples become spaces ({', '.join(joined)})")
+    return losses
 
 
 def _variables(data: ReportData) -> dict[str, str]:
@@ -348,6 +380,24 @@ def write_qdc(data: ReportData, path: Path, *, include_suggested: bool = False) 
     return path
 
 
+def codes_qdc_xml(codes: Sequence[Code], *, identity: str) -> bytes:
+    """A ``.qdc`` of domain codes (parents by name); definition, notes, examples and memo go into
+    each code's Description. GUIDs derive from ``identity`` and the code names."""
+    if not codes:
+        raise ExportError("the codebook is empty: import or accept a code first")
+    guid = _Guids.of(identity)
+    ET.register_namespace("", CODEBOOK_NS)
+    q = _qualifier(CODEBOOK_NS)
+    report_codes = [ReportCode(key=f"name-{code.name}", name=code.name, status="accepted",
+                               definition=code.definition, include=code.include,
+                               exclude=code.exclude, parent=code.parent, color=code.color,
+                               examples=tuple(code.examples), memo=code.memo)
+                    for code in codes]
+    root = ET.Element(q("CodeBook"), {"origin": ORIGIN})
+    _code_tree(ET.SubElement(root, q("Codes")), report_codes, guid, q, with_notes=False)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
 # reading ---------------------------------------------------------------------------------------
 def from_qdc(path: Path) -> list[Code]:
     """Codes of a REFI-QDA codebook (``.qdc``), parents before children. Parsed with defusedxml
@@ -376,15 +426,18 @@ def from_qdc(path: Path) -> list[Code]:
                 raise IngestError("a code without a name", path=str(path))
             description = next((e.text or "" for e in child if _local(e.tag) == "Description"),
                                "")
-            definition, include, exclude = _split_description(description)
+            definition, include, exclude, examples, memo = _split_description(description)
             color = child.get("color")
             result.append(Code(id=None, name=name, definition=definition, include=include,
-                               exclude=exclude, parent=parent,
+                               exclude=exclude, examples=examples, parent=parent,
                                color=color if color and _COLOR.match(color) else None,
-                               source="codebook", status="accepted"))
+                               memo=memo, source="codebook", status="accepted"))
             walk(child, name)
 
-    walk(codes_element, None)
+    try:
+        walk(codes_element, None)
+    except RecursionError:
+        raise IngestError("the codebook's codes are nested too deeply", path=str(path)) from None
     return result
 
 
@@ -392,8 +445,16 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _split_description(text: str) -> tuple[str, str, str]:
-    definition, include, exclude = [], "", ""
+def _split_description(text: str) -> tuple[str, str, str, tuple[str, ...], str]:
+    """Definition, include, exclude, examples and memo from a Description (see ``describe``);
+    everything after ``Memo:`` is the memo."""
+    definition, include, exclude, examples = [], "", "", []
+    text = text.strip()
+    memo_at = re.search(r"(?:^|\n[^\S\n]*\n)Memo:", text)  # not \s*: quadratic on blank runs
+    memo = ""
+    if memo_at:
+        memo = text[memo_at.end():].strip()
+        text = text[:memo_at.start()]
     for part in re.split(r"\n\s*\n", text.strip()):
         if part.startswith("Include:"):
             include = part.removeprefix("Include:").strip()
@@ -401,6 +462,15 @@ def _split_description(text: str) -> tuple[str, str, str]:
             exclude = part.removeprefix("Exclude:").strip()
         elif part.startswith("Keywords:"):
             continue
+        elif part.startswith("Examples:"):
+            for line in part.removeprefix("Examples:").strip().splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    examples.append(line[2:].strip())
+                elif line and examples:
+                    examples[-1] += " " + line
+                elif line:
+                    examples.append(line)
         else:
             definition.append(part.strip())
-    return "\n\n".join(p for p in definition if p), include, exclude
+    return ("\n\n".join(p for p in definition if p), include, exclude, tuple(examples), memo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Sequence
 
 import numpy as np
@@ -19,11 +20,13 @@ def is_fragment(text: str, *, min_words: int = 8) -> bool:
 
 
 class QuoteRanker:
-    """Rank a theme's segments as quotes by maximal marginal relevance over their embeddings.
+    """Rank a theme's segments as quotes by maximal marginal relevance over their embeddings,
+    given the quotes already picked.
 
     Relevance is the cosine to the theme's centroid; each pick is penalised by its similarity to
-    the quotes already picked (``diversity``) and by how many picks its role already has, and once
-    the slots left equal the roles not yet heard, only those roles are considered.
+    the quotes picked before (``diversity``, the researcher's own picks included) and by how many
+    of those its role has (``role_penalty``). Roles not heard yet come first, and among them
+    speakers not quoted yet; a row already picked is never suggested again.
 
     Parameters: ``n_quotes``, ``min_words`` (shorter segments are fragments), ``max_words``,
     ``diversity`` (0: most central first, 1: most different first), ``role_penalty``.
@@ -38,34 +41,40 @@ class QuoteRanker:
         self.diversity = diversity
         self.role_penalty = role_penalty
 
-    def fit(self, X: np.ndarray | None, texts: Sequence[str],
-            roles: Sequence[str]) -> "QuoteRanker":
+    def fit(self, X: np.ndarray | None, texts: Sequence[str], roles: Sequence[str],
+            speakers: Sequence[str] | None = None, *,
+            picked: Sequence[int] = ()) -> "QuoteRanker":
+        """``speakers`` of the rows (each row its own speaker if not given); ``picked``: rows
+        already quoted, which count as heard and are never ranked."""
         n = len(texts)
         X = np.zeros((n, 1)) if X is None or len(X) == 0 else np.asarray(X, dtype=np.float64)
-        whole = [i for i in range(n) if not is_fragment(texts[i], min_words=self.min_words)
+        speakers = list(speakers) if speakers is not None else [str(i) for i in range(n)]
+        chosen = list(dict.fromkeys(int(i) for i in picked))
+        rows = [i for i in range(n) if i not in set(chosen)]
+        whole = [i for i in rows if not is_fragment(texts[i], min_words=self.min_words)
                  and len(texts[i].split()) <= self.max_words]
-        candidates = whole or list(range(n))
+        candidates = whole or rows
         centroid = X.mean(axis=0) if n else np.zeros(X.shape[1])
         norm = float(np.linalg.norm(centroid)) or 1.0
         relevance = X @ (centroid / norm)
-        picked: list[int] = []
+        heard = Counter(roles[i] for i in chosen)
+        said = Counter(speakers[i] for i in chosen)
+        ranking: list[int] = []
         scores: list[float] = []
-        heard: dict[str, int] = {}
-        all_roles = {roles[i] for i in candidates}
-        while candidates and len(picked) < self.n_quotes:
-            unheard = all_roles - set(heard)
-            pool = candidates
-            if unheard and self.n_quotes - len(picked) <= len(unheard):
-                pool = [i for i in candidates if roles[i] in unheard] or candidates
-            redundancy = (X[pool] @ X[picked].T).max(axis=1) if picked else np.zeros(len(pool))
+        while candidates and len(ranking) < self.n_quotes:
+            pool = [i for i in candidates if not heard[roles[i]]] or candidates
+            pool = [i for i in pool if not said[speakers[i]]] or pool
+            redundancy = (X[pool] @ X[chosen].T).max(axis=1) if chosen else np.zeros(len(pool))
             score = ((1 - self.diversity) * relevance[pool] - self.diversity * redundancy
-                     - self.role_penalty * np.array([heard.get(roles[i], 0) for i in pool]))
+                     - self.role_penalty * np.array([heard[roles[i]] for i in pool]))
             best = int(np.argmax(score))
             choice = pool[best]
-            picked.append(choice)
+            ranking.append(choice)
             scores.append(float(score[best]))
-            heard[roles[choice]] = heard.get(roles[choice], 0) + 1
+            chosen.append(choice)
+            heard[roles[choice]] += 1
+            said[speakers[choice]] += 1
             candidates = [i for i in candidates if i != choice]
-        self.ranking_ = picked
+        self.ranking_ = ranking
         self.scores_ = scores
         return self

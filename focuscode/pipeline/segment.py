@@ -19,7 +19,7 @@ FILLERS = frozenset(
     "of course that's yeah, alright all right".split()
 )
 _TOKEN = re.compile(r"[a-z0-9']+(?:-[a-z0-9']+)*")
-_NOTE = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+_NOTE = re.compile(r"\[[^\[\]]*\]|\([^()]*\)")  # no nested openers: linear on "[[[[..."
 
 
 def is_backchannel(text: str, max_words: int = 6) -> bool:

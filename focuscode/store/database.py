@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from datetime import datetime, timezone
@@ -102,22 +103,32 @@ class Database:
         return [name for name, _ in MIGRATIONS if name not in applied]
 
     def migrate(self) -> list[str]:
-        """Apply pending migrations in order, each with its record in one transaction."""
+        """Apply pending migrations in order, each with its record in one transaction.
+
+        A project made by an earlier version is first copied, with SQLite's backup API, to
+        ``<file>.bak-<its last migration>`` beside it; one made by a newer version is refused.
+        An up-to-date project is not written to (so a read-only one opens), and a migration
+        another process applied meanwhile is seen inside the transaction and not run twice.
+        """
         known = [name for name, _ in MIGRATIONS]
         applied = self.applied_migrations()
         unknown = [name for name in applied if name not in known]
         if unknown:
             raise StoreError(f"this project was made by a newer focuscode (schema {unknown[-1]})",
                              path=self.path, hint="upgrade focuscode to open it")
+        if all(name in applied for name in known):
+            return []
+        if applied:
+            self.back_up(self.backup_path(applied[-1]))
         done = []
         with self.atomic() as db:
             db.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, "
                        "name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)")
         for name, function in MIGRATIONS:
-            if name in applied:
-                continue
             try:
                 with self.atomic() as db:
+                    if db.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+                        continue
                     function(db)
                     db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
                                (name, utc_now()))
@@ -125,6 +136,32 @@ class Database:
                 raise _translate(error, self.path) from None
             done.append(name)
         return done
+
+    def backup_path(self, last_migration: str) -> Path:
+        """Where the copy taken before upgrading a project at ``last_migration`` goes."""
+        path = Path(self.path)
+        return path.with_name(f"{path.name}.bak-{last_migration}")
+
+    def back_up(self, target: Path) -> None:
+        """A consistent copy of the database (WAL included) at ``target``, written whole or
+        not at all."""
+        if self.path == ":memory:":
+            return
+        partial = target.with_name(target.name + ".part")
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                with self._lock:
+                    self.conn.backup(copy)
+            finally:
+                copy.close()
+            os.replace(partial, target)
+        except (sqlite3.Error, OSError) as error:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
+            raise StoreError(f"could not back up the project before upgrading it ({error}); "
+                             "nothing was changed", path=str(target),
+                             hint="free some space or make the folder writable") from None
 
     def integrity_ok(self) -> bool:
         return self.query("PRAGMA integrity_check")[0][0] == "ok"

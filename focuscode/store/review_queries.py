@@ -7,7 +7,6 @@ quotes) or a single aggregate pass, so the workbench stays fast at 100,000 segme
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -21,7 +20,9 @@ from focuscode.domain.review import (
     ReviewSegment,
     RoleCounts,
     SearchFilters,
+    SegmentText,
     code_key,
+    search_words,
     theme_key,
 )
 from focuscode.store.database import Database
@@ -43,7 +44,6 @@ _QUEUE_IDS = f"""
     LEFT JOIN themes t ON t.id = m.theme_id
     WHERE m.run_id = :run AND (m.theme_id IS NULL OR t.status != 'active')
     AND NOT {_CONFIRMED_SOMEWHERE.format(segment="m.segment_id")}"""
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -120,16 +120,47 @@ class ReviewQueries:
             f"SELECT segment_id, theme_id FROM theme_members WHERE run_id = ? AND theme_id IN "
             f"({','.join('?' * len(theme_ids))}) ORDER BY segment_id", (run_id, *theme_ids))]
 
-    def quote_counts(self) -> dict[int, int]:
-        return {r["code_id"]: r["n"] for r in self.db.query(
-            "SELECT code_id, COUNT(*) AS n FROM quotes WHERE status = 'active' GROUP BY code_id")}
+    def segment_texts(self, ids: Sequence[int]) -> dict[int, SegmentText]:
+        """Segments by id with who said them."""
+        found: dict[int, SegmentText] = {}
+        ids = list(dict.fromkeys(ids))
+        for begin in range(0, len(ids), 900):
+            chunk = ids[begin:begin + 900]
+            for r in self.db.query(f"""
+                    SELECT {_SEGMENT_COLUMNS} FROM segments s {_SEGMENT_JOINS}
+                    WHERE s.id IN ({','.join('?' * len(chunk))})""", tuple(chunk)):
+                found[r["segment_id"]] = SegmentText(
+                    segment_id=r["segment_id"], text=r["text"], speaker=r["speaker"],
+                    speaker_name=r["speaker_name"], role=r["role"])
+        return found
 
-    def segment_texts(self, ids: Sequence[int]) -> dict[int, str]:
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        return {r["id"]: r["text"] for r in self.db.query(
-            f"SELECT id, text FROM segments WHERE id IN ({marks})", tuple(ids))}
+    def not_exemplary(self, coder: str) -> dict[int, set[int]]:
+        """Per code, segments not to show as its example: quotes the researcher removed (and
+        did not quote again) and segments the coder rejected."""
+        found: dict[int, set[int]] = defaultdict(set)
+        for r in self.db.query("""
+                SELECT code_id, segment_id FROM quotes WHERE status = 'removed'
+                EXCEPT SELECT code_id, segment_id FROM quotes WHERE status = 'active'
+                UNION SELECT code_id, segment_id FROM codings
+                WHERE coder = ? AND status = 'rejected'""", (coder,)):
+            found[r[0]].add(r[1])
+        return found
+
+    def member_texts(self, run_id: int, theme_ids: Sequence[int], *, inside: bool,
+                     limit: int) -> list[str]:
+        """Texts of the run's segments in the themes (``inside``) or in none of them (the
+        rest of the run, unassigned included), at most ``limit``, spread evenly by id."""
+        themes = ",".join(str(int(t)) for t in theme_ids) or "NULL"
+        where = f"m.theme_id IN ({themes})" if inside else \
+            f"(m.theme_id IS NULL OR m.theme_id NOT IN ({themes}))"
+        n = self.db.query(f"SELECT COUNT(*) FROM theme_members m WHERE m.run_id = ? AND {where}",
+                          (run_id,))[0][0]
+        step = max(1, -(-n // max(1, limit)))
+        return [r[0] for r in self.db.query(f"""
+            SELECT text FROM (SELECT s.text AS text, ROW_NUMBER() OVER (ORDER BY s.id) AS k
+                FROM theme_members m JOIN segments s ON s.id = m.segment_id
+                WHERE m.run_id = ? AND {where})
+            WHERE (k - 1) % ? = 0 LIMIT ?""", (run_id, step, limit))]
 
     # segments of an entry -----------------------------------------------------------------
     def entry_page(self, scope: EntryScope, coder: str, *, status: str | None = None,
@@ -317,7 +348,7 @@ class ReviewQueries:
 
 def fts_query(text: str) -> str:
     """Words of ``text`` as an FTS5 query: every word must occur, the last may be a prefix."""
-    words = _WORD.findall(text)
+    words = search_words(text)
     if not words:
         return ""
     quoted = [f'"{word}"' for word in words]

@@ -206,3 +206,41 @@ def _review_workbench(db: sqlite3.Connection) -> None:
         INSERT INTO segments_fts(rowid, text) VALUES (new.id, new.text);
     END;
     """)
+
+
+@migration("0003_code_suggestions")
+def _code_suggestions(db: sqlite3.Connection) -> None:
+    """Deductive suggestions: each run scores every segment against every code with a recorded
+    model and threshold; a segment's best codes are kept, ``suggested`` marks those above the
+    threshold. Suggestions live beside the coders' decisions and never change them."""
+    run_script(db, """
+    CREATE TABLE suggestion_runs (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        model_id TEXT NOT NULL,
+        model_version TEXT NOT NULL,              -- library and focuscode versions, JSON
+        params TEXT NOT NULL,                     -- JSON: every setting of the scoring
+        threshold REAL NOT NULL,
+        calibration TEXT NOT NULL,                -- how the threshold was chosen
+        confirmed_by TEXT NOT NULL DEFAULT '[]',  -- JSON: coders whose decisions were used
+        codebook_sha256 TEXT NOT NULL,
+        n_segments INTEGER NOT NULL,
+        n_codes INTEGER NOT NULL,
+        n_suggested INTEGER NOT NULL,
+        seconds REAL NOT NULL
+    );
+    CREATE TABLE code_suggestions (
+        run_id INTEGER NOT NULL REFERENCES suggestion_runs(id),
+        segment_id INTEGER NOT NULL REFERENCES segments(id),
+        code_id INTEGER NOT NULL REFERENCES codes(id),
+        score REAL NOT NULL,                      -- calibrated (robust z); the threshold applies
+        similarity REAL NOT NULL,                 -- cosine to the code's evidence
+        rank INTEGER NOT NULL,                    -- 1 = the segment's best code
+        suggested INTEGER NOT NULL,               -- 1: above the threshold
+        evidence TEXT NOT NULL,                   -- the nearest example/confirmed segment/definition
+        evidence_kind TEXT NOT NULL,              -- example | confirmed | definition
+        evidence_segment_id INTEGER REFERENCES segments(id),
+        PRIMARY KEY (run_id, segment_id, code_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX code_suggestions_code ON code_suggestions(run_id, code_id, suggested);
+    """)

@@ -35,6 +35,8 @@ class ReviewApp(App[None]):
                 tooltip="Search every segment; filter by role, speaker, transcript, status"),
     ]
 
+    status: var[str] = var("")
+    """What the last key did, in a sentence: every screen's status bar shows it."""
     revision: var[int] = var(0)
     """Bumped after every change to the project; screens read the project again when they
     come back into view after it changed."""
@@ -47,7 +49,8 @@ class ReviewApp(App[None]):
         from focuscode.tui.themes_screen import ThemesScreen
 
         self.title = f"focuscode review · {self.project.folder.resolve().name}"
-        self.sub_title = f"coder {self.project.coder} · every decision is saved at once"
+        self.sub_title = f"coder {self.project.coder} · saved as you decide"
+        self.say("Every decision is saved at once · u undoes, even after a restart · ? keys")
         self.push_screen(ThemesScreen())
 
     # decisions ----------------------------------------------------------------------------
@@ -63,8 +66,8 @@ class ReviewApp(App[None]):
         return decision
 
     def say(self, message: str) -> None:
-        """What was just done, in the header: calmer than a toast for every key."""
-        self.sub_title = message[:1].upper() + message[1:]
+        """What was just done, in the status bar: calmer than a toast for every key."""
+        self.status = message[:1].upper() + message[1:]
 
     def changed(self) -> None:
         """The project changed outside a screen's own decision: the screen shown reloads."""

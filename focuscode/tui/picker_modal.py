@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -18,7 +19,10 @@ NEW_PREFIX = "new:"
 
 class PickerModal(ModalScreen[str | None]):
     """Returns the id of the option picked, ``"new:<text>"`` for a new code (``allow_new``), or
-    None when cancelled. Typing filters fuzzily; up/down move; enter picks."""
+    None when cancelled. Options are (id, label) or (id, label, detail); typing filters the
+    labels fuzzily, the detail (a size, a kind) is shown muted. Up/down move; enter picks."""
+
+    COMPONENT_CLASSES = {"picker-modal--detail"}
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -26,11 +30,12 @@ class PickerModal(ModalScreen[str | None]):
         Binding("up", "move(-1)", "Previous", show=False),
     ]
 
-    def __init__(self, title: str, options: Sequence[tuple[str, str]], *,
+    def __init__(self, title: str, options: Sequence[tuple[str, ...]], *,
                  allow_new: bool = False, fuzzy: bool = True) -> None:
         super().__init__()
         self.title_text = title
-        self.options = list(options)
+        self.options = [(option[0], option[1], option[2] if len(option) > 2 else "")
+                        for option in options]
         self.allow_new = allow_new
         self.fuzzy = fuzzy
 
@@ -57,17 +62,27 @@ class PickerModal(ModalScreen[str | None]):
         query = query.strip()
         if query and self.fuzzy:
             matcher = Matcher(query)
-            scored = [(matcher.match(label), ident, label) for ident, label in self.options]
-            options = [Option(matcher.highlight(label), id=ident)
-                       for score, ident, label in sorted(scored, key=lambda s: -s[0]) if score > 0]
+            scored = [(matcher.match(label), ident, label, detail)
+                      for ident, label, detail in self.options]
+            options = [Option(self._prompt(matcher.highlight(label), detail), id=ident)
+                       for score, ident, label, detail in sorted(scored, key=lambda s: -s[0])
+                       if score > 0]
         else:
-            options = [Option(label, id=ident) for ident, label in self.options]
+            options = [Option(self._prompt(Content(label), detail), id=ident)
+                       for ident, label, detail in self.options]
         if self.allow_new and query and not any(
-                label.casefold() == query.casefold() for _, label in self.options):
+                label.casefold() == query.casefold() for _, label, _ in self.options):
             options.append(Option(f"+ new code “{query}”", id=NEW_PREFIX + query))
         found.add_options(options)
         if options:
             found.highlighted = 0
+
+    def _prompt(self, label: Content, detail: str) -> Content:
+        """The label as written (no markup), then its detail."""
+        if not detail:
+            return label
+        style = self.get_visual_style("picker-modal--detail", partial=True)
+        return Content.assemble(label, (f"  {detail}", style))
 
     def action_move(self, step: int) -> None:
         found = self.query_one("#picker-options", OptionList)
@@ -86,3 +101,4 @@ class PickerModal(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+

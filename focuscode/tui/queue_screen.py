@@ -32,9 +32,10 @@ class QueueScreen(SegmentsScreen):
     def title_text(self) -> str:
         left = sum(1 for s in self.table.segments if s.status == "unassigned")
         assigned = len(self.table.segments) - left
-        return (f"Unassigned queue  ·  {self.table.total} segments no theme claimed"
-                + (f" · {assigned} assigned now" if assigned else "")
-                + "  ·  1/2/3 assign to a nearest theme · t to any")
+        title = (f"Unassigned queue  ·  {self.table.total} segments no theme claimed"
+                 + (f" · {assigned} assigned now" if assigned else ""))
+        hint = "  ·  1/2/3 assign to a nearest theme · t to any"
+        return title + hint if len(title + hint) <= (self.size.width or 80) - 2 else title
 
     def action_assign(self, choice: int) -> None:
         current = self.table.current

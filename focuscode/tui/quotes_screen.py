@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from focuscode.domain import DecisionError
 from focuscode.domain.review import Quote, QuoteSuggestion, ReviewEntry
 from focuscode.tui.project_screen import ProjectScreen
+from focuscode.tui.widgets import StatusBar
 from focuscode.tui.widgets.formatting import shorten
 from focuscode.tui.widgets.row_table import RowTable
 
@@ -49,12 +50,13 @@ class QuotesScreen(ProjectScreen):
         yield Label("Suggested  (a accepts · A accepts all)", classes="section")
         yield RowTable(id="suggestion-table")
         yield Static(id="quote-detail")
+        yield StatusBar(id="status-bar")
         yield Footer()
 
     def on_mount(self) -> None:
         for table_id in ("#quote-table", "#suggestion-table"):
             table = self.query_one(table_id, DataTable)
-            table.add_column(" ", key="mark", width=2)
+            table.add_column("#", key="mark", width=3)
             table.add_column("Speaker", key="speaker", width=11)
             table.add_column("Role", key="role", width=9)
             table.add_column("Text", key="text")
@@ -77,8 +79,8 @@ class QuotesScreen(ProjectScreen):
         table.clear()
         width = self._text_width(table)
         for number, quote in enumerate(self.quotes, start=1):
-            table.add_row("★" if quote.starred else str(number), quote.speaker_name, quote.role,
-                          shorten(quote.text, width), key=str(quote.id))
+            table.add_row(f"★{number}" if quote.starred else str(number), quote.speaker_name,
+                          quote.role, shorten(quote.text, width), key=str(quote.id))
         if self.quotes:
             table.move_cursor(row=min(row, len(self.quotes) - 1))
         self.query_one("#suggestion-table", DataTable).loading = True
@@ -96,6 +98,7 @@ class QuotesScreen(ProjectScreen):
     def _show_suggestions(self, suggestions: list[QuoteSuggestion]) -> None:
         self.suggestions = suggestions
         table = self.query_one("#suggestion-table", DataTable)
+        row = table.cursor_row  # after an accept: the same place, on the next suggestion
         table.loading = False
         table.clear()
         width = self._text_width(table)
@@ -103,12 +106,14 @@ class QuotesScreen(ProjectScreen):
             segment = suggestion.segment
             table.add_row(str(number), segment.speaker_name, segment.role,
                           shorten(segment.text, width), key=str(segment.segment_id))
+        if suggestions:
+            table.move_cursor(row=min(row, len(suggestions) - 1))
         if not self.quotes and suggestions:
             table.focus()
         self._describe()
 
     def _text_width(self, table: DataTable) -> int:
-        return max(20, (table.size.width or self.size.width or 80) - 2 - 11 - 9 - 8 - 2)
+        return max(20, (table.size.width or self.size.width or 80) - 3 - 11 - 9 - 8 - 2)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:

@@ -10,7 +10,9 @@ from focuscode.domain import DecisionError
 from focuscode.domain.review import ReviewEntry, ReviewSegment, SegmentPage
 from focuscode.tui.segments_screen import SegmentsScreen
 from focuscode.tui.text_modal import TextModal
+from focuscode.tui.widgets.formatting import shorten
 
+MIN_LABEL = 20  # characters of the name the title keeps before it shortens its counts
 COUNT_PAUSE = 0.15  # seconds without a decision before the title's counts are read again
 FILTERS: tuple[str | None, ...] = (None, "suggested", "confirmed", "rejected")
 FILTER_NAMES = {None: "all", "suggested": "to review", "confirmed": "confirmed",
@@ -25,7 +27,8 @@ class ReviewScreen(SegmentsScreen):
         Binding("y", "decide('confirmed')", "Confirm",
                 tooltip="Confirm: it belongs here; go to the next to review"),
         Binding("n", "decide('rejected')", "Reject",
-                tooltip="Reject: it does not belong here; go on"),
+                tooltip="Reject: it does not belong here; go on. It stays listed, marked ✗, "
+                        "but no longer counts (t moves it where it belongs)"),
         Binding("backspace", "decide(None)", "Undecide", tooltip="Back to undecided", show=False),
         Binding("f", "cycle_filter", "Filter",
                 tooltip="Show all / to review / confirmed / rejected", show=False),
@@ -86,13 +89,23 @@ class ReviewScreen(SegmentsScreen):
         return self.key
 
     def title_text(self) -> str:
+        """One line: the name (shortened to fit), what it is, progress, and the filter."""
         entry = self.entry
         if entry is None:
             return ""
-        kind = "code" if entry.status == "accepted" else "suggested theme"
-        return (f"{entry.label}  ·  {kind}  ·  {entry.n_confirmed} confirmed · "
-                f"{entry.n_rejected} rejected · {entry.n_to_review} to review · "
-                f"{entry.n_quotes} quotes  ·  showing {FILTER_NAMES[self.status_filter]}")
+        kind = "code" if entry.status == "accepted" else "theme"
+        shown = "" if self.status_filter is None else \
+            f" · showing {FILTER_NAMES[self.status_filter]}"
+        width = (self.size.width or 80) - 2  # the title's padding
+        progress = (f"{entry.n_confirmed}/{entry.n_segments} confirmed · "
+                    f"{entry.n_to_review} to review · {entry.n_rejected} rejected · "
+                    f"{entry.n_quotes} quotes{shown}")
+        for counts in (f" · {kind} · {progress}", f" · {progress}",  # narrower: less said
+                       f" · {entry.n_confirmed}/{entry.n_segments} ✓ · {entry.n_to_review} to "
+                       f"review · {entry.n_rejected} ✗ · {entry.n_quotes} quotes{shown}"):
+            if width - len(counts) >= min(MIN_LABEL, len(entry.label)):
+                break
+        return shorten(entry.label, max(MIN_LABEL // 2, width - len(counts))) + counts
 
     def watch_status_filter(self) -> None:
         self.load()

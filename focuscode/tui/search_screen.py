@@ -12,7 +12,13 @@ from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Input, Select
 
-from focuscode.domain.review import UNASSIGNED, ReviewSegment, SearchFilters, SegmentPage
+from focuscode.domain.review import (
+    UNASSIGNED,
+    ReviewSegment,
+    SearchFilters,
+    SegmentPage,
+    search_words,
+)
 from focuscode.tui.segments_screen import SegmentsScreen
 
 TYPING_PAUSE = 0.25  # seconds of quiet typing before searching
@@ -23,10 +29,14 @@ class SearchScreen(SegmentsScreen):
     that theme; enter opens it at the segment."""
 
     BINDINGS = [
+        # enter: from the words to the results, then on a result to its theme (one is offered
+        # at a time, see check_action, so the footer names what enter does where you are)
+        Binding("enter", "results", "Results", tooltip="Search now and go to the results",
+                priority=True),
+        Binding("enter", "open_entry", "Open theme", tooltip="Open its theme at this segment",
+                priority=True),
         Binding("y", "decide('confirmed')", "Confirm", tooltip="Confirm it for the theme it is in"),
         Binding("n", "decide('rejected')", "Reject", tooltip="Reject it from the theme it is in"),
-        Binding("enter", "open_entry", "Open theme",
-                tooltip="Open its theme at this segment", show=False),
         Binding("ctrl+f", "focus_query", "Edit search",
                 tooltip="Back to the search words", show=False),
     ]
@@ -55,6 +65,22 @@ class SearchScreen(SegmentsScreen):
 
     def on_mount(self) -> None:
         self.focus_query()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter searches while typing and opens a result once the results have the focus;
+        elsewhere (a filter's list) it keeps its own meaning."""
+        if action == "results":
+            return self.is_mounted and self.focused is self.query_one("#search-input", Input)
+        if action == "open_entry":
+            return self.is_mounted and self.focused is self.table
+        return True
+
+    def search_words(self) -> list[str]:
+        return search_words(self.filters.query)
+
+    def action_results(self) -> None:
+        self._search(self.query_one("#search-input", Input).value)
+        self.table.focus()
 
     def focus_query(self) -> None:
         self.query_one("#search-input", Input).focus()
@@ -89,11 +115,6 @@ class SearchScreen(SegmentsScreen):
     def _search(self, query: str) -> None:
         if query != self.filters.query:
             self.filters = replace(self.filters, query=query)
-
-    @on(Input.Submitted, "#search-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        self._search(event.value)
-        self.table.focus()
 
     @on(Select.Changed)
     def _filtered(self, event: Select.Changed) -> None:

@@ -18,7 +18,7 @@ from focuscode.domain.review import UNASSIGNED, ReviewSegment, SegmentPage
 from focuscode.tui.picker_modal import NEW_PREFIX, PickerModal
 from focuscode.tui.project_screen import ProjectScreen
 from focuscode.tui.span_modal import SpanModal
-from focuscode.tui.widgets import SegmentTable, SegmentView
+from focuscode.tui.widgets import SegmentTable, SegmentView, StatusBar
 
 
 class SegmentsScreen(ProjectScreen):
@@ -57,6 +57,7 @@ class SegmentsScreen(ProjectScreen):
         yield Static(id="segments-title")
         yield SegmentTable(id="segment-table", show_entry=self.show_entry_column)
         yield SegmentView(id="segment-view")
+        yield StatusBar(id="status-bar")
         yield Footer()
 
     def compose_top(self) -> ComposeResult:
@@ -78,12 +79,19 @@ class SegmentsScreen(ProjectScreen):
     def title_text(self) -> str:
         return ""
 
+    def search_words(self) -> list[str]:
+        """Words to highlight in the segments shown (the search screen's query)."""
+        return []
+
     def entry_of(self, segment: ReviewSegment) -> str | None:
         """The entry a decision about ``segment`` applies to."""
         return segment.entry_key
 
     # showing ------------------------------------------------------------------------------
     def load(self) -> None:
+        words = self.search_words()
+        self.table.words = words
+        self.query_one("#segment-view", SegmentView).words = words
         current, loaded = self.table.current, len(self.table.segments)
         first = self.fetch(0)
         while len(first.rows) < min(loaded, first.total):  # as far down as it was read
@@ -99,6 +107,9 @@ class SegmentsScreen(ProjectScreen):
 
     def refresh_title(self) -> None:
         self.query_one("#segments-title", Static).update(Text(self.title_text()))
+
+    def on_resize(self) -> None:
+        self.refresh_title()
 
     def show_current(self) -> None:
         segment = self.table.current

@@ -18,7 +18,8 @@ from focuscode.tui.confirm_modal import ConfirmModal
 from focuscode.tui.picker_modal import PickerModal
 from focuscode.tui.project_screen import ProjectScreen
 from focuscode.tui.text_modal import TextModal
-from focuscode.tui.widgets import EntryTable, JobPanel, TuiProgress
+from focuscode.tui.widgets import EntryTable, JobPanel, StatusBar, TuiProgress
+from focuscode.tui.widgets.formatting import shorten
 from focuscode.workflows import Cancelled
 
 SORTS: dict[str, tuple[str, Callable[[ReviewEntry], object]]] = {
@@ -26,11 +27,13 @@ SORTS: dict[str, tuple[str, Callable[[ReviewEntry], object]]] = {
     "size": ("size", lambda e: (-e.n_segments, e.label.lower())),
     "label": ("name", lambda e: e.label.lower()),
     "status": ("status", lambda e: (e.status != "accepted", e.number is None, e.number or 0)),
-    "progress": ("least reviewed", lambda e: ((e.n_confirmed + e.n_rejected)
-                                              / max(1, e.n_segments + e.n_rejected), e.label)),
+    "progress": ("least reviewed", lambda e: (e.n_confirmed / max(1, e.n_segments),
+                                              e.label.lower())),
     "speakers": ("speakers", lambda e: (-e.n_speakers, e.label.lower())),
 }
 SORT_CYCLE = ("number", "size", "label", "status", "progress")
+# What the unassigned queue does not offer: it is no theme (its footer hides these keys).
+NOT_FOR_THE_QUEUE = {"accept", "rename", "define", "merge", "split", "delete", "quotes"}
 SPLIT_CHOICES = [("auto", "As many themes as the clusterer finds"),
                  *[(str(n), f"{n} themes") for n in range(2, 7)]]
 
@@ -73,6 +76,7 @@ class ThemesScreen(ProjectScreen):
         yield EntryTable(id="entry-table")
         yield Static(id="entry-detail")
         yield JobPanel(id="job")
+        yield StatusBar(id="status-bar")
         yield Footer()
 
     @property
@@ -110,6 +114,14 @@ class ThemesScreen(ProjectScreen):
     @on(EntryTable.EntryHighlighted)
     def _highlighted(self, event: EntryTable.EntryHighlighted) -> None:
         self._describe(event.entry)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that shape a theme or code are not offered on the unassigned queue."""
+        if action in NOT_FOR_THE_QUEUE and self.is_mounted:
+            current = self.table.current
+            return current is not None and not current.is_queue
+        return True
 
     @on(EntryTable.EntryOpened)
     def _opened(self, event: EntryTable.EntryOpened) -> None:
@@ -136,15 +148,19 @@ class ThemesScreen(ProjectScreen):
             text.append(f"  {entry.n_segments} segments no theme claimed; Enter walks them with "
                         "their nearest themes")
         else:
-            kind = {"accepted": "code", "suggested": "suggested"}.get(entry.status, entry.status)
-            text.append(f"  {kind} · {entry.n_confirmed} confirmed · {entry.n_rejected} rejected"
-                        f" · {entry.n_quotes} quotes · enter reviews it")
+            width = max(40, (detail.size.width or self.size.width or 80) - 2)
+            facts = (f"  {_kind(entry, short=True)} · {entry.n_confirmed}/{entry.n_segments} "
+                     f"confirmed · {entry.n_rejected} rejected · {entry.n_quotes} quotes")
+            hint = " · enter reviews it"
+            text.append(facts + (hint if len(entry.label + facts + hint) <= width else ""))
             if entry.keywords:
                 text.append(f"\nKeywords: {', '.join(entry.keywords)}")
             text.append(f"\nDefinition: {entry.definition}" if entry.definition
                         else "\nNo definition yet (d writes one).")
-            if entry.exemplar:
-                text.append(f"\n“{entry.exemplar}”", "italic")
+            if entry.exemplar:  # two lines at most: the table keeps the room
+                who = f" — {entry.exemplar_speaker}"
+                text.append(f"\n“{shorten(entry.exemplar, 2 * width - len(who) - 8)}”", "italic")
+                text.append(who, "dim")
         detail.update(text)
 
     # actions ------------------------------------------------------------------------------
@@ -205,8 +221,8 @@ class ThemesScreen(ProjectScreen):
         entry = self._current()
         if entry is None:
             return
-        options = [(e.key, e.label) for e in self.table.entries
-                   if not e.is_queue and e.key != entry.key]
+        options = [(e.key, e.label, f"{e.n_segments} segments · {_kind(e)}")
+                   for e in self.table.entries if not e.is_queue and e.key != entry.key]
 
         def merge(into: str | None) -> None:
             if into is not None:
@@ -312,3 +328,10 @@ class ThemesScreen(ProjectScreen):
         if severity == "information":
             self.workbench.say(message)
         self.workbench.changed()
+
+
+def _kind(entry: ReviewEntry, *, short: bool = False) -> str:
+    if entry.status == "accepted":
+        return "code"
+    kind = "codebook code" if entry.source == "codebook" else "theme"
+    return kind if short else f"suggested {kind}"

@@ -40,21 +40,25 @@ def accept_theme(store: ProjectStore, log: DecisionLog, theme_id: int, *, coder:
 
 def set_segment_status(store: ProjectStore, log: DecisionLog, segment_id: int, theme_id: int,
                        status: str | None, *, coder: str) -> int:
-    """Confirm (``"confirmed"``), reject (``"rejected"``) or clear (None) a segment's theme."""
-    if not store.segments(ids=[segment_id]):
-        raise DecisionError(f"no segment {segment_id}")
-    theme = find_theme(store, theme_id)
-    code_id = theme.code_id if theme.code_id is not None else accept_theme(
-        store, log, theme_id, coder=coder)
-    before = log.coding_status(segment_id, code_id, coder)
-    if before == status:
-        raise DecisionError(f"segment {segment_id} is already {status or 'undecided'}")
-    action, verb = {"confirmed": ("confirm", "confirmed"), "rejected": ("reject", "rejected"),
-                    None: ("clear", "cleared")}[status]
-    return log.record(action, [
-        {"kind": "coding", "segment_id": segment_id, "code_id": code_id, "coder": coder,
-         "before": before, "after": status}],
-        coder=coder, summary=f"{verb} segment {segment_id} for '{log.code(code_id).name}'")
+    """Confirm (``"confirmed"``), reject (``"rejected"``) or clear (None) a segment's theme.
+
+    One transaction: the theme's implicit acceptance (its own log entry) and the decision are
+    committed together or not at all, and the state decided on is read under the write lock."""
+    with log.db.atomic():
+        if not store.segments(ids=[segment_id]):
+            raise DecisionError(f"no segment {segment_id}")
+        theme = find_theme(store, theme_id)
+        code_id = theme.code_id if theme.code_id is not None else accept_theme(
+            store, log, theme_id, coder=coder)
+        before = log.coding_status(segment_id, code_id, coder)
+        if before == status:
+            raise DecisionError(f"segment {segment_id} is already {status or 'undecided'}")
+        action, verb = {"confirmed": ("confirm", "confirmed"), "rejected": ("reject", "rejected"),
+                        None: ("clear", "cleared")}[status]
+        return log.record(action, [
+            {"kind": "coding", "segment_id": segment_id, "code_id": code_id, "coder": coder,
+             "before": before, "after": status}],
+            coder=coder, summary=f"{verb} segment {segment_id} for '{log.code(code_id).name}'")
 
 
 class Decisions:

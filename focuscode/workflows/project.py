@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from focuscode.domain import ConfigError, ProjectNotFoundError
-from focuscode.domain.views import AnalysisReport, ImportReport, SegmentRow, ThemeSummary
+from focuscode.domain.review import ReviewEntry
+from focuscode.domain.views import AnalysisReport, ImportReport, SegmentRow
 from focuscode.pipeline.embed import Embedder, SentenceTransformerEmbedder
 from focuscode.store import DecisionLog, ProjectStore
 from focuscode.workflows import analysis, coding, exporting, importing, views
@@ -98,8 +99,10 @@ class Project:
     def analyse(self, progress: Progress | None = None) -> AnalysisReport:
         return analysis.analyse(self.store, self.settings, self.embedder(), progress)
 
-    def themes(self) -> list[ThemeSummary]:
-        return views.theme_summaries(self.store, self.log)
+    def themes(self) -> list[ReviewEntry]:
+        """The themes overview, as the review workbench shows it: codes with their themes,
+        themes not yet codes, then the unassigned queue; empty before any analysis."""
+        return self.review.entries()
 
     def segment_rows(self) -> list[SegmentRow]:
         return views.segment_rows(self.store, self.log)
@@ -171,3 +174,39 @@ class Project:
 
     def can_redo(self) -> bool:
         return self.log.can_redo()
+
+    # codebooks and coders (issue 5) -------------------------------------------------------
+    @property
+    def codebook(self) -> "Codebooks":  # noqa: F821 - imported below, lazily
+        """The codebook: import (one undoable decision) and export as YAML, CSV, XLSX, .qdc."""
+        from focuscode.workflows.codebooks import Codebooks
+
+        return Codebooks(self.store, self.log, self.coder,
+                         identity=self.folder.resolve().name)
+
+    @property
+    def suggestions(self) -> "Suggestions":  # noqa: F821
+        """Deductive suggestions of codebook codes for segments: run, review, decide, align
+        with the discovered themes (see ``workflows.suggesting``)."""
+        from focuscode.workflows.suggesting import Suggestions
+
+        return Suggestions(self.store, self.log, self.coder, embedder=self.embedder,
+                           blind=self.blind)
+
+    @property
+    def coders(self) -> "Coders":  # noqa: F821
+        """Coders, blind mode and agreement (kappa, alpha, disagreements)."""
+        from focuscode.workflows.agreement import Coders
+
+        return Coders(self.store, self.log, self.coder,
+                      blind=self.__dict__.get("_blind_override"))
+
+    @property
+    def blind(self) -> bool:
+        """Whether this coder's views leave out other coders' decisions: set for this session
+        (``project.blind = True``), else the project's setting (``coders.set_blind``)."""
+        return self.coders.blind
+
+    @blind.setter
+    def blind(self, value: bool | None) -> None:
+        self.__dict__["_blind_override"] = value

@@ -35,8 +35,9 @@ class Quotes:
 
     def suggest(self, key: str, n: int = 5) -> list[QuoteSuggestion]:
         """The model's picks among the entry's segments not rejected and not quoted yet:
-        central, different from each other, every role heard, no fragments. Uses the embedding
-        cache of the latest analysis (no model is loaded)."""
+        central, different from each other and from the quotes already picked, roles and
+        speakers not quoted yet first, no fragments. Uses the embedding cache of the latest
+        analysis (no model is loaded)."""
         target = resolve(self.store, self.log, key)
         if target.is_queue:
             return []
@@ -46,11 +47,16 @@ class Quotes:
         rows = [r for r in rows if r.status != "rejected" and r.segment_id not in quoted]
         if not rows:
             return []
+        picked = list(self.queries.segment_texts(sorted(quoted)).values())
+        texts = [r.text for r in rows] + [p.text for p in picked]
         run = self.store.latest_run()
-        hashes = [text_sha256(r.text) for r in rows]
+        hashes = [text_sha256(text) for text in texts]
         cached = self.store.cached_embeddings(run.model_id, hashes) if run else {}
         X = np.vstack([cached[h] for h in hashes]) if all(h in cached for h in hashes) else None
-        ranker = QuoteRanker(n_quotes=n).fit(X, [r.text for r in rows], [r.role for r in rows])
+        ranker = QuoteRanker(n_quotes=n).fit(
+            X, texts, [r.role for r in rows] + [p.role for p in picked],
+            [r.speaker for r in rows] + [p.speaker for p in picked],
+            picked=range(len(rows), len(texts)))
         return [QuoteSuggestion(rows[i], score) for i, score in zip(ranker.ranking_,
                                                                      ranker.scores_)]
 

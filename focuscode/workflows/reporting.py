@@ -51,7 +51,8 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str,
             key=f"code-{code.id}", name=code.name, status=ACCEPTED, definition=code.definition,
             include=code.include, exclude=code.exclude,
             keywords=theme.keywords if theme else (), code_id=code.id,
-            theme_id=theme.id if theme else None, parent=code.parent, color=code.color))
+            theme_id=theme.id if theme else None, parent=code.parent, color=code.color,
+            examples=code.examples, memo=code.memo))
         if theme is not None:
             key_of_theme[theme.id] = f"code-{code.id}"
     for theme in themes:

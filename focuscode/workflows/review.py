@@ -12,6 +12,7 @@ from focuscode.domain.review import (
     ContextTurn,
     FilterOptions,
     NearestEntry,
+    Quote,
     ReviewEntry,
     ReviewSegment,
     RoleCounts,
@@ -23,6 +24,7 @@ from focuscode.domain.review import (
 from focuscode.store import DecisionLog, ProjectStore
 from focuscode.store.review_queries import EntryScope, ReviewQueries
 from focuscode.workflows.entries import Target, resolve
+from focuscode.workflows.keywords import merged_keywords
 
 PAGE_SIZE = 200
 N_NEAREST = 3
@@ -46,13 +48,14 @@ class Review:
     # entries ------------------------------------------------------------------------------
     def entries(self) -> list[ReviewEntry]:
         """Codes (with their themes), unlinked themes, codebook and accepted codes without a
-        theme, and the unassigned queue last; empty before any analysis and without codes."""
+        theme, and the unassigned queue last; empty before any analysis and without codes.
+
+        This is the one overview: the workbench and ``focuscode themes`` both show it."""
         run = self.store.latest_run()
         run_id = run.id if run else None
         themes = self.store.themes(run_id) if run_id is not None else []
         codes = {code.id: code for code in self.log.codes()}
         counts = self.queries.entry_counts(run_id, self.coder)
-        n_quotes = self.queries.quote_counts()
         linked: dict[int, list] = defaultdict(list)
         targets: list[Target] = []
         for theme in themes:
@@ -66,10 +69,8 @@ class Review:
                        or counts.get(key, RoleCounts()).n_confirmed > 0)
             if visible:
                 targets.append(Target(key, run_id, code, tuple(linked.get(code_id, ()))))
-        exemplar_ids = [t.themes[0].exemplar_ids[0] for t in targets
-                        if t.themes and t.themes[0].exemplar_ids]
-        texts = self.queries.segment_texts(exemplar_ids)
-        entries = [_entry(t, counts.get(t.key, RoleCounts()), n_quotes, texts) for t in targets]
+        examples = self._examples(targets, self.queries.quotes())
+        entries = [self._entry(t, counts.get(t.key, RoleCounts()), examples) for t in targets]
         entries.sort(key=lambda e: (e.number is None, e.number or 0, e.label.lower()))
         if run_id is not None:
             entries.append(_queue_entry(self.queries.queue_counts(run_id, self.coder)))
@@ -82,9 +83,60 @@ class Review:
         if target.is_queue:
             return _queue_entry(self.queries.queue_counts(run_id, self.coder))
         counts = self.queries.entry_counts(run_id, self.coder, _scope(target))
-        exemplar = target.themes[0].exemplar_ids[:1] if target.themes else ()
-        return _entry(target, counts.get(target.key, RoleCounts()), self.queries.quote_counts(),
-                      self.queries.segment_texts(list(exemplar)))
+        quotes = self.queries.quotes(target.code_id) if target.code_id is not None else []
+        return self._entry(target, counts.get(target.key, RoleCounts()),
+                           self._examples([target], quotes))
+
+    def _entry(self, target: Target, counts: RoleCounts,
+               examples: dict[str, tuple[str, str, int]]) -> ReviewEntry:
+        keywords: list[str] = []
+        if len(target.themes) > 1 and target.run_id is not None:  # merged: label them anew
+            keywords = list(merged_keywords(self.store, target.run_id, target.theme_ids))
+        for theme in target.themes if not keywords else ():
+            keywords += [k for k in theme.keywords if k not in keywords]
+        text, speaker, n_quotes = examples.get(target.key, ("", "", 0))
+        code = target.code
+        return ReviewEntry(
+            key=target.key, label=target.label,
+            status="accepted" if target.is_accepted else "suggested",
+            source=code.source if code else "theme", code_id=target.code_id,
+            theme_ids=target.theme_ids,
+            number=min((t.number for t in target.themes), default=None),
+            keywords=tuple(keywords[:N_KEYWORDS]), definition=code.definition if code else "",
+            n_segments=sum(counts.n_segments.values()),
+            n_speakers=sum(counts.n_speakers.values()), by_role=dict(counts.n_segments),
+            n_confirmed=counts.n_confirmed, n_rejected=counts.n_rejected, n_quotes=n_quotes,
+            exemplar=_shorten(text), exemplar_speaker=speaker)
+
+    def _examples(self, targets: list[Target],
+                  quotes: list[Quote]) -> dict[str, tuple[str, str, int]]:
+        """Per entry key: the example to show (text, speaker) and its number of quotes. The
+        starred quote, else the first; without quotes, the analysis' most typical segment
+        that the researcher did not reject or remove as a quote."""
+        by_code: dict[int, list[Quote]] = defaultdict(list)
+        for quote in quotes:
+            by_code[quote.code_id].append(quote)
+        skip = self.queries.not_exemplary(self.coder)
+        picks: dict[str, Quote | int | None] = {}
+        for target in targets:
+            picked = sorted(by_code.get(target.code_id or -1, ()),
+                            key=lambda q: (not q.starred, q.position, q.id))
+            if picked:
+                picks[target.key] = picked[0]
+                continue
+            avoid = skip.get(target.code_id or -1, set())
+            picks[target.key] = next((sid for theme in target.themes
+                                      for sid in theme.exemplar_ids if sid not in avoid), None)
+        texts = self.queries.segment_texts([p for p in picks.values() if isinstance(p, int)])
+        examples = {}
+        for target in targets:
+            pick = picks[target.key]
+            n_quotes = len(by_code.get(target.code_id or -1, ()))
+            if isinstance(pick, Quote):
+                examples[target.key] = (pick.text, pick.speaker_name, n_quotes)
+            elif pick in texts:
+                examples[target.key] = (texts[pick].text, texts[pick].speaker_name, n_quotes)
+        return examples
 
     def follow(self, key: str, theme_ids: tuple[int, ...] = ()) -> ReviewEntry:
         """The entry ``key`` names now or, once it is gone (its code undone, merged away), the
@@ -198,28 +250,11 @@ def _scope(target: Target) -> EntryScope:
     return EntryScope(run_id=target.run_id, code_id=target.code_id, theme_ids=target.theme_ids)
 
 
-def _entry(target: Target, counts: RoleCounts, n_quotes: dict[int, int],
-           texts: dict[int, str]) -> ReviewEntry:
-    keywords: list[str] = []
-    for theme in target.themes:
-        keywords += [k for k in theme.keywords if k not in keywords]
-    exemplar = ""
-    if target.themes and target.themes[0].exemplar_ids:
-        exemplar = " ".join(texts.get(target.themes[0].exemplar_ids[0], "").split())
-        if len(exemplar) > EXEMPLAR_CHARS:
-            exemplar = exemplar[:EXEMPLAR_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    code = target.code
-    return ReviewEntry(
-        key=target.key, label=target.label,
-        status="accepted" if target.is_accepted else "suggested",
-        source=code.source if code else "theme", code_id=target.code_id,
-        theme_ids=target.theme_ids,
-        number=min((t.number for t in target.themes), default=None),
-        keywords=tuple(keywords[:N_KEYWORDS]), definition=code.definition if code else "",
-        n_segments=sum(counts.n_segments.values()), n_speakers=sum(counts.n_speakers.values()),
-        by_role=dict(counts.n_segments), n_confirmed=counts.n_confirmed,
-        n_rejected=counts.n_rejected, n_quotes=n_quotes.get(target.code_id or -1, 0),
-        exemplar=exemplar)
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > EXEMPLAR_CHARS:
+        text = text[:EXEMPLAR_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return text
 
 
 def _queue_entry(counts: RoleCounts) -> ReviewEntry:

@@ -1,54 +1,13 @@
-"""Read models for the shells: the themes overview and the segment table."""
+"""Read models for the shells: the segment table (the overview is ``review.Review.entries``)."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from focuscode.domain import CodingStatus
-from focuscode.domain.views import SegmentRow, ThemeSummary
+from focuscode.domain.views import SegmentRow
 from focuscode.store import DecisionLog, ProjectStore
 from focuscode.workflows.analysis import current_memberships
-
-QUOTE_CHARS = 160
-
-
-def theme_summaries(store: ProjectStore, log: DecisionLog) -> list[ThemeSummary]:
-    """Every theme of the latest run, then the unassigned queue; empty before any analysis."""
-    run_id, members = current_memberships(store)
-    if run_id is None:
-        return []
-    segments = {s.id: s for s in store.segments(ids=list(members))} if members else {}
-    speakers = {s.label: s for s in store.speakers()}
-    codes = {code.id: code for code in log.codes()}
-    by_theme: dict[int | None, list[int]] = defaultdict(list)
-    for segment_id, member in members.items():
-        by_theme[member.theme_id].append(segment_id)
-    summaries = []
-    for theme in store.themes(run_id):
-        code = codes.get(theme.code_id) if theme.code_id else None
-        summaries.append(_summary(theme.id, theme.number, code.name if code else theme.label,
-                                  theme.keywords, by_theme.get(theme.id, []), segments, speakers,
-                                  theme.exemplar_ids[:1], code.id if code else None,
-                                  "accepted" if code else "suggested"))
-    unassigned = by_theme.get(None, [])
-    summaries.append(_summary(None, None, "(unassigned)", (), unassigned, segments, speakers, (),
-                              None, "unassigned"))
-    return summaries
-
-
-def _summary(theme_id, number, label, keywords, ids, segments, speakers, exemplar,  # noqa: ANN001
-             code_id, status) -> ThemeSummary:
-    roles = Counter(segments[i].role or "unknown" for i in ids)
-    quote, who = "", ""
-    if exemplar and exemplar[0] in segments:
-        segment = segments[exemplar[0]]
-        quote = _shorten(segment.text)
-        speaker = speakers.get(segment.speaker)
-        who = speaker.display_name if speaker else (segment.speaker or "")
-    return ThemeSummary(theme_id=theme_id, number=number, label=label, keywords=tuple(keywords),
-                        n_segments=len(ids), n_speakers=len({segments[i].speaker for i in ids}),
-                        by_role=dict(sorted(roles.items())), quote=quote, quote_speaker=who,
-                        code_id=code_id, status=status)
 
 
 def segment_rows(store: ProjectStore, log: DecisionLog) -> list[SegmentRow]:
@@ -98,7 +57,3 @@ def segment_rows(store: ProjectStore, log: DecisionLog) -> list[SegmentRow]:
             coding_status=status, excluded=segment.excluded.value if segment.excluded else None))
     return rows
 
-
-def _shorten(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"

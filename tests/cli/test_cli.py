@@ -102,20 +102,49 @@ def test_missing_project_is_a_clear_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.model
+def test_themes_shows_what_the_workbench_shows(tmp_path: Path) -> None:
+    from focuscode.domain.review import UNASSIGNED
+    from focuscode.pipeline.embed import HashingEmbedder
+
+    folder = tmp_path / "p"
+    with Project.init(folder, embedder=HashingEmbedder(), coder="ana") as project:
+        project.import_files([REPO / "transcripts"])
+        project.analyse()
+        a, b, c, d, *_ = project.review.entries()
+        project.decisions.merge(a.key, b.key)
+        project.decisions.rename(c.key, "Who coordinates care")
+        project.decisions.delete(d.key)
+        sid = project.review.segments(UNASSIGNED, limit=1).rows[0].segment_id
+        project.decisions.move(sid, project.review.resolve_key(c.key))
+        entries = project.review.entries()
+    result = runner.invoke(app, ["themes", "--project", str(folder), "--coder", "ana"],
+                           env={"COLUMNS": "200"}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if line.startswith("│") and
+            line.split("│")[1].strip()]  # the first line of each entry, the one with its number
+    assert [line.split("│")[2].strip().split(" ✓")[0] for line in rows] == \
+        [e.label for e in entries if not e.is_queue]
+    for entry, line in zip(entries, rows):
+        assert line.split("│")[3].strip() == str(entry.n_segments)
+    queue = next(line for line in result.output.splitlines() if "(unassigned)" in line)
+    assert queue.split("│")[3].strip() == str(entries[-1].n_segments)
+    assert a.label not in result.output and d.label not in result.output
+
+
 def test_demo_end_to_end_with_the_real_model(tmp_path: Path) -> None:
     """The README's main job on the demo round tables, with all-MiniLM-L6-v2 loaded offline."""
     project, table = tmp_path / "demo", tmp_path / "segments.csv"
     result = focuscode("run", "transcripts/", "--project", str(project), "--to", str(table))
     assert result.returncode == 0, result.stderr
     assert "Imported 3 transcript(s)" in result.stdout
-    assert "Themes (latest analysis)" in result.stdout
+    assert "Themes and codes" in result.stdout
     with Project.open(project) as opened:
-        themes = [t for t in opened.themes() if t.theme_id is not None]
+        themes = [t for t in opened.themes() if not t.is_queue]
         run = opened.store.latest_run()
         assert run.model_id.startswith("sentence-transformers/all-MiniLM-L6-v2@53aa51172d14")
         assert run.params["random_state"] == 42 and run.versions["sentence-transformers"]
         texts = {t.name: t.text for t in opened.store.transcripts()}
-        first = {t.theme_id: (t.label, t.n_segments) for t in themes}
+        first = {t.key: (t.label, t.n_segments) for t in themes}
     # several distinct, sensibly labelled themes, each raised by more than one speaker
     assert 5 <= len(themes) <= 30
     assert len({t.label for t in themes}) == len(themes)
@@ -137,6 +166,5 @@ def test_demo_end_to_end_with_the_real_model(tmp_path: Path) -> None:
     again = focuscode("analyse", "--project", str(project))
     assert again.returncode == 0 and "0 newly embedded" in again.stdout
     with Project.open(project) as opened:
-        second = {t.theme_id: (t.label, t.n_segments) for t in opened.themes()
-                  if t.theme_id is not None}
+        second = {t.key: (t.label, t.n_segments) for t in opened.themes() if not t.is_queue}
     assert list(second.values()) == list(first.values())

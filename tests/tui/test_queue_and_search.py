@@ -87,3 +87,31 @@ async def test_typing_in_the_search_box_never_triggers_a_key(review_project, sto
         assert pilot.app.is_running
         assert pilot.app.screen.query_one("#search-input", Input).value == "y n u q"
     assert stored.codings() == []
+
+
+async def test_search_results_show_their_keys_theme_and_matching_words(review_project, stored):
+    async with make_app(review_project).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"insur")
+        await pilot.pause(0.4)
+        assert pilot.app.screen.active_bindings["enter"].binding.action == "results"
+        await pilot.press("enter")
+        await pilot.pause()
+        screen, table = pilot.app.screen, segments(pilot.app)
+        assert screen.focused is table
+        active = screen.active_bindings
+        assert active["enter"].binding.action == "open_entry" and active["enter"].binding.show
+        assert {"y", "n"} <= set(active)
+        assert table.columns["entry"].width >= 20
+        for row, segment in enumerate(table.segments):
+            text = table.get_row_at(row)[-1]
+            assert {text.plain[s.start:s.end].lower()[:5] for s in text.spans} == {"insur"}
+            assert segment.entry_label.startswith(str(table.get_row_at(row)[-2]).rstrip("…"))
+        body = screen.query_one("#segment-body").content
+        words = {body.plain[s.start:s.end].lower()[:5] for s in body.spans
+                 if s.style.underline}
+        assert words == {"insur"}
+        first = table.current
+        await pilot.press("y")
+    assert first.entry_key not in (None, "unassigned")
+    assert stored.codings() == [(first.segment_id, first.entry_label, "confirmed")]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from textual.content import Content
+
 from focuscode.tui import make_app
 from focuscode.tui.review_screen import ReviewScreen
 from focuscode.tui.widgets import SegmentTable, SegmentView
+from focuscode.tui.widgets.segment_view import first_shown
 
 SIZE = (120, 40)
 
@@ -36,7 +39,7 @@ async def test_confirm_and_reject_move_on_to_the_next_segment(review_project, st
         assert stored.codings() == [(ids[0], theme.label, "confirmed")]
         assert [s.status for s in segments(pilot.app).segments[:2]] == ["confirmed", "suggested"]
         await pilot.pause(0.3)  # the counts are read again once the keys pause
-        assert "1 confirmed · 0 rejected" in screen.title_text()
+        assert "1/81 confirmed · 80 to review · 0 rejected" in screen.title_text()
 
 
 async def test_bulk_confirm_a_selection_is_one_decision(review_project, stored):
@@ -141,3 +144,60 @@ async def test_works_at_80_by_24(review_project, stored):
         await pilot.press("y", "c", "w", "n")
         await pilot.pause()
         assert len(stored.codings()) == 2
+
+
+async def test_the_last_decision_has_a_line_of_its_own_at_80_by_24(review_project, stored):
+    theme = review_project.review.entries()[0]
+    [first] = review_project.review.segments(theme.key, limit=1).rows
+    async with make_app(review_project).run_test(size=(80, 24)) as pilot:
+        screen = await open_first(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        said = f"Rejected segment {first.segment_id} for '{theme.label}'  (u undoes)"
+        status = screen.query_one("#status-bar")
+        assert str(status.render()) == said and status.region.height == 1
+        assert said not in pilot.app.sub_title
+    assert stored.codings() == [(first.segment_id, theme.label, "rejected")]
+
+
+async def test_the_title_fits_on_one_line(review_project):
+    for size in ((80, 24), (100, 30)):
+        async with make_app(review_project).run_test(size=size) as pilot:
+            screen = await open_first(pilot)
+            await pilot.press("n")
+            await pilot.pause(0.3)
+            title = screen.query_one("#segments-title")
+            assert title.region.height == 1, screen.title_text()
+            assert "1 rejected" in screen.title_text() or "1 ✗" in screen.title_text()
+
+
+async def test_context_marks_the_segment_and_heads_every_turn_with_its_speaker(review_project):
+    async with make_app(review_project).run_test(size=(100, 30)) as pilot:
+        screen = await open_first(pilot)
+        for row in range(1, 6):
+            segments(pilot.app).move_cursor(row=row)
+            await pilot.press("c")
+            await pilot.pause(0.2)
+            current = segments(pilot.app).current
+            view = screen.query_one("#segment-view", SegmentView)
+            body = view.query_one("#segment-body").content
+            marked = [body.plain[s.start:s.end] for s in body.spans if s.style.reverse]
+            assert marked == [current.text]
+            scroll = view.query_one("#segment-scroll")
+            rows = [wrapped.plain for line in body.plain.split("\n")
+                    for wrapped in (Content(line).wrap(scroll.content_size.width)
+                                    or [Content("")])]
+            heads = {f"{t.speaker_name} ({t.role})"
+                     for t in review_project.review.context(current.segment_id)}
+            first_shown = rows[round(scroll.scroll_y)]
+            assert first_shown.split("  ")[0] in heads or current.text.startswith(
+                first_shown.strip()[:20]), first_shown
+            await pilot.press("c")
+
+
+def test_the_context_starts_at_a_turn_that_fits():
+    tops = [0, 4, 12, 15]  # four turns; the segment's is the third, ending at row 15
+    assert first_shown(tops, 2, 15, 12, height=11) == 4
+    assert first_shown(tops, 2, 15, 12, height=20) == 0
+    assert first_shown(tops, 2, 15, 12, height=3) == 12
+    assert first_shown([0, 2, 40], 1, 40, 30, height=10) == 29  # a long turn: to the segment

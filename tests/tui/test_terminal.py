@@ -67,10 +67,10 @@ def test_confirm_kill_and_reopen(review_project, stored):
     try:
         terminal.wait_for("Theme or code")
         terminal.keys("Enter")
-        terminal.wait_for("0 confirmed")
+        terminal.wait_for(f"0/{theme.n_segments} confirmed")
         terminal.keys("y")
         wait_until(lambda: stored.codings() != [])
-        terminal.wait_for("1 confirmed")
+        terminal.wait_for(f"1/{theme.n_segments} confirmed")
     finally:
         terminal.kill()  # the process dies with its terminal: no chance to save anything
     assert stored.codings() == [(first.segment_id, theme.label, "confirmed")]

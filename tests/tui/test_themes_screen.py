@@ -130,3 +130,52 @@ async def test_q_quits(review_project):
         await pilot.press("q")
         await pilot.pause()
         assert not pilot.app.is_running
+
+
+async def test_the_queue_row_offers_no_theme_keys(review_project, stored):
+    theme_keys = {"a", "r", "d", "m", "x", "delete", "p"}
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert theme_keys <= set(pilot.app.screen.active_bindings)
+        await pilot.press("end")
+        await pilot.pause()
+        assert table(pilot.app).current.is_queue
+        assert not theme_keys & set(pilot.app.screen.active_bindings)
+        await pilot.press("a", "m", "x", "D")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ThemesScreen) and not pilot.app._notifications
+        await pilot.press("up")
+        await pilot.pause()
+        assert theme_keys <= set(pilot.app.screen.active_bindings)
+    assert review_project.log.history() == []
+
+
+async def test_done_counts_what_the_segments_column_counts(review_project, stored):
+    theme = review_project.review.entries()[0]
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "y", "n", "y", "escape")  # two confirmed, one rejected
+        await pilot.pause()
+        shown = table(pilot.app)
+        columns = [str(c.value) for c in shown.columns]
+        row = [str(cell) for cell in shown.get_row_at(0)]
+        assert (row[columns.index("size")], row[columns.index("progress")]) == \
+            (str(theme.n_segments - 1), f"2/{theme.n_segments - 1}")
+    assert [c[2] for c in stored.codings()] == ["confirmed", "rejected", "confirmed"]
+
+
+async def test_the_merge_picker_says_size_and_kind_and_keywords_follow(review_project, stored):
+    a, b = review_project.review.entries()[:2]
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        options = pilot.app.screen.query_one("#picker-options")
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert f"{b.label}  {b.n_segments} segments · suggested theme" in prompts
+        await pilot.press(*b.label[:12], "enter")
+        await pilot.pause()
+        merged = table(pilot.app).entries[0]
+        assert merged.label == b.label and merged.keywords != b.keywords
+    with stored.reopen() as fresh:
+        assert fresh.review.entry(b.key).keywords == merged.keywords

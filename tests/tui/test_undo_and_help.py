@@ -81,7 +81,7 @@ async def test_undo_with_nothing_to_undo_says_so(review_project):
         await pilot.pause()
         await pilot.press("u")
         await pilot.pause()
-        assert pilot.app.sub_title == "Nothing to undo"
+        assert pilot.app.status == "Nothing to undo"
 
 
 async def test_question_mark_shows_every_binding(review_project):

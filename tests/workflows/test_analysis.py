@@ -70,9 +70,9 @@ def test_theme_summaries_are_ordered_with_the_unassigned_queue_last(analysed_pro
     assert [s.number for s in themes] == list(range(len(themes)))
     sizes = [s.n_segments for s in themes]
     assert sizes == sorted(sizes, reverse=True)
-    assert (queue.theme_id, queue.label, queue.status) == (None, "(unassigned)", "unassigned")
+    assert (queue.is_queue, queue.label, queue.status) == (True, "(unassigned)", "unassigned")
     assert sum(s.n_segments for s in summaries) == analysed_project.store.latest_run().n_segments
-    assert all(s.quote and s.quote_speaker for s in themes)
+    assert all(s.exemplar and s.exemplar_speaker for s in themes)
     assert "moderator" not in {role for s in summaries for role in s.by_role}
 
 

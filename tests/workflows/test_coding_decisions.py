@@ -292,3 +292,66 @@ def test_stale_decision_is_refused(analysed_project, tmp_path):
     with pytest.raises(DecisionError):
         other.decisions.confirm(theme.key, sid)
     other.close()
+
+
+def test_merging_recomputes_the_keywords_over_both_themes(analysed_project):
+    project = analysed_project
+    a, b = first_theme(project, 2), first_theme(project, 3)
+    texts = {e.key: " ".join(r.text.lower() for r in project.review.segments(e.key).rows)
+             for e in (a, b)}
+    project.decisions.merge(a.key, b.key)
+    merged = project.review.entry(b.key)
+    assert len(merged.keywords) == len(b.keywords) and merged.keywords != b.keywords
+    unions = {tuple(dict.fromkeys(first + second))[:len(merged.keywords)]
+              for first, second in ((a.keywords, b.keywords), (b.keywords, a.keywords))}
+    assert merged.keywords not in unions  # recomputed, not the two lists run together
+    assert all(word in texts[a.key] + texts[b.key] for word in merged.keywords)
+    assert any(word in texts[a.key] for word in merged.keywords)
+    project.undo()
+    assert project.review.entry(b.key).keywords == b.keywords
+
+
+def test_the_example_is_the_starred_else_the_first_quote_never_a_removed_one(analysed_project):
+    project = analysed_project
+    theme = first_theme(project)
+    [record] = [t for t in project.store.themes(project.store.latest_run().id)
+                if t.id == theme.theme_id]
+    typical = record.exemplar_ids[0]
+    ids = [sid for sid in segment_ids(project, theme.key, 5) if sid != typical][:2]
+    project.quotes.accept(theme.key, ids)
+    key = project.review.resolve_key(theme.key)
+    first, second = project.quotes.of(key)
+
+    def shown() -> tuple[str, str]:
+        entry = next(e for e in project.review.entries() if e.key == key)
+        assert project.review.entry(key).exemplar == entry.exemplar
+        return entry.exemplar, entry.exemplar_speaker
+
+    def beginning(quote) -> tuple[str, str]:  # the overview shortens long quotes
+        text = " ".join(quote.text.split())
+        return text[:len(shown()[0]) - 1], quote.speaker_name
+
+    assert (shown()[0][:-1], shown()[1]) == beginning(first)
+    project.quotes.star(second.id)
+    assert (shown()[0][:-1], shown()[1]) == beginning(second)
+    project.quotes.remove(second.id)
+    project.quotes.remove(first.id)
+    assert shown()[0] == theme.exemplar  # no quote left: the analysis' most typical segment
+    project.quotes.accept(key, [typical])
+    project.quotes.remove(project.quotes.of(key)[0].id)
+    assert shown()[0] and shown()[0] != theme.exemplar  # removed as a quote: not the example
+
+
+def test_suggestions_after_picks_hear_other_roles_and_speakers(analysed_project):
+    project = analysed_project
+    for theme in [e for e in project.review.entries() if not e.is_queue][:6]:
+        key, picked = theme.key, []
+        for _ in range(4):  # accept the top suggestion each time, as 'a a a a' does
+            top = project.quotes.suggest(key, n=5)[0].segment
+            assert top.segment_id not in {q.segment_id for q in picked}
+            project.quotes.accept(key, [top.segment_id])
+            key = project.review.resolve_key(key)
+            picked = project.quotes.of(key)
+        roles = [q.role for q in picked]
+        assert len(set(roles[:2])) == 2, (theme.label, roles)  # every theme has 2+ roles
+        assert len({q.speaker_name for q in picked}) == 4, (theme.label, picked)

@@ -11,14 +11,35 @@ from focuscode.store.review_queries import fts_query
 from focuscode.store.schema import MIGRATIONS
 
 
-def test_entries_match_the_theme_summaries(analysed_project):
+def test_the_themes_overview_is_the_workbench_overview(analysed_project):
     entries = analysed_project.review.entries()
-    summaries = analysed_project.themes()
-    assert [(e.label, e.n_segments, e.n_speakers, dict(e.by_role), e.keywords) for e in entries] \
-        == [(s.label, s.n_segments, s.n_speakers, dict(s.by_role), s.keywords) for s in summaries]
+    assert analysed_project.themes() == entries
     assert entries[-1].is_queue and entries[-1].status == "unassigned"
     assert [e.status for e in entries[:-1]] == ["suggested"] * (len(entries) - 1)
-    assert all(e.exemplar for e in entries[:-1])
+    assert all(e.exemplar and e.exemplar_speaker for e in entries[:-1])
+
+
+def test_the_themes_overview_follows_every_decision(analysed_project):
+    project = analysed_project
+    a, b, c, d, e, *_, queue = project.review.entries()
+    project.decisions.merge(a.key, b.key)
+    project.decisions.rename(c.key, "Care")
+    moved = project.review.segments(e.key, limit=1).rows[0].segment_id
+    project.decisions.move(moved, project.review.resolve_key(b.key), from_key=e.key)
+    project.decisions.delete(d.key)
+    assigned = project.review.segments(UNASSIGNED, limit=1).rows[0].segment_id
+    project.decisions.move(assigned, project.review.resolve_key(c.key))
+    themes = project.themes()
+    assert themes == project.review.entries()
+    by_label = {t.label: t for t in themes}
+    assert [t.label for t in themes].count(b.label) == 1 and a.label not in by_label
+    assert by_label[b.label].n_segments == a.n_segments + b.n_segments + 1
+    assert by_label[b.label].n_confirmed == 1
+    assert "Care" in by_label and c.label not in by_label and d.label not in by_label
+    assert by_label["Care"].n_segments == c.n_segments + 1
+    assert by_label[e.label].n_segments == e.n_segments - 1
+    assert by_label[e.label].n_rejected == 1
+    assert themes[-1].n_segments == queue.n_segments + d.n_segments - 1
 
 
 def test_entries_before_any_analysis_are_empty(imported_project):

@@ -7,6 +7,7 @@ cutting the current speaker's turn in two, as happens in real speech.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from focuscode.domain import IngestError, Turn
@@ -21,6 +22,9 @@ from focuscode.pipeline.ingest.names import (
 
 
 _OVERLAP_TOLERANCE = 0.5  # seconds
+# The srt library's parser takes time quadratic in a run of blanks it cannot match (20,000 take
+# 10 s): long runs are shortened first; cue texts fold blanks anyway.
+_LONG_BLANKS = re.compile(r"\s{64,}")
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,9 @@ def cues_to_transcript(cues: list[Cue], path: str) -> tuple[str, list[Turn]]:
             built.append(target)
         target.texts.append(cue.text)
         target.end = max(target.end, cue.end)
+    if not built:
+        raise IngestError("the captions hold no text", path=path, line=cues[0].line,
+                          hint="export the transcript again, with what was said")
     parts: list[str] = []
     turns: list[Turn] = []
     offset = 0
@@ -130,12 +137,13 @@ def parse_srt_turns(text: str, path: str) -> tuple[str, list[Turn]]:
     """SRT subtitles whose cues start with ``Name:`` (or ``- Name:``)."""
     import srt
 
+    short = _LONG_BLANKS.sub(_shorten_blanks, text)
     try:
-        subtitles = list(srt.parse(text))
+        subtitles = list(srt.parse(short))
     except srt.SRTParseError as error:
         bad = error.expected_start + len(error.unmatched_content) - len(
             error.unmatched_content.lstrip())
-        line = text[:bad].count("\n") + 1
+        line = _line_in(text, short, bad)
         raise IngestError("not a valid SRT file", path=path, line=line,
                           hint="each cue needs a number, a '00:00:01,000 --> 00:00:02,000' "
                                "line and its text") from None
@@ -147,6 +155,26 @@ def parse_srt_turns(text: str, path: str) -> tuple[str, list[Turn]]:
                         end=subtitle.end.total_seconds(),
                         line=lines[number] if number < len(lines) else 1, speaker=speaker))
     return cues_to_transcript(cues, path)
+
+
+def _shorten_blanks(match: re.Match) -> str:
+    blanks = match.group()
+    return "\n\n" if blanks.count("\n") > 1 else "\n" if "\n" in blanks else " "
+
+
+def _line_in(text: str, short: str, position: int) -> int:
+    """The line of ``text`` holding what is at ``position`` of ``short`` (``text`` with blank
+    runs shortened: the non-blank characters are the same, in the same order)."""
+    if short is text:
+        return text[:position].count("\n") + 1
+    wanted = sum(1 for ch in short[:position] if not ch.isspace())
+    seen = 0
+    for index, ch in enumerate(text):
+        if not ch.isspace():
+            if seen == wanted:
+                return text[:index].count("\n") + 1
+            seen += 1
+    return text.count("\n") + 1
 
 
 def _check_no_cue_dropped(text: str, lines: list[int], starts: list[float | None],

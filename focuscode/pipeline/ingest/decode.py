@@ -117,6 +117,13 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
 
 
 def _refuse_binary(text: str, name: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate, e.g. from --encoding unicode_escape
+        raise IngestError(f"the text holds an invalid character (U+{ord(text[error.start]):04X}) "
+                          f"at character {error.start}", path=name,
+                          line=text[:error.start].count("\n") + 1,
+                          hint="check the encoding or save the file as UTF-8") from None
     sample = text[:20000]
     controls = sum(1 for ch in sample
                    if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cs"))

@@ -18,13 +18,15 @@ _HEADER_KEYS = {"date", "time", "location", "place", "title", "subject", "note",
 
 SPEAKER_LINE = re.compile(
     rf"^[ \t]*(?:\[(?P<ts1>{TIMESTAMP})\][ \t]*|\((?P<ts2>{TIMESTAMP})\)[ \t]*|(?P<ts3>{TIMESTAMP})[ \t]+)?"
-    rf"(?:-[ \t]*)?(?P<name>{_NAME})[ \t]*(?:\[(?P<ts4>{TIMESTAMP})\]|\((?P<ts5>{TIMESTAMP})\))?"
+    rf"(?:-[ \t]*)?(?P<name>{_NAME})[ \t]*+(?:\[(?P<ts4>{TIMESTAMP})\]|\((?P<ts5>{TIMESTAMP})\))?"
     rf"[ \t]*:(?![/\\\d])[ \t]*(?P<text>.*)$"
 )
 # Otter-style header: "Grace Liu  0:42" alone on a line, the turn's text on the lines below.
 HEADER_LINE = re.compile(rf"^[ \t]*(?P<name>{_NAME})[ \t]+(?P<ts>{TIMESTAMP})[ \t]*$")
 NOTE_LINE = re.compile(r"^[ \t]*[\[(][^\])]*[\])][ \t]*$")
-_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+# Possessive ``*+`` above and no nested openers here: a long run of blanks or of '<' must cost
+# linear time, not quadratic (a 2 MB line would otherwise take half an hour).
+_TAG = re.compile(r"<[^<>]*>|\{\\[^{}]*\}")
 
 
 def is_label(name: str) -> bool:

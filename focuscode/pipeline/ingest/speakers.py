@@ -28,6 +28,7 @@ from focuscode.domain import UNKNOWN_ROLE, IngestError, Speaker
 from focuscode.pipeline.ingest.decode import decode_text, read_bytes
 
 _SPEAKER_KEYS = {"role", "pseudonym", "aliases", "attributes"}
+MAX_YAML_VALUES = 100_000  # a speakers file has hundreds; YAML aliases can make billions
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,12 @@ def _from_yaml(text: str, name: str) -> SpeakerMap:
         raise IngestError(f"speakers file does not parse: {problem}", path=name,
                           line=mark.line + 1 if mark else None,
                           hint="check the indentation and quote labels that contain ':'") from None
+    except RecursionError:
+        raise IngestError("speakers file is nested too deeply to be a speakers file",
+                          path=name, hint="see the example in transcripts/speakers.yaml") from None
+    if count_values(data, MAX_YAML_VALUES) > MAX_YAML_VALUES:
+        raise IngestError(f"speakers file expands to more than {MAX_YAML_VALUES:,} values "
+                          "(through YAML aliases?); refusing to read it", path=name)
     if not isinstance(data, dict) or not isinstance(data.get("speakers"), dict):
         raise IngestError("speakers file needs a 'speakers:' mapping of label -> role", path=name,
                           line=1, hint="see the example in transcripts/speakers.yaml")
@@ -88,7 +95,8 @@ def _from_yaml(text: str, name: str) -> SpeakerMap:
                               path=name, line=line)
         unknown = set(entry) - _SPEAKER_KEYS
         if unknown:
-            raise IngestError(f"speaker '{label}' has unknown field(s) {sorted(unknown)}", path=name,
+            raise IngestError(f"speaker '{label}' has unknown field(s) "
+                              f"{sorted(map(str, unknown))}", path=name,
                               line=line, hint=f"use {sorted(_SPEAKER_KEYS)}; put anything else "
                                               "under 'attributes:'")
         if not entry.get("role"):
@@ -98,8 +106,11 @@ def _from_yaml(text: str, name: str) -> SpeakerMap:
         if not isinstance(attributes, dict):
             raise IngestError(f"attributes of '{label}' must be a mapping", path=name, line=line)
         aliases = entry.get("aliases") or []
-        if isinstance(aliases, str):
+        if isinstance(aliases, (str, int, float)):
             aliases = [aliases]
+        if not isinstance(aliases, list):
+            raise IngestError(f"aliases of '{label}' must be a list of labels", path=name,
+                              line=line, hint="e.g. aliases: [DR. SHAH, Anand]")
         speakers.append((Speaker(label=" ".join(str(label).split()),
                                  role=str(entry["role"]).strip().lower(),
                                  pseudonym=_optional(entry.get("pseudonym")),
@@ -116,14 +127,26 @@ def _from_yaml(text: str, name: str) -> SpeakerMap:
 
 def _from_csv(text: str, name: str) -> SpeakerMap:
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read_csv(reader, name)
+    except csv.Error as error:
+        raise IngestError(f"speakers CSV does not parse ({error})", path=name,
+                          line=reader.line_num or 1,
+                          hint="check the quotes; save it again from a spreadsheet") from None
+
+
+def _read_csv(reader: csv.DictReader, name: str) -> SpeakerMap:
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "label" not in fields or "role" not in fields:
         raise IngestError("speakers CSV needs the columns 'label' and 'role'", path=name, line=1,
                           hint="first line e.g.: label,role,pseudonym")
     speakers = []
     for row in reader:
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
         line = reader.line_num
+        if any(value.strip() for value in row.pop(None, None) or ()):
+            raise IngestError("more values than the first line has columns", path=name,
+                              line=line, hint="quote values that contain a comma")
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
         if not row.get("label"):
             continue
         if not row.get("role"):
@@ -148,6 +171,21 @@ def _build(entries: list[tuple[Speaker, list[str], int | None]],
                                   f"{speaker.label})", path=name, line=line)
             aliases[key] = speaker.label
     return SpeakerMap(tuple(s for s, _, _ in entries), aliases, transcripts)
+
+
+def count_values(data: Any, limit: int) -> int:
+    """How many values ``data`` holds, counting shared ones (YAML aliases) each time they are
+    reached; stops counting past ``limit``."""
+    count, stack = 0, [data]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return count
 
 
 def _key_lines(text: str) -> dict[str, int]:

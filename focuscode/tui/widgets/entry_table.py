@@ -19,6 +19,9 @@ STATUS_WORDS = {"accepted": "✓ code", "suggested": "· theme", "unassigned": "
 class EntryTable(RowTable):
     """Entries with their status, size, speakers, segments per role and review progress.
 
+    Segs counts what belongs to the entry now (rejected segments do not); Done is how many of
+    those are confirmed.
+
     Shows what it is given (``show``); sorting and loading belong to the screen.
     """
 
@@ -86,8 +89,8 @@ class EntryTable(RowTable):
                             width=role_width)
         self.add_column("Done", key="progress", width=7)
         for entry in self.entries:
-            done = "" if entry.is_queue else f"{entry.n_confirmed + entry.n_rejected}/" \
-                                              f"{entry.n_segments + entry.n_rejected}"
+            # Rejected segments left the entry: done is confirmed out of what still counts.
+            done = "" if entry.is_queue else f"{entry.n_confirmed}/{entry.n_segments}"
             self.add_row(
                 "" if entry.number is None else str(entry.number + 1),
                 shorten(entry.label, name_width), STATUS_WORDS.get(entry.status, entry.status),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.message import Message
 from textual.widgets import DataTable
 
 from focuscode.domain.review import ReviewSegment, SegmentPage
-from focuscode.tui.widgets.formatting import STATUS_MARKS, shorten
+from focuscode.tui.widgets.formatting import STATUS_MARKS, highlight, shorten, snippet
 from focuscode.tui.widgets.row_table import RowTable
 
 LOAD_AHEAD = 20  # ask for the next page when the cursor is this close to the last loaded row
@@ -19,8 +20,11 @@ class SegmentTable(RowTable):
     """Segments in order; ``●`` marks the selection, then the status (``✓ ✗ · ○ →``).
 
     Keys are the screen's: this widget shows rows, keeps the selection, and asks for more rows
-    (``MoreWanted``) when the cursor nears the end of what is loaded.
+    (``MoreWanted``) when the cursor nears the end of what is loaded. ``words`` (a search's)
+    are highlighted in the text, which then shows the first of them.
     """
+
+    COMPONENT_CLASSES = {"segment-table--match"}  # a search word in the text
 
     @dataclass
     class SegmentHighlighted(Message):
@@ -53,9 +57,11 @@ class SegmentTable(RowTable):
         super().__init__(**kwargs)
         self.show_entry = show_entry
         self.segments: list[ReviewSegment] = []
+        self.words: list[str] = []
         self.total = 0
         self.selected: set[int] = set()
         self._text_width = 40
+        self._entry_width = 20
         self._wide = False
         self._width = 0
         self._asked = -1
@@ -101,10 +107,11 @@ class SegmentTable(RowTable):
         if wide:
             self.add_column("Transcript", key="transcript", width=16)
             fixed, columns = fixed + 16, columns + 1
-        if self.show_entry:
-            entry_width = 22 if wide else 14
+        if self.show_entry:  # a quarter of the width, within bounds
+            entry_width = max(16, min(28, width // 4))
             self.add_column("Theme or code", key="entry", width=entry_width)
             fixed, columns = fixed + entry_width, columns + 1
+            self._entry_width = entry_width
         self._text_width = max(20, width - fixed - 2 * columns - 2)
         self.add_column("Text", key="text", width=self._text_width)
         self.extend(page)
@@ -171,11 +178,15 @@ class SegmentTable(RowTable):
         selected = "●" if segment.segment_id in self.selected else " "
         return selected + STATUS_MARKS.get(segment.status, "?")
 
-    def _cells(self, segment: ReviewSegment) -> list[str]:
+    def _cells(self, segment: ReviewSegment) -> list[str | Text]:
+        text: str | Text = shorten(segment.text, self._text_width)
+        if self.words:
+            text = highlight(Text(snippet(segment.text, self.words, self._text_width)),
+                             self.words, self.get_component_rich_style("segment-table--match"))
         cells = {"mark": self._mark(segment), "speaker": segment.speaker_name,
                  "role": segment.role if self._wide else segment.role[:3],
                  "transcript": segment.transcript,
-                 "entry": segment.entry_label, "text": shorten(segment.text, self._text_width)}
+                 "entry": shorten(segment.entry_label, self._entry_width), "text": text}
         return [cells[column] for column in self._columns()]
 
     @on(DataTable.RowHighlighted)

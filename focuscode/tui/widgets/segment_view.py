@@ -7,23 +7,32 @@ from typing import Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from focuscode.domain.review import ContextTurn, ReviewSegment
-from focuscode.tui.widgets.formatting import timestamp
+from focuscode.tui.widgets.formatting import highlight, timestamp
 
 
 class SegmentView(Vertical):
     """Shows what it is given: a fixed line about the segment above its (scrolling) text.
-    The component classes below are styled in ``app.tcss``."""
+    With context, every turn is headed by its speaker and the segment is marked inside its
+    turn; ``words`` (a search's) are highlighted. The component classes below are styled in
+    ``app.tcss``."""
 
     COMPONENT_CLASSES = {
         "segment-view--meta",      # speaker, role, transcript, time, status line
         "segment-view--nearest",   # suggested themes of an unassigned segment
         "segment-view--context",   # the turns around the segment
         "segment-view--speaker",   # a speaker's name before a turn
-        "segment-view--segment",   # the segment itself, inside its turn
+        "segment-view--segment",   # the segment shown alone
+        "segment-view--marked",    # the segment inside its turn, among the context
+        "segment-view--match",     # a search word
     }
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.words: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="segment-meta")
@@ -54,31 +63,67 @@ class SegmentView(Vertical):
         text = Text()
         if not context:
             text.append(segment.text, style("segment-view--segment"))
-        current_line = 0
+        starts: list[int] = []  # the line each turn starts on (its speaker)
+        current = mark = 0
+        previous: int | None = None
         for turn in context:
+            if previous is not None and turn.turn_index > previous + 1:
+                text.append("⋯\n\n", style("segment-view--context"))
+            previous = turn.turn_index
+            starts.append(text.plain.count("\n"))
             if turn.is_current:
-                current_line = len(text.plain.split("\n")) - 1
+                current = len(starts) - 1
             text.append(f"{turn.speaker_name} ({turn.role})", style("segment-view--speaker"))
             stamp = timestamp(turn.start_time)
             text.append(f"  {stamp}\n" if stamp else "\n", style("segment-view--meta"))
             if turn.is_current and turn.span is not None:
                 start, end = turn.span
                 text.append(turn.text[:start], style("segment-view--context"))
-                text.append(turn.text[start:end], style("segment-view--segment"))
+                mark = len(text.plain)
+                text.append(turn.text[start:end], style("segment-view--marked"))
                 text.append(turn.text[end:], style("segment-view--context"))
             else:
                 text.append(turn.text, style("segment-view--context"))
             text.append("\n\n")
+        highlight(text, self.words, style("segment-view--match"))
         body.update(text)
         scroll = self.query_one("#segment-scroll", VerticalScroll)
         scroll.scroll_home(animate=False)
         if context:
-            self.call_after_refresh(self._scroll_to, text, current_line)
+            self.call_after_refresh(self._scroll_to, text, starts, current, mark)
 
-    def _scroll_to(self, text: Text, line: int) -> None:
-        """Bring the current turn into view (with a line of what came before)."""
+    def _scroll_to(self, text: Text, starts: list[int], current: int, mark: int) -> None:
+        """Bring the segment's turn into view, from the first turn before it that fits with
+        it, so that every turn shown starts with its speaker."""
         scroll = self.query_one("#segment-scroll", VerticalScroll)
         width = max(20, scroll.content_size.width)
-        before = text.plain.split("\n")[:line]
-        rows = sum(max(1, -(-len(row) // width)) for row in before)
-        scroll.scroll_to(y=max(0, rows - 2), animate=False)
+        lines = [Content(line).wrap(width) for line in text.plain.split("\n")]
+        rows = [max(1, len(wrapped)) for wrapped in lines]
+        tops = [sum(rows[:line]) for line in starts]  # the row of each turn's speaker
+        end = tops[current + 1] if current + 1 < len(tops) else sum(rows)
+        before = text.plain[:mark]
+        line = before.count("\n")
+        column = len(before) - before.rfind("\n") - 1
+        row, seen = 0, 0
+        for wrapped in lines[line][:-1]:  # the row of the line the segment starts on
+            seen += len(wrapped.plain)
+            if seen > column:
+                break
+            row += 1
+        scroll.scroll_to(y=first_shown(tops, current, end, sum(rows[:line]) + row,
+                                       scroll.size.height), animate=False)
+
+
+def first_shown(tops: Sequence[int], current: int, end: int, mark: int, height: int) -> int:
+    """The row to scroll to: the start of the earliest turn from which the turns up to the
+    current one (ending at row ``end``) fit in ``height`` rows, so that each starts with its
+    speaker; if even the current turn does not fit, its start, or a line above the segment
+    (row ``mark``) when the segment lies further down than that shows."""
+    first = tops[current]
+    if end - first > height:
+        return first if mark - first < height - 1 else max(first, mark - 1)
+    for top in reversed(tops[:current]):
+        if end - top > height:
+            break
+        first = top
+    return first

@@ -1,0 +1,106 @@
+"""Codebook import (one undoable decision) and export through ``Project``: the file comes back
+as it went in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from focuscode.domain import DecisionError, IngestError
+from focuscode.export.codebooks import read_codebook
+from focuscode.pipeline.embed import HashingEmbedder
+from focuscode.workflows import Project
+from focuscode.workflows.codebooks import SUGGESTED_GROUP
+
+REPO = Path(__file__).resolve().parents[2]
+STARTER = REPO / "codebooks" / "starter_codebook.yaml"
+
+
+def test_import_is_one_decision_and_undone_at_once(project: Project) -> None:
+    result = project.codebook.import_file(STARTER)
+    assert len(result.created) == 18 and result.updated == () and result.decision_id
+    assert len(project.log.history()) == 1
+    decision = project.log.history()[0]
+    assert (decision.action, decision.coder) == ("import_codebook", project.coder)
+    assert "18 new" in decision.payload["summary"]
+    codebook = project.codebook.current()
+    assert codebook.name == "Patient-centricity starter codebook"
+    assert codebook.code("COVID and rare diseases").parent == "Trust"
+    project.undo()
+    assert project.log.codes() == []
+    project.redo()
+    assert project.codebook.current().codes == codebook.codes
+
+
+def test_file_to_project_to_file_keeps_everything(project: Project, tmp_path: Path) -> None:
+    project.codebook.import_file(STARTER)
+    starter = read_codebook(STARTER)
+    for suffix in (".yaml", ".csv", ".xlsx", ".qdc"):
+        path, _ = project.codebook.export(tmp_path / f"book{suffix}")
+        assert read_codebook(path).codes == starter.codes, suffix
+    assert read_codebook(tmp_path / "book.yaml") == starter
+
+
+def test_qdc_reimports_identically_into_another_project(project: Project,
+                                                        tmp_path: Path) -> None:
+    project.codebook.import_file(STARTER)
+    path, _ = project.codebook.export(tmp_path / "book.qdc")
+    with Project.init(tmp_path / "other", embedder=HashingEmbedder()) as other:
+        other.codebook.import_file(path)
+        assert other.codebook.current().codes == project.codebook.current().codes
+
+
+def test_reimport_updates_changed_fields_only(project: Project, tmp_path: Path) -> None:
+    project.codebook.import_file(STARTER)
+    again = project.codebook.import_file(STARTER)
+    assert (again.decision_id, again.n_changed, len(again.unchanged)) == (None, 0, 18)
+    text = STARTER.read_text(encoding="utf-8").replace(
+        "color: \"#e15759\"", "color: \"#000000\"")
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(text + """  - name: Cost of care
+    definition: Paying for treatment.
+    parent: Physicians' constraints
+""", encoding="utf-8")
+    result = project.codebook.import_file(edited)
+    assert result.created == ("Cost of care",)
+    assert result.updated == (("Time pressure and workload", ("color",)),)
+    codebook = project.codebook.current()
+    assert codebook.code("Time pressure and workload").color == "#000000"
+    assert codebook.code("Cost of care").parent == "Physicians' constraints"
+    project.undo()
+    assert project.codebook.current().code("Time pressure and workload").color == "#e15759"
+
+
+def test_import_joins_codes_already_in_the_project(analysed_project: Project,
+                                                   tmp_path: Path) -> None:
+    theme = analysed_project.themes()[0]
+    analysed_project.accept_theme(theme.theme_id, name="Trust")
+    book = tmp_path / "book.csv"
+    book.write_text("name,definition,parent\nTrust,Trust in pharma.,\nCOVID,,Trust\n")
+    result = analysed_project.codebook.import_file(book)
+    assert result.created == ("COVID",) and result.updated == (("Trust", ("definition",)),)
+    trust = analysed_project.codebook.current().code("trust")
+    assert (trust.definition, trust.source) == ("Trust in pharma.", "theme")
+
+
+def test_export_with_suggested_themes(analysed_project: Project, tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="empty"):
+        analysed_project.codebook.export(tmp_path / "none.yaml")
+    path, _ = analysed_project.codebook.export(tmp_path / "all.yaml", include_suggested=True)
+    codebook = read_codebook(path)
+    assert codebook.codes[0].name == SUGGESTED_GROUP
+    assert all(c.parent == SUGGESTED_GROUP for c in codebook.codes[1:])
+    assert len(codebook.codes) == 1 + len([t for t in analysed_project.themes() if t.theme_id])
+
+
+def test_bad_files_change_nothing(project: Project, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("codes:\n  - name: A\n    parent: Missing\n")
+    with pytest.raises(IngestError, match="parent 'Missing'"):
+        project.codebook.import_file(bad)
+    assert project.log.codes() == [] and project.log.history() == []
+    with pytest.raises(IngestError, match="not found"):
+        project.codebook.import_file(tmp_path / "absent.yaml")
+    with pytest.raises(DecisionError, match="no segment 1"):
+        project.suggestions.confirm([(1, "Nope")])

@@ -1,0 +1,192 @@
+"""Deductive suggestions through ``Project``: stored with provenance, never over a decision,
+better with confirmations, calibrated on decisions, blind per coder, beside the themes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from focuscode.domain import DecisionError
+from focuscode.pipeline.embed import HashingEmbedder
+from focuscode.workflows import Project
+from focuscode.workflows.suggesting import SuggestOptions
+
+REPO = Path(__file__).resolve().parents[2]
+STARTER = REPO / "codebooks" / "starter_codebook.yaml"
+LEAVES = 14  # the starter codebook's codes without children
+
+
+@pytest.fixture
+def coded(analysed_project: Project) -> Project:
+    """The analysed demo project with the starter codebook imported."""
+    analysed_project.codebook.import_file(STARTER)
+    return analysed_project
+
+
+def _as(project: Project, coder: str) -> Project:
+    return Project(project.folder, project.store, coder=coder, embedder=HashingEmbedder())
+
+
+def test_run_is_stored_with_provenance_and_the_reason_why(coded: Project) -> None:
+    report = coded.suggestions.run()
+    run = report.run
+    assert run.model_id == "hashing-256-0" and run.coder == "model:hashing-256-0"
+    assert run.model_version.startswith("focuscode ")
+    assert (run.n_codes, run.threshold, run.params["max_codes"]) == (LEAVES, 1.0, 3)
+    assert run.calibration.startswith("the default 1.00")
+    assert run.n_segments == len(coded.store.segments(included_only=True))
+    suggestions = coded.suggestions.all()
+    assert len(suggestions) == run.n_suggested > 0
+    names = {c.name for c in coded.codebook.current().codes}
+    assert {s.code_name for s in suggestions} <= names - {"Views of care", "Trust"}
+    assert all(s.score >= run.threshold and s.similarity >= 0.2 and s.evidence
+               for s in suggestions)
+    assert {s.evidence_kind for s in suggestions} <= {"definition", "example"}
+    first = coded.suggestions.for_segment(suggestions[0].segment_id)
+    assert [s.rank for s in first] == list(range(1, len(first) + 1))
+    assert first[0].suggested  # suggested codes rank first
+
+
+def test_suggestions_never_change_a_decision(coded: Project) -> None:
+    coded.suggestions.run()
+    pending, total = coded.suggestions.pending(limit=5)
+    first, second = pending[0].suggestion, pending[1].suggestion
+    coded.suggestions.reject([(first.segment_id, first.code_id)])
+    coded.suggestions.confirm([(second.segment_id, second.code_id)])
+    codings = sorted((c.segment_id, c.code_id, c.status.value)
+                     for c in coded.log.codings())
+    coded.suggestions.run()
+    assert sorted((c.segment_id, c.code_id, c.status.value)
+                  for c in coded.log.codings()) == codings
+    left = {(p.suggestion.segment_id, p.suggestion.code_id)
+            for p in coded.suggestions.pending(limit=10_000)[0]}
+    assert (first.segment_id, first.code_id) not in left
+    assert (second.segment_id, second.code_id) not in left
+    # another coder still has them to decide, and sees what the first decided
+    other = _as(coded, "B")
+    rows = {(p.suggestion.segment_id, p.suggestion.code_id): p
+            for p in other.suggestions.pending(limit=10_000)[0]}
+    assert rows[(first.segment_id, first.code_id)].others == ((coded.coder, "rejected"),)
+
+
+def test_confirmed_segments_become_evidence(coded: Project) -> None:
+    before = coded.suggestions.run().run
+    code = coded.codebook.current().code("Time pressure and workload")
+    segments = [s.id for s in coded.store.segments(included_only=True)
+                if "minutes" in s.text.lower()][:4]
+    coded.suggestions.confirm([(segment_id, code.id) for segment_id in segments])
+    after = coded.suggestions.run().run
+    assert after.params["n_evidence"] == before.params["n_evidence"] + len(segments)
+    assert after.confirmed_by == (coded.coder,)
+    confirmed = [s for s in coded.suggestions.all(suggested_only=False)
+                 if s.evidence_kind == "confirmed"]
+    assert confirmed and {s.evidence_segment_id for s in confirmed} <= set(segments)
+    assert all(s.evidence_segment_id != s.segment_id for s in confirmed)  # never itself
+
+
+def test_threshold_is_fitted_once_coders_decided_enough(coded: Project) -> None:
+    coded.suggestions.run()
+    pending, _ = coded.suggestions.pending(limit=12)
+    pairs = [(p.suggestion.segment_id, p.suggestion.code_id) for p in pending]
+    coded.suggestions.confirm(pairs[:6])
+    coded.suggestions.reject(pairs[6:])
+    run = coded.suggestions.run().run
+    assert run.calibration.startswith("fitted to coders' decisions")
+    assert run.params["n_decisions"] >= 12
+    fixed = coded.suggestions.run(SuggestOptions(threshold=2.5)).run
+    assert (fixed.threshold, fixed.calibration) == (2.5, "set to 2.5")
+
+
+def test_blind_coder_uses_and_sees_only_their_own_decisions(coded: Project) -> None:
+    coded.suggestions.run()
+    pending, _ = coded.suggestions.pending(limit=3)
+    coded.suggestions.confirm([(p.suggestion.segment_id, p.suggestion.code_id)
+                               for p in pending])
+    open_run = coded.suggestions.run().run  # uses the first coder's confirmations
+    blind = _as(coded, "B")
+    blind.blind = True
+    assert blind.suggestions.latest_run().id != open_run.id  # made with another coder's work
+    assert all(not p.others for p in blind.suggestions.pending(limit=10_000)[0])
+    own = blind.suggestions.run().run
+    assert own.confirmed_by == () and own.params["blind"] is True
+    assert blind.suggestions.latest_run().id == own.id
+    coded.coders.set_blind(True)
+    assert _as(coded, "C").blind and _as(coded, "C").coders.names() == []
+
+
+def test_themes_are_set_beside_the_codebook(coded: Project) -> None:
+    coded.codebook.import_file(_write(coded.folder / "extra.yaml", """
+codes:
+  - name: Quantum chromodynamics
+    definition: Gluon lattice renormalisation of quark confinement in hadron spectroscopy.
+"""))
+    alignment = coded.suggestions.run().alignment
+    themes = {t.id for t in coded.store.themes(coded.store.latest_run().id)}
+    seen = [m.theme_id for m in (*alignment.merges, *alignment.new_codes, *alignment.linked)]
+    assert sorted(seen) == sorted(themes)  # every theme is either a match or a new code
+    assert all(m.share >= 0.4 and m.code_id is not None for m in alignment.merges)
+    assert all(m.code_id is None and m.action == "new code" for m in alignment.new_codes)
+    assert [c.code_name for c in alignment.unmatched_codes] == ["Quantum chromodynamics"]
+    frame = coded.suggestions.alignment_frame()
+    assert "code matches no segment" in set(frame["action"])
+    if alignment.merges:  # merging a matched theme into its code is one workbench decision
+        match = alignment.merges[0]
+        coded.decisions.merge(f"t{match.theme_id}", f"c{match.code_id}")
+        assert coded.suggestions.alignment().merges[0].theme_id != match.theme_id
+
+
+def test_suggestions_frame_has_one_row_per_suggestion(coded: Project) -> None:
+    coded.suggestions.run()
+    frame = coded.suggestions.frame()
+    assert len(frame) == coded.suggestions.latest_run().n_suggested
+    assert list(frame.columns[:8]) == ["segment_id", "transcript", "turn_index", "speaker_name",
+                                       "role", "text", "code_id", "code_name"]
+    assert frame["suggested"].all()
+
+
+def test_nothing_to_suggest_is_said(analysed_project: Project) -> None:
+    with pytest.raises(DecisionError, match="no codes to suggest"):
+        analysed_project.suggestions.run()
+    assert analysed_project.suggestions.pending() == ([], 0)
+    with pytest.raises(DecisionError, match="no suggestions yet"):
+        analysed_project.suggestions.all()
+
+
+def test_the_model_cannot_be_a_coder(coded: Project) -> None:
+    coded.suggestions.run()
+    model = _as(coded, coded.suggestions.latest_run().coder)
+    with pytest.raises(DecisionError, match="not a coder's"):
+        model.suggestions.confirm([(1, "Trust")])
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+CLEAR = {  # the start of a demo segment -> the code a researcher would give it first
+    "Mine are fifteen. Fifteen minutes": "Time pressure and workload",
+    "The pharmacies are way ahead on this": "Pharmacies as best practice",
+    "So there's this idea I keep pushing, I call it contextual education":
+        "Contextual education",
+    "Data, honestly. Comparative data.": "Comparative and concomitant-treatment data",
+    "And the surveys. Can I say about the surveys?": "Surveys seen as sales tools",
+}
+
+
+@pytest.mark.model
+def test_real_model_puts_the_expected_code_first(tmp_path: Path) -> None:
+    """all-MiniLM-L6-v2 on the demo round tables with the starter codebook (under 20 s)."""
+    clock = time.perf_counter()
+    with Project.init(tmp_path / "demo") as project:
+        project.import_files([REPO / "transcripts"])
+        project.codebook.import_file(STARTER)
+        project.suggestions.run()
+        segments = project.store.segments(included_only=True)
+        for start, expected in CLEAR.items():
+            segment = next(s for s in segments if s.text.startswith(start))
+            best = project.suggestions.for_segment(int(segment.id))[0]
+            assert (best.code_name, best.suggested) == (expected, True), start
+    assert time.perf_counter() - clock < 20
