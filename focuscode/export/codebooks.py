@@ -146,7 +146,12 @@ def from_xlsx(path: Path) -> Codebook:
                           path=str(path)) from None
     try:
         sheet = book[CODES_SHEET] if CODES_SHEET in book.sheetnames else book.worksheets[0]
-        rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+        try:  # read-only sheets are parsed while iterated: a damaged one fails here
+            rows = [["" if v is None else v for v in row]
+                    for row in sheet.iter_rows(values_only=True)]
+        except Exception as error:  # noqa: BLE001 - as for load_workbook above
+            raise IngestError(f"not a readable XLSX workbook ({type(error).__name__})",
+                              path=str(path)) from None
         name = description = ""
         if INFO_SHEET in book.sheetnames:
             for row in book[INFO_SHEET].iter_rows(values_only=True):

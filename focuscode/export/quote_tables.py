@@ -219,8 +219,8 @@ def to_markdown(data: ReportData, *, real_names: bool = False) -> str:
     lines += ["", "| Code | Status | Segments | Speakers | "
               + " | ".join(f"{md_escape(r)} (segments / speakers)" for r in role_names) + " |",
               "|---|---|---:|---:|" + "---:|" * len(role_names)]
-    for row in frame.itertuples(index=False):
-        row = row._asdict()
+    # Not itertuples(): it renames columns that are not identifiers ("segments_family member").
+    for row in frame.to_dict("records"):
         lines.append(f"| {md_escape(row['code'])} | {row['status']} | {row['n_segments']} | "
                      f"{row['n_speakers']} | " + " | ".join(
                          f"{row[f'segments_{r}']} / {row[f'speakers_{r}']}"

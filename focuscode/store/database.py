@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import tempfile
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -103,12 +104,13 @@ class Database:
         return [name for name, _ in MIGRATIONS if name not in applied]
 
     def migrate(self) -> list[str]:
-        """Apply pending migrations in order, each with its record in one transaction.
+        """Apply pending migrations in order, in one transaction, each with its record.
 
-        A project made by an earlier version is first copied, with SQLite's backup API, to
+        A project made by an earlier version is first copied (SQLite's backup API) to
         ``<file>.bak-<its last migration>`` beside it; one made by a newer version is refused.
-        An up-to-date project is not written to (so a read-only one opens), and a migration
-        another process applied meanwhile is seen inside the transaction and not run twice.
+        An up-to-date project is not written to, so a read-only one opens. The write lock is
+        taken before anything is decided: processes opening an old project at once wait for
+        each other, and only the first migrates (and backs up).
         """
         known = [name for name, _ in MIGRATIONS]
         applied = self.applied_migrations()
@@ -118,23 +120,19 @@ class Database:
                              path=self.path, hint="upgrade focuscode to open it")
         if all(name in applied for name in known):
             return []
-        if applied:
-            self.back_up(self.backup_path(applied[-1]))
         done = []
         with self.atomic() as db:
             db.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, "
                        "name TEXT NOT NULL UNIQUE, applied_at TEXT NOT NULL)")
-        for name, function in MIGRATIONS:
-            try:
-                with self.atomic() as db:
-                    if db.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
-                        continue
-                    function(db)
-                    db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
-                               (name, utc_now()))
-            except sqlite3.Error as error:
-                raise _translate(error, self.path) from None
-            done.append(name)
+            applied = [row[0] for row in db.execute("SELECT name FROM _migrations ORDER BY id")]
+            pending = [(name, function) for name, function in MIGRATIONS if name not in applied]
+            if applied and pending:
+                self.back_up(self.backup_path(applied[-1]))
+            for name, function in pending:
+                function(db)
+                db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                           (name, utc_now()))
+                done.append(name)
         return done
 
     def backup_path(self, last_migration: str) -> Path:
@@ -143,22 +141,28 @@ class Database:
         return path.with_name(f"{path.name}.bak-{last_migration}")
 
     def back_up(self, target: Path) -> None:
-        """A consistent copy of the database (WAL included) at ``target``, written whole or
-        not at all."""
+        """A copy of the database as last committed, written whole (then renamed) or not at
+        all. Read through a connection of its own: the backup API cannot read through one that
+        holds a write transaction (``migrate`` holds one, so nobody commits meanwhile)."""
         if self.path == ":memory:":
             return
-        partial = target.with_name(target.name + ".part")
+        partial = None
         try:
+            handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                               dir=target.parent)
+            os.close(handle)
+            source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
             copy = sqlite3.connect(partial)
             try:
-                with self._lock:
-                    self.conn.backup(copy)
+                source.backup(copy)
             finally:
                 copy.close()
+                source.close()
             os.replace(partial, target)
         except (sqlite3.Error, OSError) as error:
-            with contextlib.suppress(OSError):
-                os.unlink(partial)
+            if partial is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(partial)
             raise StoreError(f"could not back up the project before upgrading it ({error}); "
                              "nothing was changed", path=str(target),
                              hint="free some space or make the folder writable") from None

@@ -1,4 +1,4 @@
-"""The one schema: ordered, named migrations, each applied in its own transaction with its record.
+"""The one schema: ordered, named migrations, applied in one transaction, each with its record.
 
 Never edit a released migration; append a new one. ``tests/store/test_schema.py`` upgrades a
 fixture database made by every earlier version.

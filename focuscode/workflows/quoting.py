@@ -97,19 +97,20 @@ class Quotes:
 
     def move(self, quote_id: int, step: int) -> Decision:
         """Move a quote ``step`` places up (negative) or down in its code's order."""
-        quote = self._quote(quote_id)
-        order = self.queries.quotes(quote.code_id)
-        index = next(i for i, q in enumerate(order) if q.id == quote_id)
-        other = index + (1 if step > 0 else -1)
-        if step == 0 or not 0 <= other < len(order):
-            raise DecisionError("the quote is already " + ("last" if step > 0 else "first"))
-        new_order = [q.id for q in order]
-        new_order.insert(max(0, min(len(order) - 1, index + step)), new_order.pop(index))
-        changes = [_quote_change(q.id, "position", q.position, position)
-                   for q, position in zip(order, _positions(order, new_order))
-                   if q.position != position]
-        return self._record("reorder", changes, f"moved {self._name(quote)} "
-                            f"{'down' if step > 0 else 'up'}")
+        with self.log.db.atomic():  # the order read is the order changed (another window)
+            quote = self._quote(quote_id)
+            order = self.queries.quotes(quote.code_id)
+            index = next(i for i, q in enumerate(order) if q.id == quote_id)
+            other = index + (1 if step > 0 else -1)
+            if step == 0 or not 0 <= other < len(order):
+                raise DecisionError("the quote is already " + ("last" if step > 0 else "first"))
+            new_order = [q.id for q in order]
+            new_order.insert(max(0, min(len(order) - 1, index + step)), new_order.pop(index))
+            changes = [_quote_change(q.id, "position", q.position, position)
+                       for q, position in zip(order, _positions(order, new_order))
+                       if q.position != position]
+            return self._record("reorder", changes, f"moved {self._name(quote)} "
+                                f"{'down' if step > 0 else 'up'}")
 
     def remove(self, quote_id: int) -> Decision:
         quote = self._quote(quote_id)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from focuscode.domain import IngestError, ParsedTranscript
 from focuscode.pipeline.ingest.cues import parse_srt_turns, parse_vtt_turns
-from focuscode.pipeline.ingest.decode import decode_text, read_bytes
+from focuscode.pipeline.ingest.decode import check_characters, decode_text, read_bytes
 from focuscode.pipeline.ingest.docx import parse_docx_turns
 from focuscode.pipeline.ingest.plain import parse_plain_turns
 
@@ -44,6 +44,7 @@ def parse_transcript(path: Path, *, encoding: str | None = None,
 def parse_text(text: str, *, path: str, fmt: str, name: str, sha256: str = "",
                encoding: str = "utf-8") -> ParsedTranscript:
     """Parse already decoded text; a ``.txt`` that is really WebVTT or SRT is read as such."""
+    check_characters(text, path)
     if fmt == "text" and text.lstrip().startswith("WEBVTT"):
         fmt = "vtt"
     elif fmt == "text" and _SRT_START.match(text):

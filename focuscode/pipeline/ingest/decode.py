@@ -116,14 +116,20 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
                           hint="save the file again as UTF-8") from None
 
 
-def _refuse_binary(text: str, name: str) -> None:
+def check_characters(text: str, name: str) -> None:
+    """Refuse a lone surrogate (from ``--encoding unicode_escape``, or text handed in by
+    code): no encoder, tokenizer or database can store it."""
     try:
         text.encode("utf-8")
-    except UnicodeEncodeError as error:  # a lone surrogate, e.g. from --encoding unicode_escape
+    except UnicodeEncodeError as error:
         raise IngestError(f"the text holds an invalid character (U+{ord(text[error.start]):04X}) "
                           f"at character {error.start}", path=name,
                           line=text[:error.start].count("\n") + 1,
                           hint="check the encoding or save the file as UTF-8") from None
+
+
+def _refuse_binary(text: str, name: str) -> None:
+    check_characters(text, name)
     sample = text[:20000]
     controls = sum(1 for ch in sample
                    if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cs"))

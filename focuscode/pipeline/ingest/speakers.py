@@ -99,7 +99,7 @@ def _from_yaml(text: str, name: str) -> SpeakerMap:
                               f"{sorted(map(str, unknown))}", path=name,
                               line=line, hint=f"use {sorted(_SPEAKER_KEYS)}; put anything else "
                                               "under 'attributes:'")
-        if not entry.get("role"):
+        if entry.get("role") is None or not str(entry["role"]).strip():  # blanks are no role
             raise IngestError(f"speaker '{label}' has no role", path=name, line=line,
                               hint="add e.g. 'role: patient'")
         attributes = entry.get("attributes") or {}
@@ -163,7 +163,12 @@ def _read_csv(reader: csv.DictReader, name: str) -> SpeakerMap:
 def _build(entries: list[tuple[Speaker, list[str], int | None]],
            transcripts: dict[str, dict[str, Any]], name: str) -> SpeakerMap:
     aliases: dict[str, str] = {}
+    listed: set[str] = set()
     for speaker, extra, line in entries:
+        if speaker.label in listed:
+            raise IngestError(f"speaker '{speaker.label}' is listed twice", path=name, line=line,
+                              hint="keep one line per speaker")
+        listed.add(speaker.label)
         for alias in [speaker.label, *extra]:
             key = " ".join(alias.split()).casefold()
             if key in aliases and aliases[key] != speaker.label:

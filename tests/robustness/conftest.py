@@ -1,0 +1,73 @@
+"""Fixtures of the robustness suite (issue 7): demo projects built once and copied (open the
+copies, never the templates), and the figures printed in the session summary. Helpers the test
+files import are in ``robust_support``."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from robust_support import FUZZ_CASES, REFUSALS, build_demo, crash_harness, run_cli
+
+from focuscode.pipeline.embed import HashingEmbedder
+from focuscode.workflows import Project
+
+
+@pytest.fixture(scope="session")
+def demo_imported(tmp_path_factory) -> Path:
+    """The demo transcripts imported (speakers.yaml included), not analysed."""
+    return build_demo(tmp_path_factory.mktemp("robust-imported") / "proj", analyse=False)
+
+
+@pytest.fixture(scope="session")
+def demo_analysed(tmp_path_factory, demo_imported) -> Path:
+    """The demo analysed once with the hashing embedder."""
+    folder = tmp_path_factory.mktemp("robust-analysed") / "proj"
+    shutil.copytree(demo_imported, folder)
+    with Project.open(folder, embedder=HashingEmbedder()) as project:
+        project.analyse()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_real_analysed(tmp_path_factory, demo_analysed) -> Path:
+    """The demo analysed with the hashing embedder, then by the real ``focuscode analyse`` (the
+    model's embeddings cached: analysing again takes a second or two)."""
+    folder = tmp_path_factory.mktemp("robust-real") / "proj"
+    shutil.copytree(demo_analysed, folder)
+    result = run_cli("analyse", "--project", str(folder))
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def _copy(template: Path, target: Path) -> Path:
+    shutil.copytree(template, target)
+    return target
+
+
+@pytest.fixture
+def analysed_copy(tmp_path, demo_analysed) -> Path:
+    return _copy(demo_analysed, tmp_path / "proj")
+
+
+@pytest.fixture
+def imported_copy(tmp_path, demo_imported) -> Path:
+    return _copy(demo_imported, tmp_path / "proj")
+
+
+@pytest.fixture
+def real_analysed_copy(tmp_path, demo_real_analysed) -> Path:
+    return _copy(demo_real_analysed, tmp_path / "real")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest hook
+    if FUZZ_CASES:
+        detail = ", ".join(f"{name} {n}" for name, n in sorted(FUZZ_CASES.items()))
+        terminalreporter.write_line(f"fuzz cases run: {sum(FUZZ_CASES.values())} ({detail})")
+    if REFUSALS:
+        terminalreporter.write_line(f"hostile files refused: {len(REFUSALS)}")
+    if crash_harness.TALLY["kills"]:
+        terminalreporter.write_line(
+            f"crash harness: {crash_harness.TALLY['kills']} kills survived, "
+            f"{crash_harness.TALLY['acked']} acknowledged decisions and analysis runs checked")

@@ -1,0 +1,106 @@
+"""Promise 1: a crash or Ctrl-C loses nothing that was acknowledged and leaves no half step.
+
+SIGKILL lands at random points in scripted coding sessions, an analysis loop and the real
+``focuscode analyse``; SIGINT in ``focuscode analyse`` and ``focuscode import``. The checks are
+``crash_harness.check_project``; ``python -m benchmarks crash --kills 100`` is the long run.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import time
+
+import crash_harness
+from robust_support import DEMO, KILLS, assert_one_line_error, run_cli
+
+from focuscode.workflows import Project
+
+INTERRUPTED = ("interrupted: decisions made so far are saved; the step in progress was not "
+               "applied")
+
+
+def test_sigkill_at_random_points_loses_no_acknowledged_decision(tmp_path, demo_analysed):
+    seed = int(os.environ.get("FOCUSCODE_CRASH_SEED", "7"))
+    totals = crash_harness.run(KILLS, tmp_path, demo_analysed, seed=seed, cli_every=KILLS,
+                               cli_delay=(1.0, 8.0))
+    assert totals["kills"] >= KILLS
+    assert totals["cli_kills"] >= 1  # the real 'focuscode analyse' was killed too
+    assert totals["acked"] >= totals["rounds"]  # the children did work before dying
+
+
+def _runs(folder) -> int:
+    conn = sqlite3.connect(folder / crash_harness.DB_NAME)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM analysis_runs").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_ctrl_c_in_focuscode_analyse_exits_130_with_one_line(tmp_path, demo_real_analysed):
+    rng = random.Random(3)
+    not_applied = 0
+    for attempt in range(3):
+        folder = tmp_path / f"proj{attempt}"
+        shutil.copytree(demo_real_analysed, folder)
+        base, runs = crash_harness.baseline(folder), _runs(folder)
+        child = crash_harness.start_cli(tmp_path / f"analyse{attempt}.log", "analyse",
+                                        "--project", str(folder), "--seed", str(attempt + 1))
+        time.sleep(rng.uniform(0.4, 1.6))
+        child.signal(signal.SIGINT)
+        code = child.wait()
+        output = child.output()
+        assert "Traceback" not in output, output
+        crash_harness.check_project(folder, base, crash_harness.Acks())  # no half run
+        if code == 130:
+            assert output.rstrip().splitlines()[-1] == INTERRUPTED, output
+            not_applied += _runs(folder) == runs
+        else:  # the signal came after the run was saved and reported (then Python's own exit)
+            assert code in (0, -signal.SIGINT) and "Found" in output, (code, output)
+            assert _runs(folder) == runs + 1
+    assert not_applied >= 1
+
+
+def test_ctrl_c_in_focuscode_import_leaves_no_half_imported_transcript(tmp_path, demo_imported):
+    reference = crash_harness.baseline(demo_imported).transcripts
+    interrupted = 0
+    for attempt in range(2):
+        folder = tmp_path / f"proj{attempt}"
+        Project.init(folder).close()
+        base = crash_harness.baseline(folder)
+        child = crash_harness.start_cli(tmp_path / f"import{attempt}.log", "import", str(DEMO),
+                                        "--project", str(folder))
+        if attempt == 0:  # while transcripts are being stored: once the first is in
+            conn = sqlite3.connect(folder / crash_harness.DB_NAME, timeout=30)
+            crash_harness.wait_for(lambda: not child.alive() or conn.execute(
+                "SELECT COUNT(*) FROM transcripts").fetchone()[0] >= 1, 60, "a transcript")
+            conn.close()
+        else:  # while reading and segmenting (past Python's own start-up, ~0.4 s)
+            time.sleep(random.Random(attempt).uniform(0.6, 1.2))
+        sent = child.signal(signal.SIGINT)
+        code = child.wait()
+        output = child.output()
+        assert "Traceback" not in output, output
+        if code == 130:
+            assert sent and output.rstrip().splitlines()[-1] == INTERRUPTED, output
+            interrupted += 1
+        else:
+            assert code == 0, output
+        counts = crash_harness.check_project(folder, base, crash_harness.Acks(),
+                                             reference=reference)
+        # Importing again completes the project: what was stored is skipped, not doubled.
+        again = run_cli("import", str(DEMO), "--project", str(folder))
+        assert again.returncode == 0, again.stderr
+        assert crash_harness.baseline(folder).transcripts == reference
+        assert counts["transcripts"] <= len(reference)
+    assert interrupted >= 1
+
+
+def test_interrupted_message_is_one_line_on_a_narrow_pipe(tmp_path, analysed_copy):
+    """Errors too: one line even where Rich would wrap at 80 columns."""
+    result = run_cli("themes", "--project", str(tmp_path / "no" / "such" / ("deep" * 20)))
+    message = assert_one_line_error(result)
+    assert "no focuscode project here" in message and len(message) > 80
