@@ -68,8 +68,9 @@ def test_confirm_kill_and_reopen(review_project, stored):
         terminal.wait_for("Theme or code")
         terminal.keys("Enter")
         terminal.wait_for(f"0/{theme.n_segments} confirmed")
+        terminal.wait_for(f"segment {first.segment_id} ")  # the first segment has the cursor
         terminal.keys("y")
-        wait_until(lambda: stored.codings() != [])
+        wait_until(lambda: stored.codings() != [], timeout=30.0)
         terminal.wait_for(f"1/{theme.n_segments} confirmed")
     finally:
         terminal.kill()  # the process dies with its terminal: no chance to save anything
