@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 from coding_driver import changes_digest  # noqa: E402
+
 DRIVER = HERE / "coding_driver.py"
 DB_NAME = "focuscode.sqlite"
 TALLY = {"kills": 0, "acked": 0}
@@ -105,6 +106,19 @@ def start_driver(project: Path, log: Path, *, mode: str = "decisions", seed: int
 
 def start_cli(log: Path, *args: str) -> Child:
     return start(cli_command(*args), log, "focuscode " + " ".join(args[:1]))
+
+
+def has_open(child: Child, path: Path) -> bool:
+    """Whether the child has ``path`` open (it got past its imports to the project), read from
+    ``/proc``; where there is no ``/proc``, after a second."""
+    proc = Path(f"/proc/{child.process.pid}/fd")
+    if not Path("/proc/self/fd").is_dir():
+        time.sleep(1.0)
+        return True
+    try:
+        return any(os.readlink(fd) == str(path) for fd in proc.iterdir())
+    except OSError:  # it exited, or an fd closed while looking
+        return not child.alive()
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
@@ -297,8 +311,9 @@ def check_project(folder: Path, base: Baseline, acks: Acks, *,
         shapes = transcript_shapes(conn)
         for name, shape in shapes.items():
             expected = (reference or base.transcripts).get(name)
-            assert expected is None or shape == expected, \
-                f"transcript '{name}' is half imported: {shape[1:]} turns/segments, not {expected[1:]}"
+            assert expected is None or shape == expected, (
+                f"transcript '{name}' is half imported: {shape[1:]} turns and segments, "
+                f"not {expected[1:]}")
         unacked = sorted(decisions[i][0] for i in set(decisions) - set(acks.decisions))
         return {"decisions": len(decisions), "runs": len(runs), "transcripts": len(shapes),
                 "unacked_actions": unacked}
@@ -311,9 +326,10 @@ SCENARIOS = ("decisions", "two coders", "analysis and decisions", "decisions", "
 
 
 def kill_round(project: Path, work: Path, rng: random.Random, scenario: str, number: int, *,
-               cli_delay: tuple[float, float] = (1.0, 8.0)) -> tuple[int, Acks]:
+               cli_delay: tuple[float, float] = (1.0, 8.0)) -> tuple[int, int, Acks]:
     """Start the scenario's children on ``project``, SIGKILL each at a random point, and return
-    how many kills landed and what the children acknowledged."""
+    how many kills landed (all, and of ``focuscode analyse``) and what the children
+    acknowledged."""
     seed = rng.randrange(10**6)
     children: list[Child] = []
     if scenario == "cli analyse":
@@ -346,15 +362,17 @@ def kill_round(project: Path, work: Path, rng: random.Random, scenario: str, num
         delays = [rng.uniform(0.0, 0.4) if early else rng.uniform(0.05, 1.5)
                   * (3 if "analyse" in child.name else 1) for child in children]
     started = time.monotonic()
-    kills = 0
+    kills = cli_kills = 0
     for child, delay in sorted(zip(children, delays), key=lambda pair: pair[1]):
         time.sleep(max(0.0, started + delay - time.monotonic()))
-        kills += child.signal(signal.SIGKILL)
+        landed = child.signal(signal.SIGKILL)
+        kills += landed
+        cli_kills += landed and child.name.startswith("focuscode")
     acks = Acks()
     for child in children:
         child.wait()
         acks.add(child.output(), source=child.name)
-    return kills, acks
+    return kills, cli_kills, acks
 
 
 def run(n_kills: int, work: Path, template: Path, *, seed: int = 0, cli_every: int = 0,
@@ -377,7 +395,8 @@ def run(n_kills: int, work: Path, template: Path, *, seed: int = 0, cli_every: i
         number += 1
         use_cli = bool(cli_every) and number % cli_every == 1 % cli_every
         scenario = "cli analyse" if use_cli else SCENARIOS[number % len(SCENARIOS)]
-        kills, acks = kill_round(project, work, rng, scenario, number, cli_delay=cli_delay)
+        kills, cli_kills, acks = kill_round(project, work, rng, scenario, number,
+                                            cli_delay=cli_delay)
         counts = check_project(project, base, acks)
         totals["kills"] += kills
         totals["rounds"] += 1
@@ -385,7 +404,7 @@ def run(n_kills: int, work: Path, template: Path, *, seed: int = 0, cli_every: i
         totals["refused"] += len(acks.refused)
         totals["refusals"].update(re.sub(r"\d+|'[^']*'", "#", line.removeprefix("REFUSED "))
                                   for line in acks.refused)
-        totals["cli_kills"] += kills if use_cli else 0
+        totals["cli_kills"] += cli_kills
         TALLY["kills"] += kills
         TALLY["acked"] += len(acks.decisions) + len(acks.runs)
         log(f"round {number:3d} {scenario:24s} kills {kills} acked "

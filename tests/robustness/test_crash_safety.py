@@ -8,7 +8,6 @@ SIGKILL lands at random points in scripted coding sessions, an analysis loop and
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import signal
 import sqlite3
@@ -26,7 +25,7 @@ INTERRUPTED = ("interrupted: decisions made so far are saved; the step in progre
 def test_sigkill_at_random_points_loses_no_acknowledged_decision(tmp_path, demo_analysed):
     seed = int(os.environ.get("FOCUSCODE_CRASH_SEED", "7"))
     totals = crash_harness.run(KILLS, tmp_path, demo_analysed, seed=seed, cli_every=KILLS,
-                               cli_delay=(1.0, 8.0))
+                               cli_delay=(1.0, 6.0))
     assert totals["kills"] >= KILLS
     assert totals["cli_kills"] >= 1  # the real 'focuscode analyse' was killed too
     assert totals["acked"] >= totals["rounds"]  # the children did work before dying
@@ -41,15 +40,17 @@ def _runs(folder) -> int:
 
 
 def test_ctrl_c_in_focuscode_analyse_exits_130_with_one_line(tmp_path, demo_real_analysed):
-    rng = random.Random(3)
     not_applied = 0
-    for attempt in range(3):
+    for attempt, delay in enumerate((0.0, 0.3, 0.8)):  # seconds after it opened the project
         folder = tmp_path / f"proj{attempt}"
         shutil.copytree(demo_real_analysed, folder)
         base, runs = crash_harness.baseline(folder), _runs(folder)
         child = crash_harness.start_cli(tmp_path / f"analyse{attempt}.log", "analyse",
                                         "--project", str(folder), "--seed", str(attempt + 1))
-        time.sleep(rng.uniform(0.4, 1.6))
+        database = (folder / crash_harness.DB_NAME).resolve()
+        crash_harness.wait_for(lambda: crash_harness.has_open(child, database), 60,
+                               "focuscode to open the project")
+        time.sleep(delay)
         child.signal(signal.SIGINT)
         code = child.wait()
         output = child.output()
@@ -78,8 +79,10 @@ def test_ctrl_c_in_focuscode_import_leaves_no_half_imported_transcript(tmp_path,
             crash_harness.wait_for(lambda: not child.alive() or conn.execute(
                 "SELECT COUNT(*) FROM transcripts").fetchone()[0] >= 1, 60, "a transcript")
             conn.close()
-        else:  # while reading and segmenting (past Python's own start-up, ~0.4 s)
-            time.sleep(random.Random(attempt).uniform(0.6, 1.2))
+        else:  # while reading and segmenting: once it has opened the project
+            database = (folder / crash_harness.DB_NAME).resolve()
+            crash_harness.wait_for(lambda: crash_harness.has_open(child, database), 60,
+                                   "focuscode to open the project")
         sent = child.signal(signal.SIGINT)
         code = child.wait()
         output = child.output()

@@ -8,15 +8,17 @@ transcript whose offsets are exact and whose segments lie inside their turns, or
 
 from __future__ import annotations
 
+import atexit
 import io
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
-from robust_support import FUZZ_EXAMPLES, count_case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from robust_support import FUZZ_EXAMPLES, count_case
 
 from focuscode.domain import FocuscodeError, ParsedTranscript
 from focuscode.export.codebooks import from_csv as codebook_from_csv
@@ -41,7 +43,8 @@ def fuzz(default: int):
                                            HealthCheck.large_base_example])
 
 
-SCRATCH = Path(tempfile.mkdtemp(prefix="focuscode-fuzz-"))
+SCRATCH = Path(tempfile.mkdtemp(prefix="focuscode-fuzz-"))  # files for the parsers that read paths
+atexit.register(shutil.rmtree, SCRATCH, True)
 
 # Pieces transcripts are made of, and pieces that break naive parsers.
 SPEAKERS = ["Ana", "Dr. Lee", "DR. SHAH", "P3", "Moderator", "SPEAKER_01", "Anand Shah (00:01:02)",

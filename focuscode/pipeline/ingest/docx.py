@@ -64,7 +64,8 @@ def _check_zip(data: bytes, path: str) -> None:
             total = sum(info.file_size for info in members)
             if total > MAX_UNCOMPRESSED:
                 raise IngestError("the document unpacks to more than 300 MiB; refusing to open "
-                                  "it", path=path, hint="this is not a transcript, or it is damaged")
+                                  "it", path=path,
+                                  hint="this is not a transcript, or it is damaged")
             for info in members:
                 if info.filename.lower().endswith((".xml", ".rels")) and any(
                         marker in archive.read(info) for marker in _DTD):
