@@ -24,6 +24,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from focuscode.domain import Code, ExportError, IngestError
 from focuscode.domain.codebook import CODE_FIELDS, Codebook
+from focuscode.domain.nesting import count_values
 from focuscode.export.files import FORMULA_PREFIXES, atomic_path
 
 FORMATS = ("yaml", "csv", "xlsx", "qdc")
@@ -91,7 +92,7 @@ def from_yaml(text: str, *, source: str | None = None) -> Codebook:
                           line=mark.line + 1 if mark else None) from None
     except RecursionError:
         raise IngestError("the YAML is nested too deeply to be a codebook", path=source) from None
-    if _n_values(document, MAX_YAML_VALUES) > MAX_YAML_VALUES:
+    if count_values(document, MAX_YAML_VALUES) > MAX_YAML_VALUES:
         raise IngestError(f"the YAML expands to more than {MAX_YAML_VALUES:,} values (through "
                           "aliases?); refusing to read it", path=source)
     if isinstance(document, list):
@@ -120,20 +121,6 @@ def from_csv(text: str, *, source: str | None = None) -> Codebook:
         raise IngestError(f"not valid CSV ({error})", path=source, line=reader.line_num or 1,
                           hint="check the quotes; save it again from a spreadsheet") from None
     return _from_rows(rows, source=source, first_line=1)
-
-
-def _n_values(data: Any, limit: int) -> int:
-    """Values in ``data``, a shared one (a YAML alias) counted each time; stops past ``limit``."""
-    count, stack = 0, [data]
-    while stack and count <= limit:
-        item = stack.pop()
-        count += 1
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple, set)):
-            stack.extend(item)
-    return count
 
 
 def from_xlsx(path: Path) -> Codebook:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from focuscode.domain import UNKNOWN_ROLE, IngestError, Speaker
+from focuscode.domain.nesting import count_values
 from focuscode.pipeline.ingest.decode import decode_text, read_bytes
 
 _SPEAKER_KEYS = {"role", "pseudonym", "aliases", "attributes"}
@@ -176,21 +177,6 @@ def _build(entries: list[tuple[Speaker, list[str], int | None]],
                                   f"{speaker.label})", path=name, line=line)
             aliases[key] = speaker.label
     return SpeakerMap(tuple(s for s, _, _ in entries), aliases, transcripts)
-
-
-def count_values(data: Any, limit: int) -> int:
-    """How many values ``data`` holds, counting shared ones (YAML aliases) each time they are
-    reached; stops counting past ``limit``."""
-    count, stack = 0, [data]
-    while stack and count <= limit:
-        item = stack.pop()
-        count += 1
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple, set)):
-            stack.extend(item)
-    return count
 
 
 def _key_lines(text: str) -> dict[str, int]:
