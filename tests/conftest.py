@@ -1,7 +1,9 @@
-"""Shared fixtures: a tiny transcript, the deterministic embedder, blobs, stores and projects."""
+"""Shared fixtures: a tiny transcript, the deterministic embedder, blobs, stores and projects,
+and the demo round tables imported and analysed once per session (templates to copy)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -62,3 +64,40 @@ def shared_dir() -> Path:
         pytest.skip("../shared/ not present: this test reads the project's shared data "
                     "(CI and developer machines have it)")
     return shared
+
+
+# the demo round tables, built once per session: templates to copy, never to open ---------------
+def _build_demo(folder: Path, *, analyse: bool) -> Path:
+    with Project.init(folder, embedder=HashingEmbedder()) as project:
+        project.import_files([DEMO])
+        if analyse:
+            project.analyse()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_imported(tmp_path_factory) -> Path:
+    """The demo transcripts imported (speakers.yaml included), not analysed."""
+    return _build_demo(tmp_path_factory.mktemp("demo-imported") / "proj", analyse=False)
+
+
+@pytest.fixture(scope="session")
+def demo_analysed(tmp_path_factory, demo_imported) -> Path:
+    """The demo imported and analysed once with the hashing embedder and default settings."""
+    folder = tmp_path_factory.mktemp("demo-analysed") / "proj"
+    shutil.copytree(demo_imported, folder)
+    with Project.open(folder, embedder=HashingEmbedder()) as project:
+        project.analyse()
+    return folder
+
+
+@pytest.fixture
+def imported_copy(tmp_path, demo_imported) -> Path:
+    """A copy of ``demo_imported`` of this test's own."""
+    return Path(shutil.copytree(demo_imported, tmp_path / "proj"))
+
+
+@pytest.fixture
+def analysed_copy(tmp_path, demo_analysed) -> Path:
+    """A copy of ``demo_analysed`` of this test's own."""
+    return Path(shutil.copytree(demo_analysed, tmp_path / "proj"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer.main
 
-from focuscode.cli import app
+from focuscode.cli.app import app
 
 REPO = Path(__file__).resolve().parents[1]
 

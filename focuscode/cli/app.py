@@ -9,7 +9,10 @@ from typing import Annotated, Optional
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from focuscode.cli import INTERRUPTED, interrupted
+from focuscode.cli.options import BlindOption, CoderOption, ProjectOption, RealNames, TableFile
 from focuscode.cli.progress import RichProgress
 from focuscode.cli.render import import_lines, themes_table
 from focuscode.domain import ConfigError, FocuscodeError
@@ -23,14 +26,20 @@ app.add_typer(export_app, name="export")
 console = Console()
 errors = Console(stderr=True)
 
-ProjectOption = Annotated[Path, typer.Option("--project", "-p", help="Project folder.",
-                                             show_default=True)]
-CoderOption = Annotated[Optional[str], typer.Option(
-    "--coder", help="Who makes the decisions (default: the project's coder or your OS user).")]
+
+def _open(project: Path, coder: str | None = None, blind: bool | None = None) -> Project:
+    """The project, for ``coder``; ``blind`` (when given) overrides its blind mode for this
+    command."""
+    opened = Project.open(project, coder=coder)
+    if blind is not None:
+        opened.blind = blind
+    return opened
 
 
-def _open(project: Path, coder: str | None = None) -> Project:
-    return Project.open(project, coder=coder)
+def blind_remark(opened: Project) -> str:
+    """What a command adds to its last line when it worked in blind mode (else nothing)."""
+    coder = opened.visibility.blind_coder
+    return "" if coder is None else f" [dim](blind mode: {escape(coder)}'s decisions only)[/]"
 
 
 def _attributes(values: list[str]) -> dict[str, str]:
@@ -123,16 +132,18 @@ def _print_themes(opened: Project) -> None:
 
 @export_app.command("segments")
 def export_segments(
-    to: Annotated[Path, typer.Option("--to", help="Output file (.csv or .xlsx).")],
+    to: TableFile,
     project: ProjectOption = Path("."),
-    real_names: Annotated[bool, typer.Option(
-        "--real-names", help="Use speaker labels instead of pseudonyms.")] = False,
+    real_names: RealNames = False,
+    coder: CoderOption = None,
+    blind: BlindOption = None,
 ) -> None:
     """Export the tidy segment table (one row per segment, with theme and coding status)."""
-    with _open(project) as opened:
+    with _open(project, coder, blind) as opened:
         path = opened.export_segments(to, real_names=real_names)
         n = len(opened.segment_rows())
-    console.print(f"Wrote {n} segments to {path}")
+        remark = blind_remark(opened)
+    console.print(f"Wrote {n} segments to {escape(str(path))}{remark}")
 
 
 @app.command()
@@ -189,11 +200,10 @@ def review(project: ProjectOption = Path("."), coder: CoderOption = None) -> Non
         make_app(opened).run()
 
 
-INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
-
-
 def main() -> None:
-    """Entry point: one clear line for every error a user can cause, never a traceback."""
+    """Run the commands: one clear line for every error a user can cause, never a traceback.
+    (The ``focuscode`` command enters through ``focuscode.cli.main``, which imports this module
+    once it can handle Ctrl-C.)"""
     try:
         code = app(standalone_mode=False)
     except FocuscodeError as error:
@@ -207,6 +217,10 @@ def main() -> None:
         error.show()
         sys.exit(error.exit_code)
     if code == INTERRUPTED:  # Typer turns Ctrl-C into this exit code (older Click: Abort)
-        errors.print("interrupted: decisions made so far are saved; the step in progress "
-                     "was not applied", highlight=False, soft_wrap=True)
+        interrupted()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+# The other commands register themselves on ``app`` (and ``export_app``) when imported.
+from focuscode.cli import codebook as _codebook  # noqa: F401 - codebook, suggest, agreement
+from focuscode.cli import reports as _reports  # noqa: F401 - the report commands

@@ -11,31 +11,27 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from focuscode.cli.app import CoderOption, ProjectOption, _open, app, console, errors
+from focuscode.cli.app import _open, app, console, errors
+from focuscode.cli.options import (
+    BlindOption,
+    CodebookFormat,
+    CoderOption,
+    OutputFile,
+    ProjectOption,
+)
 from focuscode.cli.progress import RichProgress
 from focuscode.cli.render import _short
 from focuscode.domain import ConfigError
 from focuscode.domain.agreement import AgreementReport
 from focuscode.domain.codebook import Codebook
 from focuscode.domain.suggestions import PendingSuggestion, SuggestReport, is_model_coder
-from focuscode.workflows import Project
 
 codebook_app = typer.Typer(no_args_is_help=True,
                            help="Import, export and show the codebook (YAML, CSV, XLSX, REFI-QDA "
                                 ".qdc).")
 app.add_typer(codebook_app, name="codebook")
 
-BlindOption = Annotated[Optional[bool], typer.Option(
-    "--blind/--open", help="Leave out (or show) other coders' decisions for this command "
-                           "(default: the project's setting, see 'focuscode coders').")]
 TEXT_CHARS = 150
-
-
-def _opened(project: Path, coder: str | None, blind: bool | None) -> Project:
-    opened = _open(project, coder)
-    if blind is not None:
-        opened.blind = blind
-    return opened
 
 
 # codebook ---------------------------------------------------------------------------------------
@@ -43,8 +39,7 @@ def _opened(project: Path, coder: str | None, blind: bool | None) -> Project:
 def codebook_import(
     path: Annotated[Path, typer.Argument(help="A codebook: .yaml, .csv, .xlsx or .qdc.")],
     project: ProjectOption = Path("."),
-    fmt: Annotated[Optional[str], typer.Option(
-        "--format", help="yaml, csv, xlsx or qdc (default: from the file name).")] = None,
+    fmt: CodebookFormat = None,
     coder: CoderOption = None,
 ) -> None:
     """Add the file's codes and update those already there: one decision, undone at once."""
@@ -66,9 +61,8 @@ def codebook_import(
 
 @codebook_app.command("export")
 def codebook_export(
-    to: Annotated[Path, typer.Option("--to", help="Output file.")],
-    fmt: Annotated[Optional[str], typer.Option(
-        "--format", help="yaml, csv, xlsx or qdc (default: from the file name).")] = None,
+    to: OutputFile,
+    fmt: CodebookFormat = None,
     project: ProjectOption = Path("."),
     include_suggested: Annotated[bool, typer.Option(
         "--include-suggested", help="Also export the suggested themes (in a group).")] = False,
@@ -128,25 +122,25 @@ def suggest(
         "--to", help="Also write every suggestion to .csv or .xlsx.")] = None,
 ) -> None:
     """Suggest codebook codes for every segment (with why), beside the discovered themes."""
-    with _opened(project, coder, blind) as opened, RichProgress(errors) as progress:
+    with _open(project, coder, blind) as opened, RichProgress(errors) as progress:
         report = opened.suggestions.run(progress=progress, threshold=threshold,
                                         max_codes=max_codes, min_similarity=min_similarity,
                                         include_parents=include_parents)
         pending, total = opened.suggestions.pending(limit=show)
         if to is not None:
-            _write_frame(opened.suggestions.frame(), to)
+            _write_frame(opened.suggestions.frame(), to, opened.visibility.blind_coder)
     print_suggest_report(report, pending, total)
     if to is not None:
         console.print(f"Wrote the suggestions to {escape(str(to))}")
 
 
-def _write_frame(frame, to: Path) -> None:  # noqa: ANN001 - pandas.DataFrame
+def _write_frame(frame, to: Path, blind_coder: str | None) -> None:  # noqa: ANN001 - DataFrame
     from focuscode.export.spreadsheets import write_csv, write_xlsx
 
     if to.suffix.lower() == ".xlsx":
-        write_xlsx({"Suggestions": frame}, to)
+        write_xlsx({"Suggestions": frame}, to, blind_coder=blind_coder)
     elif to.suffix.lower() == ".csv":
-        write_csv(frame, to)
+        write_csv(frame, to, blind_coder=blind_coder)
     else:
         raise ConfigError("write .csv or .xlsx", path=str(to))
 
@@ -231,8 +225,9 @@ def coders(
     project: ProjectOption = Path("."),
     coder: CoderOption = None,
     blind: Annotated[Optional[bool], typer.Option(
-        "--blind/--open", help="Set the project's blind mode: each coder sees only their own "
-                               "decisions (--open: everyone's).")] = None,
+        "--blind/--open", " /--no-blind",
+        help="Set the project's blind mode: each coder sees only their own decisions (--open: "
+             "everyone's).")] = None,
 ) -> None:
     """List the coders and their decisions; set blind mode for the project."""
     with _open(project, coder) as opened:
@@ -276,24 +271,25 @@ def agreement(
 ) -> None:
     """Cohen's kappa, Krippendorff's alpha and percent agreement, per code and overall."""
     chosen = [*(coders or []), *(more or [])] or None
-    with _opened(project, coder, blind) as opened:
+    with _open(project, coder, blind) as opened:
         report = opened.coders.agreement(chosen, include_model=not no_model)
+        blind_coder = opened.visibility.blind_coder
     console.print(agreement_table(report, per_code=per_code))
     console.print(disagreements_table(report, show))
     if to is not None:
-        _write_agreement(report, to)
+        _write_agreement(report, to, blind_coder)
         console.print(f"Wrote the agreement to {escape(str(to))}")
 
 
-def _write_agreement(report: AgreementReport, to: Path) -> None:
+def _write_agreement(report: AgreementReport, to: Path, blind_coder: str | None) -> None:
     from focuscode.export.coding_tables import agreement_frame, disagreements_frame
     from focuscode.export.spreadsheets import write_csv, write_xlsx
 
     if to.suffix.lower() == ".xlsx":
         write_xlsx({"Agreement": agreement_frame(report),
-                    "Disagreements": disagreements_frame(report)}, to)
+                    "Disagreements": disagreements_frame(report)}, to, blind_coder=blind_coder)
     elif to.suffix.lower() == ".csv":
-        write_csv(agreement_frame(report), to)
+        write_csv(agreement_frame(report), to, blind_coder=blind_coder)
     else:
         raise ConfigError("write .xlsx or .csv", path=str(to))
 

@@ -4,6 +4,7 @@ the HTML report and REFI-QDA. Registered on ``app`` / ``export_app`` when import
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,12 +12,20 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from focuscode.cli.app import ProjectOption, _open, app, console, export_app
+from focuscode.cli.app import _open, app, blind_remark, console, export_app
+from focuscode.cli.options import (
+    AlsoTable,
+    BlindOption,
+    CoderOption,
+    OutputFile,
+    ProjectOption,
+    RealNames,
+    TableFile,
+)
 from focuscode.domain import ConfigError
 from focuscode.domain.reports import SUGGESTED, Comparison, PerspectiveContrast
+from focuscode.workflows import Project
 
-RealNames = Annotated[bool, typer.Option(
-    "--real-names", help="Use speaker labels instead of pseudonyms.")]
 By = Annotated[str, typer.Option(
     "--by", help="role, transcript, or a speaker/transcript attribute (e.g. site, session); "
                  "prefix speaker: or transcript: when both have it.")]
@@ -33,7 +42,7 @@ def _groups(value: str | None) -> list[str] | None:
 
 @export_app.command("quotes")
 def export_quotes(
-    to: Annotated[Path, typer.Option("--to", help="Output file.")],
+    to: OutputFile,
     fmt: Annotated[Optional[str], typer.Option(
         "--format", help="csv, xlsx, md or docx (default: from the file name).")] = None,
     project: ProjectOption = Path("."),
@@ -42,26 +51,32 @@ def export_quotes(
     quotes: Annotated[int, typer.Option("--quotes", min=1, max=20,
                                         help="Quotes per code.")] = 3,
     real_names: RealNames = False,
+    coder: CoderOption = None,
+    blind: BlindOption = None,
 ) -> None:
     """Export the theme-quote table: one row per code with counts per role and its quotes."""
-    with _open(project) as opened:
+    with _open(project, coder, blind) as opened:
         path = opened.reports.export_quotes(to, fmt=fmt, real_names=real_names,
                                             n_quotes=quotes, long=long)
-    console.print(f"Wrote the theme-quote table to {path}")
+        remark = blind_remark(opened)
+    console.print(f"Wrote the theme-quote table to {escape(str(path))}{remark}")
 
 
 @export_app.command("matrix")
 def export_matrix(
-    to: Annotated[Path, typer.Option("--to", help="Output file (.csv or .xlsx).")],
+    to: TableFile,
     project: ProjectOption = Path("."),
     confirmed_only: ConfirmedOnly = False,
     real_names: RealNames = False,
+    coder: CoderOption = None,
+    blind: BlindOption = None,
 ) -> None:
     """Export the 0/1 segment x code matrix (for R and pandas)."""
-    with _open(project) as opened:
+    with _open(project, coder, blind) as opened:
         path = opened.reports.export_matrix(to, real_names=real_names,
                                             confirmed_only=confirmed_only)
-    console.print(f"Wrote the segment x code matrix to {path}")
+        remark = blind_remark(opened)
+    console.print(f"Wrote the segment x code matrix to {escape(str(path))}{remark}")
 
 
 @export_app.command("plots")
@@ -75,12 +90,16 @@ def export_plots(
     order: Annotated[str, typer.Option(help="Saturation order: import or date.")] = "import",
     cooccurrence: Annotated[str, typer.Option(
         help="Co-occurrence unit: speaker, turn, segment or transcript.")] = "speaker",
+    coder: CoderOption = None,
+    blind: BlindOption = None,
 ) -> None:
     """Plot theme frequency by group, theme co-occurrence and thematic saturation."""
-    with _open(project) as opened:
+    with _open(project, coder, blind) as opened:
         paths = opened.reports.export_plots(to, by=by, normalisation=normalisation, order=order,
                                             cooccurrence_unit=cooccurrence)
-    console.print(f"Wrote {len(paths)} files to {to}: " + ", ".join(p.name for p in paths))
+        remark = blind_remark(opened)
+    console.print(f"Wrote {len(paths)} files to {escape(str(to))}: "
+                  + escape(", ".join(p.name for p in paths)) + remark)
 
 
 @export_app.command("refi")
@@ -88,11 +107,14 @@ def export_refi(
     to: Annotated[Path, typer.Option("--to", help="Output file (.qdpx).")],
     project: ProjectOption = Path("."),
     real_names: RealNames = False,
+    coder: CoderOption = None,
+    blind: BlindOption = None,
 ) -> None:
     """Export the project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
-    with _open(project) as opened:
+    with _open(project, coder, blind) as opened:
         path = opened.reports.export_refi(to, real_names=real_names)
-    console.print(f"Wrote the REFI-QDA project to {path}")
+        remark = blind_remark(opened)
+    console.print(f"Wrote the REFI-QDA project to {escape(str(path))}{remark}")
 
 
 @app.command()
@@ -103,16 +125,16 @@ def compare(
     unit: Annotated[str, typer.Option(
         help="What the test counts: segment, or speaker (conservative).")] = "segment",
     confirmed_only: ConfirmedOnly = False,
-    to: Annotated[Optional[Path], typer.Option("--to", help="Also write .csv or .xlsx.")] = None,
+    to: AlsoTable = None,
+    coder: CoderOption = None,
+    blind: BlindOption = None,
 ) -> None:
     """Compare themes across roles (or an attribute): rates, tests, effect sizes, cautions."""
-    with _open(project) as opened:
+    with _open(project, coder, blind) as opened:
         comparison = opened.reports.compare(by, groups=_groups(groups), unit=unit,
                                             confirmed_only=confirmed_only)
-        console.print(comparison_table(comparison))
-        if to is not None:
-            opened.reports.export_comparison(to, comparison)
-            console.print(f"Wrote the comparison to {to}")
+        _show(opened, comparison_table(comparison), "comparison", to,
+              lambda path: opened.reports.export_comparison(path, comparison))
 
 
 @app.command()
@@ -120,26 +142,31 @@ def contrast(
     project: ProjectOption = Path("."),
     by: By = "role",
     groups: Groups = "patient,physician",
-    to: Annotated[Optional[Path], typer.Option("--to", help="Also write .csv or .xlsx.")] = None,
+    to: AlsoTable = None,
     real_names: RealNames = False,
+    coder: CoderOption = None,
+    blind: BlindOption = None,
 ) -> None:
     """Each theme seen from each group: representative quotes side by side, distinctive words."""
-    from focuscode.export.contrast import contrast_frame
-    from focuscode.export.spreadsheets import write_csv, write_xlsx
-
     chosen = _groups(groups)
     if not chosen or len(chosen) < 2:
         raise ConfigError("--groups needs two or more groups, e.g. patient,physician")
-    with _open(project) as opened:
+    with _open(project, coder, blind) as opened:
         contrasts = opened.reports.contrast(by, chosen, real_names=real_names)
-    console.print(contrast_table(contrasts))
+        _show(opened, contrast_table(contrasts), "perspectives", to,
+              lambda path: opened.reports.export_contrast(path, contrasts))
+
+
+def _show(opened: Project, table: Table, what: str, to: Path | None,
+          write: Callable[[Path], Path]) -> None:
+    """Print ``table`` (and that it was made in blind mode); with ``to``, write it there too."""
+    console.print(table)
+    remark = blind_remark(opened)
+    if remark:
+        console.print(remark.strip())
     if to is not None:
-        frame = contrast_frame(contrasts)
-        if to.suffix.lower() == ".xlsx":
-            write_xlsx({"Perspectives": frame}, to)
-        else:
-            write_csv(frame, to)
-        console.print(f"Wrote the perspectives to {to}")
+        write(to)
+        console.print(f"Wrote the {what} to {escape(str(to))}")
 
 
 @app.command()
@@ -153,13 +180,16 @@ def report(
         help="Frequency plot: segments, words, speakers or count.")] = "segments",
     order: Annotated[str, typer.Option(help="Saturation order: import or date.")] = "import",
     real_names: RealNames = False,
+    coder: CoderOption = None,
+    blind: BlindOption = None,
 ) -> None:
     """Write one self-contained HTML report: codebook, quotes, comparison, plots, methods."""
-    with _open(project) as opened:
+    with _open(project, coder, blind) as opened:
         path = opened.reports.export_report(to, by=by, groups=_groups(groups) or (),
                                             real_names=real_names, normalisation=normalisation,
                                             order=order)
-    console.print(f"Wrote the report to {path}")
+        remark = blind_remark(opened)
+    console.print(f"Wrote the report to {escape(str(path))}{remark}")
 
 
 # renderings ------------------------------------------------------------------------------------

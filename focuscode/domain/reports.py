@@ -118,6 +118,9 @@ class ReportData:
     n_decisions: int = 0
     quote_source: str = "suggested"  # "selected" (all picked by researchers) | "mixed"
     n_unassigned: int = 0  # analysed segments the latest run left in no theme
+    # Made in blind mode for this coder: codings, picked quotes, coders and decisions are theirs
+    # only. None: everyone's.
+    blind_coder: str | None = None
 
     def code(self, key: str) -> ReportCode:
         for code in self.codes:
@@ -188,6 +191,7 @@ class Comparison:
     themes: tuple[ThemeComparison, ...]
     alpha: float = 0.05
     confirmed_only: bool = False
+    blind_coder: str | None = None  # counted from this coder's decisions only (blind mode)
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,7 @@ class Quote:
     speaker_name: str = ""
     role: str = ""
     transcript: str = ""
+    coder: str = ""  # who picked it
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from focuscode.domain import Code, ExportError, IngestError
+from focuscode.domain.archives import ArchiveKind, check_zip
 from focuscode.domain.codebook import CODE_FIELDS, Codebook
 from focuscode.domain.nesting import count_values
 from focuscode.export.files import FORMULA_PREFIXES, atomic_path
@@ -45,6 +46,8 @@ _ALIASES = {
 _FIELD_OF = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
 _HEADER_ONLY = ("name", "description")
 MAX_YAML_VALUES = 1_000_000  # YAML aliases can make billions out of a few lines
+EXCEL_WORKBOOK = ArchiveKind(noun="workbook", program="Excel", suffix=".xlsx",
+                             contents="a codebook")
 
 
 def format_of(path: Path, fmt: str | None = None) -> str:
@@ -126,6 +129,7 @@ def from_csv(text: str, *, source: str | None = None) -> Codebook:
 def from_xlsx(path: Path) -> Codebook:
     from openpyxl import load_workbook
 
+    check_zip(Path(path), str(path), EXCEL_WORKBOOK)  # zip bombs, unsafe paths, DTDs
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - any unreadable workbook is reported the same way

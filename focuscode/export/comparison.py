@@ -95,7 +95,7 @@ def compare(data: ReportData, *, by: str = "role", groups: Sequence[str] | None 
             counts=theme.counts, result=result,
             finding=_finding(theme.counts, result, alpha, unit)))
     return Comparison(by=by, unit=unit, groups=tuple(chosen), themes=tuple(finished),
-                      alpha=alpha, confirmed_only=confirmed_only)
+                      alpha=alpha, confirmed_only=confirmed_only, blind_coder=data.blind_coder)
 
 
 def _compare_code(code, ids: set[int], members: dict[str, list[ReportSegment]],  # noqa: ANN001
@@ -225,11 +225,11 @@ def comparison_long_frame(comparison: Comparison):  # noqa: ANN201 - pandas.Data
 def write_comparison(comparison: Comparison, path: Path) -> Path:
     fmt = path.suffix.lower().lstrip(".") or "csv"
     if fmt == "csv":
-        return write_csv(comparison_frame(comparison), path)
+        return write_csv(comparison_frame(comparison), path, blind_coder=comparison.blind_coder)
     if fmt == "xlsx":
         return write_xlsx({"Comparison": comparison_frame(comparison),
                            "Counts": comparison_long_frame(comparison)}, path,
-                          notes=comparison_notes(comparison))
+                          notes=comparison_notes(comparison), blind_coder=comparison.blind_coder)
     raise ExportError(f"unknown format '{fmt}'", path=str(path), hint="use .csv or .xlsx")
 
 

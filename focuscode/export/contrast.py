@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Sequence
 
 from focuscode.domain import ConfigError
@@ -23,6 +24,7 @@ from focuscode.export.quotes import (
     n_spoken_words,
     ranked_segments,
 )
+from focuscode.export.spreadsheets import write_csv, write_xlsx
 from focuscode.export.statistics import weighted_log_odds
 
 WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
@@ -104,3 +106,11 @@ def contrast_frame(contrasts: Sequence[PerspectiveContrast]):  # noqa: ANN201 - 
         "segment_id", "distinctive_words"])
     return frame.astype({"segment_id": "Int64"})
 
+
+def write_contrast(contrasts: Sequence[PerspectiveContrast], path: Path, *,
+                   blind_coder: str | None = None) -> Path:
+    """The perspectives as XLSX (sheet "Perspectives") or, for any other name, CSV."""
+    frame = contrast_frame(contrasts)
+    if path.suffix.lower() == ".xlsx":
+        return write_xlsx({"Perspectives": frame}, path, blind_coder=blind_coder)
+    return write_csv(frame, path, blind_coder=blind_coder)

@@ -19,6 +19,7 @@ from focuscode.export import plots
 from focuscode.export.comparison import comparison_notes
 from focuscode.export.counts import coded_segments, confirmed_segments, roles
 from focuscode.export.files import atomic_path
+from focuscode.export.provenance import blind_notes
 from focuscode.export.quote_tables import notes
 from focuscode.export.quotes import check_fidelity, citation
 
@@ -80,11 +81,21 @@ def methods_paragraph(data: ReportData, comparison: Comparison | None = None) ->
     coders = "; ".join(
         f"{c.coder}: {c.n_confirmed} confirmed, {c.n_rejected} rejected, "
         f"{c.n_codes_created} code(s) created" for c in data.coders) or "none yet"
-    parts.append(
-        f"The codebook holds {n_codes} code(s); {n_suggested} suggested theme(s) are not yet "
-        f"reviewed. Researchers confirmed {confirmed} segment-code pair(s) ({coders}); "
-        f"{data.n_decisions} decision(s) are kept in the project's append-only log. Counts "
-        "include the analysis' suggestions that no researcher rejected, marked as suggested.")
+    codebook = (f"The codebook holds {n_codes} code(s); {n_suggested} suggested theme(s) are "
+                "not yet reviewed.")
+    if data.blind_coder is None:
+        parts.append(
+            f"{codebook} Researchers confirmed {confirmed} segment-code pair(s) ({coders}); "
+            f"{data.n_decisions} decision(s) are kept in the project's append-only log. Counts "
+            "include the analysis' suggestions that no researcher rejected, marked as "
+            "suggested.")
+    else:
+        parts.append(
+            f"{codebook} This report was made in blind mode for {data.blind_coder}, from their "
+            f"decisions only: they confirmed {confirmed} segment-code pair(s) ({coders}) in "
+            f"{data.n_decisions} decision(s) of the project's append-only log; other coders' "
+            "decisions are left out. Counts include the analysis' suggestions that "
+            f"{data.blind_coder} did not reject, marked as suggested.")
     if comparison is not None:
         parts.append(" ".join(comparison_notes(comparison)[1:4]))
     return " ".join(parts)
@@ -104,6 +115,8 @@ def render_report(data: ReportData, comparison: Comparison,
     }
     title = f"focuscode report: {data.project}"
     body = [f"<h1>{escape(title)}</h1>",
+            *(f'<p class="caution"><strong>{escape(note)}</strong></p>'
+              for note in blind_notes(data.blind_coder)),
             f'<p class="muted">Generated {escape(data.generated_at)} (UTC). '
             + escape(notes(data, real_names=real_names)[5]) + "</p>",
             "<h2 id=\"methods\">Methods</h2>",
@@ -115,7 +128,8 @@ def render_report(data: ReportData, comparison: Comparison,
         body.append(f'<figure><img alt="{escape(caption)}" src="data:image/svg+xml;base64,'
                     f'{svg}"><figcaption class="muted">{escape(caption)}</figcaption></figure>')
     body.append("<h2 id=\"notes\">About these numbers</h2><ul>"
-                + "".join(f"<li>{escape(n)}</li>" for n in notes(data, real_names=real_names))
+                + "".join(f"<li>{escape(n)}</li>" for n in [*blind_notes(data.blind_coder),
+                                                            *notes(data, real_names=real_names)])
                 + "</ul>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

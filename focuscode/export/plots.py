@@ -72,6 +72,14 @@ def frequency_figure(comparison: Comparison, normalisation: str = "segments"):  
     if any(t.code_status == SUGGESTED for t in comparison.themes):
         figure.text(0.01, 0.005, "* suggested theme, not yet reviewed", fontsize=8,
                     color="#555555")
+    return _mark_blind(figure, comparison.blind_coder)
+
+
+def _mark_blind(figure, coder: str | None):  # a matplotlib Figure, returned
+    """A figure made in blind mode says so in its top right corner."""
+    if coder is not None:
+        figure.text(0.99, 0.995, f"blind mode: {coder}'s decisions only", fontsize=8,
+                    color="#8a4b08", ha="right", va="top")
     return figure
 
 
@@ -105,7 +113,7 @@ def cooccurrence_figure(data: ReportData, unit: str = "speaker"):  # noqa: ANN20
     if n == 0:
         axes.set_axis_off()
         axes.text(0.5, 0.5, "No themes or codes yet", ha="center", va="center")
-        return figure
+        return _mark_blind(figure, data.blind_coder)
     image = axes.imshow(frame.to_numpy(), cmap="Blues", vmin=0)
     axes.set_xticks(range(n), frame.columns, rotation=60, ha="right", fontsize=8)
     axes.set_yticks(range(n), frame.index, fontsize=8)
@@ -118,7 +126,7 @@ def cooccurrence_figure(data: ReportData, unit: str = "speaker"):  # noqa: ANN20
                       fontweight="bold" if i == j else "normal")
     axes.set_title(f"Theme co-occurrence: {unit}s carrying both (diagonal: carrying it)")
     figure.colorbar(image, ax=axes, shrink=0.7, label=f"{unit}s")
-    return figure
+    return _mark_blind(figure, data.blind_coder)
 
 
 # saturation ------------------------------------------------------------------------------------
@@ -178,7 +186,7 @@ def saturation_figure(data: ReportData, order: str = "import",
                    f"has {min_segments}+ of its segments)", fontsize=10)
     axes.grid(axis="y", alpha=0.3)
     axes.legend(loc="lower right", fontsize=8)
-    return figure
+    return _mark_blind(figure, data.blind_coder)
 
 
 # files -----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from focuscode.domain import ExportError
 from focuscode.domain.reports import SUGGESTED, ReportData
 from focuscode.export.counts import coded_segments, confirmed_segments, eligible_segments, roles
 from focuscode.export.files import atomic_path
+from focuscode.export.provenance import blind_notes
 from focuscode.export.quotes import check_fidelity, citation, format_time
 from focuscode.export.spreadsheets import write_csv, write_xlsx
 
@@ -169,12 +170,13 @@ def write_quotes(data: ReportData, path: Path, *, fmt: str | None = None,
     check_fidelity(data)
     if fmt == "csv":
         frame = (quotes_long_frame if long else theme_quotes_frame)(data, real_names=real_names)
-        return write_csv(frame, path)
+        return write_csv(frame, path, blind_coder=data.blind_coder)
     if fmt == "xlsx":
         return write_xlsx({"Themes": theme_quotes_frame(data, real_names=real_names),
                            "Quotes": quotes_long_frame(data, real_names=real_names),
                            "Codebook": codebook_frame(data)}, path,
-                          notes=notes(data, real_names=real_names))
+                          notes=notes(data, real_names=real_names),
+                          blind_coder=data.blind_coder)
     if fmt == "md":
         text = to_markdown(data, real_names=real_names)
         with atomic_path(path) as temporary:
@@ -189,8 +191,9 @@ def write_matrix(data: ReportData, path: Path, *, real_names: bool = False,
     frame = code_matrix_frame(data, real_names=real_names, confirmed_only=confirmed_only)
     if path.suffix.lower() == ".xlsx":
         return write_xlsx({"Matrix": frame, "Codebook": codebook_frame(data)}, path,
-                          notes=notes(data, real_names=real_names))
-    return write_csv(frame, path)
+                          notes=notes(data, real_names=real_names),
+                          blind_coder=data.blind_coder)
+    return write_csv(frame, path, blind_coder=data.blind_coder)
 
 
 def codebook_frame(data: ReportData):  # noqa: ANN201
@@ -215,7 +218,8 @@ def to_markdown(data: ReportData, *, real_names: bool = False) -> str:
     frame = theme_quotes_frame(data, real_names=real_names)
     role_names = roles(data)
     lines = [f"# Themes and quotes: {md_escape(data.project)}", ""]
-    lines += [f"- {md_escape(note)}" for note in notes(data, real_names=real_names)[1:5]]
+    lines += [f"- {md_escape(note)}" for note in [*blind_notes(data.blind_coder),
+                                                  *notes(data, real_names=real_names)[1:5]]]
     lines += ["", "| Code | Status | Segments | Speakers | "
               + " | ".join(f"{md_escape(r)} (segments / speakers)" for r in role_names) + " |",
               "|---|---|---:|---:|" + "---:|" * len(role_names)]
@@ -260,7 +264,7 @@ def write_docx(data: ReportData, path: Path, *, real_names: bool = False) -> Pat
         setattr(section, side, Cm(1.8))
     document.styles["Normal"].font.size = Pt(9.5)
     document.add_heading(f"Themes and quotes: {data.project}", level=1)
-    for note in notes(data, real_names=real_names)[1:6]:
+    for note in [*blind_notes(data.blind_coder), *notes(data, real_names=real_names)[1:6]]:
         document.add_paragraph(note, style="List Bullet")
     frame = theme_quotes_frame(data, real_names=real_names)
     role_names = roles(data)

@@ -29,6 +29,7 @@ from focuscode.domain.reports import (
     ReportSegment,
 )
 from focuscode.export.files import atomic_path
+from focuscode.export.provenance import blind_notes
 from focuscode.export.quotes import check_fidelity
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -131,7 +132,8 @@ def project_xml(data: ReportData, texts: Mapping[int, str],
         "analysis' suggestions nobody has reviewed; codings by other users were confirmed by "
         "them. " + ("Speaker labels are real names." if real_names else
                     "Speaker labels in the sources are replaced by pseudonyms; names mentioned "
-                    "inside what people said are not."))
+                    "inside what people said are not.")
+        + "".join(" " + note for note in blind_notes(data.blind_coder)))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -357,26 +359,6 @@ def write_qdpx(data: ReportData, path: Path, *, real_names: bool = False) -> Pat
             for transcript in data.transcripts:
                 archive.writestr(f"sources/{guid('source', transcript.id)}.txt",
                                  texts[transcript.id].encode("utf-8"))
-    return path
-
-
-def codebook_xml(data: ReportData, *, include_suggested: bool = False) -> bytes:
-    guid = _Guids(data)
-    ET.register_namespace("", CODEBOOK_NS)
-    q = _qualifier(CODEBOOK_NS)
-    codes = [c for c in data.codes if include_suggested or c.status != SUGGESTED]
-    if not codes:
-        raise ExportError("the codebook is empty: accept a theme or add a code first",
-                          hint="or pass --include-suggested to export the suggested themes")
-    root = ET.Element(q("CodeBook"), {"origin": ORIGIN})
-    _code_tree(ET.SubElement(root, q("Codes")), codes, guid, q, with_notes=False)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
-
-
-def write_qdc(data: ReportData, path: Path, *, include_suggested: bool = False) -> Path:
-    xml = codebook_xml(data, include_suggested=include_suggested)
-    with atomic_path(path) as temporary:
-        temporary.write_bytes(xml)
     return path
 
 

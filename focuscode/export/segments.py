@@ -7,7 +7,7 @@ from typing import Sequence
 
 from focuscode.domain import ExportError
 from focuscode.domain.views import SegmentRow
-from focuscode.export.files import atomic_path, neutralise
+from focuscode.export.spreadsheets import write_csv, write_xlsx
 
 SEGMENT_COLUMNS = ["transcript", "segment_id", "turn_index", "speaker", "role", "start_char",
                    "end_char", "start_time", "text", "theme_id", "theme_label", "coding_status",
@@ -30,16 +30,14 @@ def segments_frame(rows: Sequence[SegmentRow], *, real_names: bool = False):  # 
     return frame.astype({"theme_id": "Int64"})
 
 
-def write_table(frame, path: Path, fmt: str | None = None) -> Path:  # noqa: ANN001
-    """Write ``frame`` as CSV (UTF-8 with BOM, so Excel reads accents) or XLSX, atomically."""
+def write_table(frame, path: Path, fmt: str | None = None, *,  # noqa: ANN001
+                blind_coder: str | None = None) -> Path:
+    """Write ``frame`` as CSV (UTF-8 with BOM, so Excel reads accents) or XLSX, atomically and
+    neutralised against formulas; made in blind mode for ``blind_coder``, it says so."""
     fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
     if fmt not in FORMATS:
         raise ExportError(f"unknown table format '{fmt}'", path=str(path),
                           hint=f"use one of {', '.join(FORMATS)}")
-    safe = frame.map(neutralise)
-    with atomic_path(path) as temporary:
-        if fmt == "csv":
-            safe.to_csv(temporary, index=False, encoding="utf-8-sig")
-        else:
-            safe.to_excel(temporary, index=False, engine="openpyxl")
-    return path
+    if fmt == "csv":
+        return write_csv(frame, path, blind_coder=blind_coder)
+    return write_xlsx({"Segments": frame}, path, blind_coder=blind_coder)

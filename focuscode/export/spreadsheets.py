@@ -7,6 +7,7 @@ from typing import Mapping, Sequence
 
 from focuscode.domain import ExportError
 from focuscode.export.files import atomic_path, neutralise
+from focuscode.export.provenance import blind_notes, mark_blind
 
 HEADER_FILL = "DDE4EE"
 MAX_WIDTH = 70  # characters; longer text wraps
@@ -20,17 +21,21 @@ def safe_frame(frame):  # noqa: ANN001, ANN201 - pandas.DataFrame
     return safe
 
 
-def write_csv(frame, path: Path) -> Path:  # noqa: ANN001
-    """UTF-8 with a BOM, so Excel reads accents; cells neutralised."""
+def write_csv(frame, path: Path, *, blind_coder: str | None = None) -> Path:  # noqa: ANN001
+    """UTF-8 with a BOM, so Excel reads accents; cells neutralised. Made in blind mode for
+    ``blind_coder``: a last column says so (see ``provenance``)."""
     with atomic_path(path) as temporary:
-        safe_frame(frame).to_csv(temporary, index=False, encoding="utf-8-sig")
+        safe_frame(mark_blind(frame, blind_coder)).to_csv(temporary, index=False,
+                                                          encoding="utf-8-sig")
     return path
 
 
 def write_xlsx(sheets: Mapping[str, object], path: Path, *,
-               notes: Sequence[str] = ()) -> Path:
+               notes: Sequence[str] = (), blind_coder: str | None = None) -> Path:
     """One sheet per table: bold shaded header, frozen header row, filters, column widths,
-    wrapped long text; ``notes`` go to a last sheet "About"."""
+    wrapped long text; ``notes`` go to a last sheet "About", after the blind-mode note when the
+    workbook was made in blind mode for ``blind_coder``."""
+    notes = [*blind_notes(blind_coder), *notes]
     import pandas as pd
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter

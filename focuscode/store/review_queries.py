@@ -333,7 +333,8 @@ class ReviewQueries:
         return [Quote(id=r["id"], code_id=r["code_id"], segment_id=r["segment_id"],
                       start=r["start_char"], end=r["end_char"], text=r["text"],
                       position=r["position"], starred=bool(r["starred"]), source=r["source"],
-                      speaker_name=r["name"], role=r["role"], transcript=r["transcript"])
+                      speaker_name=r["name"], role=r["role"], transcript=r["transcript"],
+                      coder=r["coder"])
                 for r in rows]
 
     def quote_ids(self, code_id: int) -> list[int]:

@@ -36,16 +36,23 @@ def bindings_table(title: str, bindings: list) -> Table:
 
 
 def sections() -> list[tuple[type, str]]:
+    from focuscode.tui.alignment_screen import AlignmentScreen
     from focuscode.tui.app import ReviewApp
+    from focuscode.tui.disagreements_screen import DisagreementsScreen
     from focuscode.tui.queue_screen import QueueScreen
     from focuscode.tui.quotes_screen import QuotesScreen
     from focuscode.tui.review_screen import ReviewScreen
     from focuscode.tui.search_screen import SearchScreen
+    from focuscode.tui.suggestion_review_screen import SuggestionReviewScreen
+    from focuscode.tui.suggestions_screen import SuggestionsScreen
     from focuscode.tui.themes_screen import ThemesScreen
 
     return [(ThemesScreen, "Themes overview"), (ReviewScreen, "Reviewing a theme or code"),
             (QueueScreen, "Unassigned queue"), (SearchScreen, "Search"),
-            (QuotesScreen, "Quotes"), (ReviewApp, "Everywhere")]
+            (QuotesScreen, "Quotes"), (SuggestionsScreen, "Suggestions of the codebook's codes"),
+            (SuggestionReviewScreen, "Walking a code's suggestions"),
+            (AlignmentScreen, "Themes beside the codebook"),
+            (DisagreementsScreen, "Disagreements between coders"), (ReviewApp, "Everywhere")]
 
 
 def all_bindings(cls: type) -> list:

@@ -56,12 +56,18 @@ class SegmentsScreen(ProjectScreen):
         yield from self.compose_top()
         yield Static(id="segments-title")
         yield SegmentTable(id="segment-table", show_entry=self.show_entry_column)
+        yield from self.compose_detail()
         yield SegmentView(id="segment-view")
         yield StatusBar(id="status-bar")
         yield Footer()
 
     def compose_top(self) -> ComposeResult:
         """Widgets above the title (the search screen's query and filters)."""
+        yield from ()
+
+    def compose_detail(self) -> ComposeResult:
+        """Widgets between the list and the segment (why a code is suggested); they stay in
+        view one by one."""
         yield from ()
 
     @property

@@ -12,15 +12,14 @@ from textual.reactive import var
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from focuscode.domain import Decision, FocuscodeError
+from focuscode.domain import Decision
 from focuscode.domain.review import ReviewEntry
 from focuscode.tui.confirm_modal import ConfirmModal
+from focuscode.tui.job_screen import JobScreen
 from focuscode.tui.picker_modal import PickerModal
-from focuscode.tui.project_screen import ProjectScreen
 from focuscode.tui.text_modal import TextModal
 from focuscode.tui.widgets import EntryTable, JobPanel, StatusBar, TuiProgress
 from focuscode.tui.widgets.formatting import shorten
-from focuscode.workflows import Cancelled
 
 SORTS: dict[str, tuple[str, Callable[[ReviewEntry], object]]] = {
     "number": ("analysis order", lambda e: (e.number is None, e.number or 0, e.label.lower())),
@@ -38,7 +37,7 @@ SPLIT_CHOICES = [("auto", "As many themes as the clusterer finds"),
                  *[(str(n), f"{n} themes") for n in range(2, 7)]]
 
 
-class ThemesScreen(ProjectScreen):
+class ThemesScreen(JobScreen):
     """Codes, themes and the unassigned queue; open one to review its segments."""
 
     BINDINGS = [
@@ -55,6 +54,12 @@ class ThemesScreen(ProjectScreen):
                 tooltip="Delete it; its segments go to the unassigned queue", show=False),
         Binding("p", "quotes", "Quotes",
                 tooltip="Its quotes: pick, star, reorder, accept suggestions"),
+        Binding("s", "suggestions", "Suggestions",
+                tooltip="The codebook's suggested codes, code by code: accept or reject each, "
+                        "see why; themes beside the codebook"),
+        Binding("g", "disagreements", "Disagreements",
+                tooltip="Where coders (and the model) disagree: walk them, decide as yourself",
+                show=False),
         Binding("o", "sort", "Sort",
                 tooltip="Sort by order, size, name, status, progress (or click a column "
                         "title)", show=False),
@@ -82,10 +87,6 @@ class ThemesScreen(ProjectScreen):
     @property
     def table(self) -> EntryTable:
         return self.query_one("#entry-table", EntryTable)
-
-    @property
-    def job(self) -> JobPanel:
-        return self.query_one("#job", JobPanel)
 
     # showing ------------------------------------------------------------------------------
     def load(self) -> None:
@@ -250,6 +251,16 @@ class ThemesScreen(ProjectScreen):
         if entry is not None:
             self.app.push_screen(QuotesScreen(entry.key))
 
+    def action_suggestions(self) -> None:
+        from focuscode.tui.suggestions_screen import SuggestionsScreen
+
+        self.app.push_screen(SuggestionsScreen())
+
+    def action_disagreements(self) -> None:
+        from focuscode.tui.disagreements_screen import DisagreementsScreen
+
+        self.app.push_screen(DisagreementsScreen())
+
     def action_sort(self) -> None:
         at = SORT_CYCLE.index(self.sort_by) if self.sort_by in SORT_CYCLE else -1
         self.sort_by = SORT_CYCLE[(at + 1) % len(SORT_CYCLE)]
@@ -262,8 +273,7 @@ class ThemesScreen(ProjectScreen):
         if not entry.theme_ids:
             self.notify(f"'{entry.label}' has no discovered theme to split", severity="warning")
             return
-        if self.job.is_running:
-            self.notify("A job is running (esc cancels it)", severity="warning")
+        if self.job_running():
             return
 
         def split(choice: str | None) -> None:
@@ -275,8 +285,7 @@ class ThemesScreen(ProjectScreen):
                                          fuzzy=False), split)
 
     def action_reanalyse(self) -> None:
-        if self.job.is_running:
-            self.notify("A job is running (esc cancels it)", severity="warning")
+        if self.job_running():
             return
 
         def reanalyse(sure: bool | None) -> None:
@@ -288,15 +297,10 @@ class ThemesScreen(ProjectScreen):
             "Re-analyse the project with its current settings? Your decisions are kept; "
             "themes are found again."), reanalyse)
 
-    def action_cancel_job(self) -> None:
-        if self.job.is_running:
-            self.workers.cancel_group(self, "job")
-            self.workbench.say("Cancelling…")
-
     @work(thread=True, exclusive=True, group="job")
     def _split(self, key: str, n_themes: int | None) -> None:
         progress = TuiProgress(self.app, self.job, get_current_worker())
-        self._run_job(lambda: self.project.review.describe(
+        self.run_job(lambda: self.project.review.describe(
             self.project.decisions.split(key, n_themes=n_themes, progress=progress).id))
 
     @work(thread=True, exclusive=True, group="job")
@@ -308,26 +312,7 @@ class ThemesScreen(ProjectScreen):
             return (f"Found {report.n_themes} themes in {report.n_segments} segments "
                     f"({report.n_unassigned} unassigned)")
 
-        self._run_job(run)
-
-    def _run_job(self, job: Callable[[], str]) -> None:
-        """Run in the worker's thread; report back on the UI thread."""
-        try:
-            message, severity = job(), "information"
-        except Cancelled:
-            message, severity = "Cancelled: the project is as it was", "information"
-        except FocuscodeError as error:
-            message, severity = str(error), "warning"
-        except Exception as error:  # noqa: BLE001 - a bug must not take the workbench down
-            message, severity = f"the job failed: {error!r}", "error"
-        self.app.call_from_thread(self._job_done, message, severity)
-
-    def _job_done(self, message: str, severity: str) -> None:
-        self.job.finish()
-        self.notify(message[:1].upper() + message[1:], severity=severity)  # type: ignore[arg-type]
-        if severity == "information":
-            self.workbench.say(message)
-        self.workbench.changed()
+        self.run_job(run)
 
 
 def _kind(entry: ReviewEntry, *, short: bool = False) -> str:

@@ -32,6 +32,7 @@ from focuscode.domain.suggestions import MODEL_CODER_PREFIX, SuggestionRun, is_m
 from focuscode.pipeline.agreement import cohen_kappa, krippendorff_alpha, percent_agreement
 from focuscode.store import DecisionLog, ProjectStore
 from focuscode.store.suggestion_store import SuggestionStore
+from focuscode.workflows.visibility import Visibility
 
 MODEL_ALIASES = ("model", "the model")
 
@@ -235,17 +236,19 @@ class Coders:
         """Turn blind mode on or off for the project (every coder)."""
         self.store.set_setting(BLIND_SETTING, bool(blind))
 
+    @property
+    def visibility(self) -> Visibility:
+        """Whose decisions this coder sees (everyone's, or in blind mode their own)."""
+        return Visibility(self.coder, blind=self.blind)
+
     def names(self) -> list[str]:
         """People who made coding decisions; in blind mode, the coder only."""
-        found = people(self.log)
-        return [c for c in found if c == self.coder] if self.blind else found
+        return [c for c in people(self.log) if self.visibility.sees(c)]
 
     def counts(self) -> dict[str, tuple[int, int]]:
         """Coder -> (confirmed, rejected) codings; in blind mode the coder's own only."""
         result: dict[str, list[int]] = {}
-        for coding in self.log.codings():
-            if self.blind and coding.coder != self.coder:
-                continue
+        for coding in self.visibility.codings(self.log):
             pair = result.setdefault(coding.coder, [0, 0])
             pair[0 if coding.status.value == "confirmed" else 1] += 1
         return {coder: (n[0], n[1]) for coder, n in sorted(result.items())}

@@ -17,10 +17,10 @@ from typing import Any
 from focuscode.domain import Code, DecisionError
 from focuscode.domain.codebook import Codebook
 from focuscode.export.codebooks import read_codebook, to_yaml, write_codebook
+from focuscode.export.refi import SUGGESTED_GROUP
 from focuscode.store import DecisionLog, ProjectStore
 
 SETTING = "codebook"  # the codebook's name and description
-SUGGESTED_GROUP = "Suggested themes (focuscode, not reviewed)"
 # Code field -> column of the codes table
 COLUMNS = {"definition": "definition", "include": "include_notes", "exclude": "exclude_notes",
            "examples": "examples", "color": "color", "memo": "memo"}

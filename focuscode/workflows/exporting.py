@@ -23,6 +23,10 @@ def verify_offsets(store: ProjectStore, rows: Sequence[SegmentRow]) -> None:
 
 
 def export_segments(store: ProjectStore, rows: Sequence[SegmentRow], path: Path, *,
-                    real_names: bool = False, fmt: str | None = None) -> Path:
+                    real_names: bool = False, fmt: str | None = None,
+                    blind_coder: str | None = None) -> Path:
+    """The segment table; made in blind mode for ``blind_coder`` (from their decisions), the
+    file says so."""
     verify_offsets(store, rows)
-    return write_table(segments_frame(rows, real_names=real_names), Path(path), fmt)
+    return write_table(segments_frame(rows, real_names=real_names), Path(path), fmt,
+                       blind_coder=blind_coder)

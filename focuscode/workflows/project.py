@@ -15,6 +15,7 @@ from focuscode.store import DecisionLog, ProjectStore
 from focuscode.workflows import analysis, coding, exporting, importing, views
 from focuscode.workflows.progress import Progress
 from focuscode.workflows.settings import AnalysisSettings
+from focuscode.workflows.visibility import Visibility
 
 DB_NAME = "focuscode.sqlite"
 
@@ -105,7 +106,8 @@ class Project:
         return self.review.entries()
 
     def segment_rows(self) -> list[SegmentRow]:
-        return views.segment_rows(self.store, self.log)
+        """One row per segment; coding statuses from the decisions this coder may see."""
+        return views.segment_rows(self.store, self.log, self.visibility)
 
     def segments_frame(self, *, real_names: bool = False):  # noqa: ANN201 - pandas.DataFrame
         """The tidy segment table as a DataFrame (checked against the source)."""
@@ -118,7 +120,8 @@ class Project:
     def export_segments(self, path: Path | str, *, real_names: bool = False,
                         fmt: str | None = None) -> Path:
         return exporting.export_segments(self.store, self.segment_rows(), Path(path),
-                                         real_names=real_names, fmt=fmt)
+                                         real_names=real_names, fmt=fmt,
+                                         blind_coder=self.visibility.blind_coder)
 
     def accept_theme(self, theme_id: int, name: str | None = None) -> int:
         return coding.accept_theme(self.store, self.log, theme_id, coder=self.coder, name=name)
@@ -145,7 +148,7 @@ class Project:
         from focuscode.workflows.reporting import Reports
 
         return Reports(self.store, self.log, project=self.folder.resolve().name,
-                       coder=self.coder)
+                       visibility=self.visibility)
 
     # review workbench (issue 3) -----------------------------------------------------------
     @property
@@ -210,3 +213,9 @@ class Project:
     @blind.setter
     def blind(self, value: bool | None) -> None:
         self.__dict__["_blind_override"] = value
+
+    @property
+    def visibility(self) -> Visibility:
+        """Whose decisions this coder's tables, reports and files use (``workflows.visibility``):
+        everyone's, or in blind mode their own."""
+        return Visibility(self.coder, blind=self.blind)

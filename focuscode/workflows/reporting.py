@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Sequence
 
-from focuscode.domain import ConfigError, IngestError
+from focuscode.domain import Coding, ConfigError
 from focuscode.domain.reports import (
     ACCEPTED,
     CONFIRMED,
@@ -25,18 +25,21 @@ from focuscode.domain.reports import (
     ReportQuote,
     ReportSegment,
 )
+from focuscode.domain.review import Quote
 from focuscode.export import quotes as quote_rules
 from focuscode.store import DecisionLog, ProjectStore, utc_now
 from focuscode.workflows.analysis import current_memberships
+from focuscode.workflows.visibility import Visibility
 
 QUOTE_FORMATS = ("csv", "xlsx", "md", "docx")
 
 
-def gather(store: ProjectStore, log: DecisionLog, *, project: str,
+def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: Visibility,
            n_quotes: int = quote_rules.N_QUOTES,
            min_quote_words: int = quote_rules.MIN_QUOTE_WORDS) -> ReportData:
     """Codes (accepted codes, then the latest run's suggested themes), segments, codings
-    (confirmed, or suggested and not rejected) and quotes, checked against the source."""
+    (confirmed, or suggested and not rejected by a coder ``visibility`` shows) and quotes,
+    checked against the source."""
     run_id, members = current_memberships(store)
     run = store.latest_run()
     themes = store.themes(run_id) if run_id is not None else []
@@ -62,8 +65,8 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str,
                                            status=SUGGESTED, keywords=theme.keywords,
                                            theme_id=theme.id))
     segments = _segments(store)
-    codings = _codings(log, members, key_of_theme, code_ids)
-    picked = _researcher_quotes(store, report_codes)
+    codings = _codings(visibility.codings(log), members, key_of_theme, code_ids)
+    picked = _researcher_quotes(visibility.quotes(store), report_codes)
     with_picks = {q.code_key for q in picked}
     suggested = quote_rules.select_quotes([c for c in report_codes if c.key not in with_picks],
                                           segments, codings, n_quotes=n_quotes,
@@ -74,9 +77,10 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str,
     data = ReportData(project=project, generated_at=utc_now(), codes=tuple(report_codes),
                       segments=tuple(segments), codings=tuple(codings), quotes=tuple(quotes),
                       transcripts=tuple(store.transcripts()), speakers=tuple(store.speakers()),
-                      run=run, coders=_coders(log), n_decisions=len(log.history()),
-                      quote_source=quote_source,
-                      n_unassigned=sum(1 for m in members.values() if m.theme_id is None))
+                      run=run, coders=_coders(log, visibility),
+                      n_decisions=len(visibility.decisions(log)), quote_source=quote_source,
+                      n_unassigned=sum(1 for m in members.values() if m.theme_id is None),
+                      blind_coder=visibility.blind_coder)
     quote_rules.check_fidelity(data)
     return data
 
@@ -101,7 +105,7 @@ def _segments(store: ProjectStore) -> list[ReportSegment]:
     return rows
 
 
-def _codings(log: DecisionLog, members: dict, key_of_theme: dict[int, str],
+def _codings(visible: Sequence[Coding], members: dict, key_of_theme: dict[int, str],
              code_ids: set[int | None]) -> list[ReportCoding]:
     similarity: dict[int, float] = {}
     for segment_id, member in members.items():
@@ -109,7 +113,7 @@ def _codings(log: DecisionLog, members: dict, key_of_theme: dict[int, str],
                                       member.probability)
     decided: dict[tuple[int, str], set[str]] = defaultdict(set)
     result: list[ReportCoding] = []
-    for coding in log.codings():
+    for coding in visible:
         if coding.code_id not in code_ids:
             continue
         key = f"code-{coding.code_id}"
@@ -129,12 +133,13 @@ def _codings(log: DecisionLog, members: dict, key_of_theme: dict[int, str],
     return result
 
 
-def _researcher_quotes(store: ProjectStore, codes: Sequence[ReportCode]) -> list[ReportQuote]:
+def _researcher_quotes(picked: Sequence[Quote],
+                       codes: Sequence[ReportCode]) -> list[ReportQuote]:
     """Quotes researchers picked in the review workbench, in their order (starred first)."""
     key_of_code = {c.code_id: c.key for c in codes if c.code_id is not None}
     quotes: list[ReportQuote] = []
     ranks: Counter[str] = Counter()
-    for quote in store.quotes():
+    for quote in picked:
         key = key_of_code.get(quote.code_id)
         if key is None:
             continue
@@ -145,14 +150,14 @@ def _researcher_quotes(store: ProjectStore, codes: Sequence[ReportCode]) -> list
     return quotes
 
 
-def _coders(log: DecisionLog) -> tuple[CoderActivity, ...]:
+def _coders(log: DecisionLog, visibility: Visibility) -> tuple[CoderActivity, ...]:
     confirmed: Counter[str] = Counter()
     rejected: Counter[str] = Counter()
-    for coding in log.codings():
+    for coding in visibility.codings(log):
         (confirmed if coding.status.value == CONFIRMED else rejected)[coding.coder] += 1
     live = {code.id for code in log.codes() if code.status == ACCEPTED}
     created: Counter[str] = Counter()
-    for decision in log.history():
+    for decision in visibility.decisions(log):
         code = decision.payload.get("code") if decision.action == "create_code" else None
         if code and code.get("id") in live:
             created[decision.coder] += 1
@@ -161,43 +166,26 @@ def _coders(log: DecisionLog) -> tuple[CoderActivity, ...]:
                                n_codes_created=created[name]) for name in names)
 
 
-def import_codebook(store: ProjectStore, log: DecisionLog, path: Path, *,
-                    coder: str) -> tuple[list[int], list[str]]:
-    """Add a REFI-QDA codebook's codes (parents first); names already in use are skipped.
-    Returns the new code ids and the skipped names."""
-    from focuscode.export.refi import from_qdc
-
-    existing = {code.name.casefold() for code in log.codes()}
-    created: list[int] = []
-    skipped: list[str] = []
-    for code in from_qdc(Path(path)):
-        if code.name.casefold() in existing:
-            skipped.append(code.name)
-            continue
-        summary = f"imported code '{code.name}' from {Path(path).name}"
-        created.append(log.create_code(code, coder=coder, summary=summary))
-        existing.add(code.name.casefold())
-    return created, skipped
-
-
 class Reports:
     """Tables (DataFrames), statistics, plots, the HTML report and REFI-QDA for one project.
 
     Speakers appear as pseudonyms unless ``real_names=True``; "codes" are the accepted codes
-    plus the latest analysis' suggested themes, marked ``accepted`` / ``suggested``.
+    plus the latest analysis' suggested themes, marked ``accepted`` / ``suggested``. In blind
+    mode (``visibility``) everything is made from the coder's own decisions, and files say so.
     """
 
-    def __init__(self, store: ProjectStore, log: DecisionLog, *, project: str, coder: str,
-                 stop_words: Sequence[str] = ()) -> None:
+    def __init__(self, store: ProjectStore, log: DecisionLog, *, project: str,
+                 visibility: Visibility, stop_words: Sequence[str] = ()) -> None:
         self.store = store
         self.log = log
         self.project = project
-        self.coder = coder
+        self.visibility = visibility
         self.stop_words = stop_words
 
     def data(self, *, n_quotes: int = quote_rules.N_QUOTES) -> ReportData:
         """Everything reports need, read once and checked against the source."""
-        return gather(self.store, self.log, project=self.project, n_quotes=n_quotes)
+        return gather(self.store, self.log, project=self.project, visibility=self.visibility,
+                      n_quotes=n_quotes)
 
     # tables ---------------------------------------------------------------------------------
     def quotes_frame(self, *, real_names: bool = False,
@@ -272,6 +260,17 @@ class Reports:
 
         return contrast_frame(self.contrast(by, groups, **options))
 
+    def export_contrast(self, path: Path | str,
+                        contrasts: Sequence[PerspectiveContrast] | None = None, *,
+                        by: str = "role", groups: Sequence[str] = ("patient", "physician"),
+                        **options: Any) -> Path:
+        """The perspectives as .xlsx, or else .csv (computed unless ``contrasts`` are given)."""
+        from focuscode.export.contrast import write_contrast
+
+        return write_contrast(contrasts if contrasts is not None else
+                              self.contrast(by, groups, **options), Path(path),
+                              blind_coder=self.visibility.blind_coder)
+
     def contrast_stop_words(self) -> list[str]:
         """Words left out of distinctive words: the labeller's stop words and speakers' names."""
         from focuscode.pipeline.label import stop_words
@@ -326,19 +325,3 @@ class Reports:
         if path.suffix.lower() != ".qdpx":
             raise ConfigError("a REFI-QDA project file ends in .qdpx", path=str(path))
         return write_qdpx(self.data(), path, real_names=real_names)
-
-    def export_codebook(self, path: Path | str, *, include_suggested: bool = False) -> Path:
-        """The codebook as a REFI-QDA ``.qdc`` (accepted codes; suggested themes on request)."""
-        from focuscode.export.refi import write_qdc
-
-        path = Path(path)
-        if path.suffix.lower() != ".qdc":
-            raise ConfigError("a REFI-QDA codebook file ends in .qdc", path=str(path))
-        return write_qdc(self.data(), path, include_suggested=include_suggested)
-
-    def import_codebook(self, path: Path | str) -> tuple[list[int], list[str]]:
-        """Add the codes of a ``.qdc`` codebook; returns (new code ids, names skipped)."""
-        path = Path(path)
-        if not path.is_file():
-            raise IngestError("codebook file not found", path=str(path))
-        return import_codebook(self.store, self.log, path, coder=self.coder)

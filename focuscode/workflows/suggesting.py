@@ -39,6 +39,7 @@ from focuscode.store.suggestion_store import SuggestionStore
 from focuscode.workflows.analysis import embed_segments
 from focuscode.workflows.codebooks import codebook_sha256, find_code, project_codebook
 from focuscode.workflows.progress import NullProgress, Progress, check_cancelled
+from focuscode.workflows.visibility import Visibility
 
 N_KEPT = 3  # best codes kept per segment, suggested or not (the workbench shows them)
 MATCH_SHARE = 0.4  # a theme matches a code when this share of its members is suggested for it
@@ -101,8 +102,8 @@ def run_suggestions(store: ProjectStore, log: DecisionLog, embedder: Embedder, *
     coded: dict[str, set[int]] = defaultdict(set)
     confirmed: set[tuple[str, int, int]] = set()
     used: set[tuple[int, int]] = set()
-    for coding in log.codings():
-        if is_model_coder(coding.coder) or (blind and coding.coder != coder):
+    for coding in Visibility(coder, blind).codings(log):
+        if is_model_coder(coding.coder):
             continue
         if coding.segment_id not in row_of:
             continue
@@ -213,8 +214,8 @@ def align(store: ProjectStore, log: DecisionLog, run: SuggestionRun, *, coder: s
         n_suggested[s.code_id] += 1
         codes.setdefault(s.code_id, s.code_name)
     n_confirmed: dict[int, int] = defaultdict(int)
-    for coding in log.codings():
-        if coding.status.value == "confirmed" and (not blind or coding.coder == coder):
+    for coding in Visibility(coder, blind).codings(log):
+        if coding.status.value == "confirmed":
             n_confirmed[coding.code_id] += 1
     coverage = tuple(CodeCoverage(code_id=i, code_name=name, n_suggested=n_suggested[i],
                                   n_confirmed=n_confirmed[i]) for i, name in codes.items())

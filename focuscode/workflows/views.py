@@ -8,16 +8,19 @@ from focuscode.domain import CodingStatus
 from focuscode.domain.views import SegmentRow
 from focuscode.store import DecisionLog, ProjectStore
 from focuscode.workflows.analysis import current_memberships
+from focuscode.workflows.visibility import Visibility
 
 
-def segment_rows(store: ProjectStore, log: DecisionLog) -> list[SegmentRow]:
-    """One row per segment, in transcript order, with its current theme and coding status."""
+def segment_rows(store: ProjectStore, log: DecisionLog,
+                 visibility: Visibility) -> list[SegmentRow]:
+    """One row per segment, in transcript order, with its current theme and its coding status
+    from the decisions ``visibility`` shows (in blind mode, the coder's own)."""
     run_id, members = current_memberships(store)
     themes = {t.id: t for t in store.themes(run_id)} if run_id else {}
     codes = {code.id: code for code in log.codes()}
     statuses: dict[tuple[int, int], set[str]] = defaultdict(set)
     confirmed: dict[int, list[int]] = defaultdict(list)  # segment -> codes confirmed for it
-    for coding in log.codings():
+    for coding in visibility.codings(log):
         statuses[(coding.segment_id, coding.code_id)].add(coding.status.value)
         if coding.status is CodingStatus.CONFIRMED and coding.code_id in codes:
             confirmed[coding.segment_id].append(coding.code_id)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from focuscode.cli import app
+from focuscode.cli.app import app
 from focuscode.workflows import Project
 
 REPO = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from focuscode.cli import app
+from focuscode.cli.app import app
 from focuscode.domain import FocuscodeError
 from focuscode.export.codebooks import read_codebook
 from focuscode.pipeline.embed import HashingEmbedder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import zipfile
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from focuscode.cli import app
+from focuscode.cli.app import app
 from focuscode.pipeline.embed import HashingEmbedder
 from focuscode.workflows import Project
 
@@ -71,3 +72,62 @@ def test_contrast_report_plots_refi_and_codebook(folder: Path) -> None:
     _ok("init", "--project", str(fresh))
     assert "Added 1 code(s)" in _ok("codebook", "import", str(folder / "c.qdc"), "--project",
                                     str(fresh))
+
+
+def test_export_refi_holds_the_codebook(folder: Path) -> None:
+    _ok("export", "refi", "--to", str(folder / "p.qdpx"), "--project", str(folder))
+    qde = zipfile.ZipFile(folder / "p.qdpx").read("project.qde").decode("utf-8")
+    assert "<CodeBook>" in qde and 'name="Who coordinates care"' in qde
+
+
+def _segments_csv(path: Path) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return {row["segment_id"]: row for row in csv.DictReader(handle)}
+
+
+def test_blind_and_open_on_the_export_and_report_commands(folder: Path) -> None:
+    with Project.open(folder, embedder=HashingEmbedder(), coder="ana") as ana:
+        key = next(e.key for e in ana.review.entries() if e.label == "Who coordinates care")
+        first, second = [r.segment_id for r in ana.review.segments(key).rows[:2]]
+        ana.suggestions.confirm([(first, "Who coordinates care")])
+    with Project.open(folder, embedder=HashingEmbedder(), coder="ben") as ben:
+        ben.suggestions.reject([(first, "Who coordinates care")])
+        ben.suggestions.confirm([(second, "Who coordinates care")])
+    p = ["--project", str(folder)]
+    out = _ok("export", "segments", "--to", str(folder / "blind.csv"), "--coder", "ben",
+              "--blind", *p)
+    assert "blind mode: ben's decisions only" in " ".join(out.split())
+    rows = _segments_csv(folder / "blind.csv")
+    assert {r["blind_coder"] for r in rows.values()} == {"ben"}
+    assert (rows[str(first)]["coding_status"], rows[str(second)]["coding_status"]) == (
+        "rejected", "confirmed")
+    for flag in ("--open", "--no-blind"):
+        out = _ok("export", "segments", "--to", str(folder / "open.csv"), "--coder", "ben",
+                  flag, *p)
+        rows = _segments_csv(folder / "open.csv")
+        assert "mode:" not in out and "blind_coder" not in next(iter(rows.values()))
+        assert rows[str(first)]["coding_status"] == "confirmed"  # ana's confirmation
+    # The project's setting applies to every command that takes --blind, unless overridden.
+    _ok("coders", "--blind", *p)
+    for command in (["export", "quotes", "--to", str(folder / "q.xlsx")],
+                    ["export", "matrix", "--to", str(folder / "m.csv")],
+                    ["export", "plots", "--to", str(folder / "plots")],
+                    ["export", "refi", "--to", str(folder / "p.qdpx")],
+                    ["report", "--to", str(folder / "r.html")],
+                    ["compare"], ["contrast"]):
+        out = " ".join(_ok(*command, "--coder", "ana", *p).split())  # Rich wraps at 80
+        assert "blind mode: ana's decisions only" in out, command
+    assert _confirmed_and_about(folder / "q.xlsx") == (1, True)  # ana's own confirmation
+    assert "mode:" not in _ok("export", "quotes", "--to", str(folder / "q.xlsx"), "--coder",
+                              "ana", "--open", *p)
+    assert _confirmed_and_about(folder / "q.xlsx") == (2, False)  # and ben's
+
+
+def _confirmed_and_about(path: Path) -> tuple[int, bool]:
+    """The code's n_confirmed in a theme-quote workbook, and whether it says it is blind."""
+    import pandas as pd
+
+    sheets = pd.read_excel(path, sheet_name=None)
+    themes = sheets["Themes"].set_index("code")
+    about = " ".join(sheets["About"].iloc[:, 0].astype(str))
+    return int(themes.loc["Who coordinates care", "n_confirmed"]), "Blind mode: made for" in about

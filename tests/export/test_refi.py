@@ -11,14 +11,8 @@ import pytest
 
 from focuscode.domain import IngestError
 from focuscode.domain.reports import MODEL_CODER
-from focuscode.export.refi import (
-    PROJECT_NS,
-    SUGGESTED_GROUP,
-    codebook_xml,
-    from_qdc,
-    write_qdc,
-    write_qdpx,
-)
+from focuscode.export.codebooks import write_codebook
+from focuscode.export.refi import PROJECT_NS, SUGGESTED_GROUP, from_qdc, write_qdpx
 
 NS = {"q": PROJECT_NS}
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -127,10 +121,11 @@ def test_export_is_reproducible(report_data, tmp_path) -> None:
 
 
 @pytest.mark.shared
-def test_codebook_validates_and_round_trips(report_data, refi_schemas, tmp_path) -> None:
+def test_codebook_validates_and_round_trips(reviewed, refi_schemas, tmp_path) -> None:
     import xmlschema
 
-    path = write_qdc(report_data, tmp_path / "codebook.qdc", include_suggested=True)
+    codebook = reviewed.codebook.current(include_suggested=True)
+    path, _ = write_codebook(codebook, tmp_path / "codebook.qdc")
     xmlschema.XMLSchema(str(refi_schemas / "Codebook.xsd")).validate(str(path))
     codes = from_qdc(path)
     assert [c.name for c in codes][:3] == ["Who coordinates care", "Physicians want data",
@@ -174,11 +169,10 @@ def test_qdc_import_refuses_entity_expansion_and_other_files(tmp_path) -> None:
         from_qdc(other)
 
 
-def test_empty_codebook_is_refused(report_data) -> None:
-    from dataclasses import replace
-
+def test_empty_codebook_is_refused(tmp_path) -> None:
     from focuscode.domain import ExportError
+    from focuscode.domain.codebook import Codebook
 
     with pytest.raises(ExportError, match="empty"):
-        codebook_xml(replace(report_data, codes=tuple(
-            c for c in report_data.codes if c.status == "suggested")))
+        write_codebook(Codebook.of([]), tmp_path / "codebook.qdc")
+    assert not (tmp_path / "codebook.qdc").exists()

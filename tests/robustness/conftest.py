@@ -1,6 +1,7 @@
-"""Fixtures of the robustness suite (issue 7): demo projects built once and copied (open the
-copies, never the templates), and the figures printed in the session summary. Helpers the test
-files import are in ``robust_support``."""
+"""Fixtures of the robustness suite (issue 7): the demo analysed by the real model (built once and
+copied; the hashing-embedder templates ``demo_imported``/``demo_analysed`` and their copies are
+in ``tests/conftest.py``), and the figures printed in the session summary. Helpers the test files
+import are in ``robust_support``."""
 
 from __future__ import annotations
 
@@ -8,26 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from robust_support import FUZZ_CASES, REFUSALS, build_demo, crash_harness, run_cli
-
-from focuscode.pipeline.embed import HashingEmbedder
-from focuscode.workflows import Project
-
-
-@pytest.fixture(scope="session")
-def demo_imported(tmp_path_factory) -> Path:
-    """The demo transcripts imported (speakers.yaml included), not analysed."""
-    return build_demo(tmp_path_factory.mktemp("robust-imported") / "proj", analyse=False)
-
-
-@pytest.fixture(scope="session")
-def demo_analysed(tmp_path_factory, demo_imported) -> Path:
-    """The demo analysed once with the hashing embedder."""
-    folder = tmp_path_factory.mktemp("robust-analysed") / "proj"
-    shutil.copytree(demo_imported, folder)
-    with Project.open(folder, embedder=HashingEmbedder()) as project:
-        project.analyse()
-    return folder
+from robust_support import FUZZ_CASES, REFUSALS, crash_harness, run_cli
 
 
 @pytest.fixture(scope="session")
@@ -41,24 +23,9 @@ def demo_real_analysed(tmp_path_factory, demo_analysed) -> Path:
     return folder
 
 
-def _copy(template: Path, target: Path) -> Path:
-    shutil.copytree(template, target)
-    return target
-
-
-@pytest.fixture
-def analysed_copy(tmp_path, demo_analysed) -> Path:
-    return _copy(demo_analysed, tmp_path / "proj")
-
-
-@pytest.fixture
-def imported_copy(tmp_path, demo_imported) -> Path:
-    return _copy(demo_imported, tmp_path / "proj")
-
-
 @pytest.fixture
 def real_analysed_copy(tmp_path, demo_real_analysed) -> Path:
-    return _copy(demo_real_analysed, tmp_path / "real")
+    return Path(shutil.copytree(demo_real_analysed, tmp_path / "real"))
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest hook

@@ -10,9 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from focuscode.pipeline.embed import HashingEmbedder
-from focuscode.workflows import Project
-
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 DEMO = REPO / "transcripts"
@@ -30,14 +27,6 @@ REFUSALS: list[str] = []  # hostile files refused
 
 def count_case(name: str) -> None:
     FUZZ_CASES[name] = FUZZ_CASES.get(name, 0) + 1
-
-
-def build_demo(folder: Path, *, analyse: bool) -> Path:
-    with Project.init(folder, embedder=HashingEmbedder()) as project:
-        project.import_files([DEMO])
-        if analyse:
-            project.analyse()
-    return folder
 
 
 def run_cli(*args: str, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:

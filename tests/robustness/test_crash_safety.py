@@ -11,9 +11,13 @@ import os
 import shutil
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import crash_harness
+import pytest
 from robust_support import DEMO, KILLS, assert_one_line_error, run_cli
 
 from focuscode.workflows import Project
@@ -107,3 +111,69 @@ def test_interrupted_message_is_one_line_on_a_narrow_pipe(tmp_path, analysed_cop
     result = run_cli("themes", "--project", str(tmp_path / "no" / "such" / ("deep" * 20)))
     message = assert_one_line_error(result)
     assert "no focuscode project here" in message and len(message) > 80
+
+
+def _loaded(pid: int, library: str) -> bool:
+    try:
+        return library in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
+def test_ctrl_c_while_the_commands_are_imported_exits_130_with_one_line():
+    """Ctrl-C in the first fraction of a second (Typer, Rich, numpy, pandas being imported).
+
+    The signal is sent the moment numpy's compiled core is mapped into the child: in the middle
+    of the commands' imports, whatever the machine's load. (Earlier, during Python's own
+    start-up before any focuscode code runs, CPython itself reports the interrupt.)"""
+    commands = [crash_harness.cli_command("--help"),
+                [sys.executable, "-m", "focuscode", "--help"]]
+    for command in commands:
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, env=crash_harness.child_env(),
+                                 preexec_fn=crash_harness.default_sigint)  # noqa: PLW1509
+        deadline = time.monotonic() + 60
+        while not _loaded(child.pid, "_multiarray_umath") and child.poll() is None:
+            assert time.monotonic() < deadline, "numpy never loaded"
+            time.sleep(0.001)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=120)
+        assert "Traceback" not in err + out, (command, err)
+        assert (child.returncode, err.splitlines()) == (130, [INTERRUPTED]), (command, out, err)
+
+
+def test_ctrl_c_just_after_start_up_never_prints_a_traceback():
+    """At later moments the command may have finished: then the help was printed."""
+    for delay in (0.3, 0.6):
+        child = subprocess.Popen(crash_harness.cli_command("--help"), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True,
+                                 env=crash_harness.child_env(),
+                                 preexec_fn=crash_harness.default_sigint)  # noqa: PLW1509
+        time.sleep(delay)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=120)
+        assert "Traceback" not in err + out, (delay, err)
+        if child.returncode == 130:
+            assert err.splitlines() == [INTERRUPTED], (delay, err)
+        else:  # it had finished: the help was printed (then Python's own exit, or 0)
+            assert child.returncode in (0, -signal.SIGINT) and "Usage" in out, (
+                delay, child.returncode, err)
+
+
+def test_ctrl_c_in_any_import_of_the_commands_is_one_line():
+    """Deterministic: KeyboardInterrupt raised by the import of the commands themselves."""
+    code = ("import builtins, sys\n"
+            "real = builtins.__import__\n"
+            "def fake(name, *args, **kwargs):\n"
+            "    if name == 'focuscode.cli.app':\n"
+            "        raise KeyboardInterrupt\n"
+            "    return real(name, *args, **kwargs)\n"
+            "builtins.__import__ = fake\n"
+            "sys.argv = ['focuscode', 'status']\n"
+            "from focuscode.cli import main\n"
+            "main()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=crash_harness.child_env(), timeout=120, check=False)
+    assert (result.returncode, result.stderr.splitlines(), result.stdout) == (
+        130, [INTERRUPTED], "")

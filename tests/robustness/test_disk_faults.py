@@ -167,7 +167,7 @@ EXPORTS = {
     "comparison.xlsx": lambda p, path: p.reports.export_comparison(path),
     "report.html": lambda p, path: p.reports.export_report(path),
     "project.qdpx": lambda p, path: p.reports.export_refi(path),
-    "codes.qdc": lambda p, path: p.reports.export_codebook(path, include_suggested=True),
+    "codes.qdc": lambda p, path: p.codebook.export(path, include_suggested=True),
     "codebook.yaml": lambda p, path: p.codebook.export(path, include_suggested=True),
     "codebook.xlsx": lambda p, path: p.codebook.export(path, include_suggested=True),
     "theme_frequency.png": lambda p, path: p.reports.export_plots(path.parent),
@@ -188,11 +188,9 @@ def no_permission_mkstemp(*args, **kwargs) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def coded(tmp_path_factory) -> Path:
+def coded(tmp_path_factory, demo_analysed) -> Path:
     """The demo analysed, a theme accepted and a few segments confirmed."""
-    from robust_support import build_demo
-
-    folder = build_demo(tmp_path_factory.mktemp("faults") / "proj", analyse=True)
+    folder = Path(shutil.copytree(demo_analysed, tmp_path_factory.mktemp("faults") / "proj"))
     with Project.open(folder, embedder=HashingEmbedder(), coder="ana") as project:
         entry = next(e for e in project.review.entries() if not e.is_queue)
         project.decisions.accept(entry.key, "Waiting")

@@ -17,7 +17,7 @@ import docx
 import pytest
 from robust_support import DEMO, REFUSALS, REPO
 
-from focuscode.domain import FocuscodeError, IngestError
+from focuscode.domain import FocuscodeError, IngestError, archives
 from focuscode.export.codebooks import read_codebook
 from focuscode.export.files import FORMULA_PREFIXES
 from focuscode.pipeline.embed import HashingEmbedder
@@ -154,7 +154,7 @@ def test_docx_with_an_external_entity_is_refused_and_never_reads_the_file(tmp_pa
     project.close()
     assert "DTD or entities" in REFUSED[-1] and "TOPSECRET" not in REFUSED[-1]
     # Defence in depth: without our DTD check, python-docx's parser still resolves nothing.
-    monkeypatch.setattr(docx_ingest, "_DTD", ())
+    monkeypatch.setattr(archives, "DTD_MARKERS", ())
     try:
         text, turns = docx_ingest.parse_docx_turns(data, "x.docx")
     except FocuscodeError as error:
@@ -166,7 +166,7 @@ def test_docx_billion_laughs_is_refused_and_never_expanded(tmp_path, monkeypatch
     data = rezip(word_document(), lambda name, content: with_doctype(
         content, laughs(), reference="&lol9;") if name == "word/document.xml" else content)
     import_docx(tmp_path, data).close()
-    monkeypatch.setattr(docx_ingest, "_DTD", ())
+    monkeypatch.setattr(archives, "DTD_MARKERS", ())
     clock = time.perf_counter()
     try:
         text, _ = docx_ingest.parse_docx_turns(data, "x.docx")
@@ -227,7 +227,7 @@ def test_qdc_with_entities_is_refused_and_leaks_nothing(tmp_path, secret, kind):
             assert codes == []
 
 
-def test_xlsx_codebook_with_an_external_entity_is_refused(tmp_path, secret):
+def xlsx_codebook() -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -235,13 +235,51 @@ def test_xlsx_codebook_with_an_external_entity_is_refused(tmp_path, secret):
     book.active.append(["Trust", "PLACEHOLDER"])
     buffer = io.BytesIO()
     book.save(buffer)
-    data = rezip(buffer.getvalue(), lambda name, content: with_doctype(
+    return buffer.getvalue()
+
+
+def test_xlsx_codebook_with_an_external_entity_is_refused(tmp_path, secret, monkeypatch):
+    data = rezip(xlsx_codebook(), lambda name, content: with_doctype(
         content, f'<!DOCTYPE x [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>',
         placeholder="Trust", reference="&xxe;") if name.endswith("sheet1.xml") else content)
     path = tmp_path / "hostile.xlsx"
     path.write_bytes(data)
-    error = refused(lambda: read_codebook(path))
+    error = refused(lambda: read_codebook(path), "DTD or entities")
     assert isinstance(error, IngestError) and "TOPSECRET" not in str(error)
+    # Defence in depth: without our DTD check, openpyxl's parser still resolves nothing.
+    monkeypatch.setattr(archives, "DTD_MARKERS", ())
+    try:
+        text = " ".join(c.name + c.definition for c in read_codebook(path).codes)
+    except FocuscodeError as error:
+        text = str(error)
+    assert "TOPSECRET" not in text
+
+
+def test_xlsx_codebook_zip_bombs_and_zip_slip_are_refused_and_import_nothing(tmp_path):
+    plain = xlsx_codebook()
+    declared_huge = rezip(plain, extra=[(f"xl/media/big{n}.bin", b"\0" * 1000)
+                                        for n in range(16)])
+    for n in range(16):  # each 19 MiB (below the ratio check), 304 MiB together
+        declared_huge = lie_about_size(declared_huge, f"xl/media/big{n}.bin", 19 * 1024 * 1024)
+    by_ratio = rezip(plain, extra=[("xl/media/zeros.bin", b"\0" * (30 * 1024 * 1024))])
+    assert len(by_ratio) < 200_000  # 30 MiB packed into ~30 KiB
+    # A sheet claiming 2 KiB that inflates to 50 MiB: never read past what it declared.
+    liar = lie_about_size(rezip(plain, change=lambda name, content: content + b"\0" * (
+        50 * 1024 * 1024) if name.endswith("sheet1.xml") else content), "xl/worksheets/sheet1.xml",
+        2048)
+    slip = rezip(plain, extra=[("../../evil.txt", b"owned")])
+    with Project.init(tmp_path / "proj", embedder=HashingEmbedder()) as project:
+        for name, data, match in [("huge", declared_huge, "more than 300 MiB"),
+                                  ("ratio", by_ratio, "zip bomb"), ("liar", liar, None),
+                                  ("slip", slip, "unsafe path")]:
+            path = tmp_path / f"{name}.xlsx"
+            path.write_bytes(data)
+            clock = time.perf_counter()
+            error = refused(lambda path=path: project.codebook.import_file(path), match)
+            assert isinstance(error, IngestError) and str(path) in str(error)
+            assert time.perf_counter() - clock < 5
+        assert project.log.codes(include_deleted=True) == [] and project.log.history() == []
+    assert not list(tmp_path.parent.rglob("evil.txt"))
 
 
 # exports ----------------------------------------------------------------------------------------
@@ -338,7 +376,7 @@ def test_export_paths_stay_in_the_target_folder(hostile_project, tmp_path):
         reports = project.reports
         reports.export_refi(target / "project.qdpx")
         reports.export_refi(target / "real.qdpx", real_names=True)
-        reports.export_codebook(target / "codes.qdc")
+        project.codebook.export(target / "codes.qdc", include_suggested=True)
         reports.export_plots(target / "plots")
         reports.export_report(target / "report.html")
         reports.export_quotes(target / "quotes.md")

@@ -12,7 +12,7 @@ from focuscode.pipeline.embed import HashingEmbedder
 from focuscode.workflows import Project
 
 DEMO = Path(__file__).parents[2] / "transcripts"
-
+STARTER = Path(__file__).parents[2] / "codebooks" / "starter_codebook.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -24,12 +24,52 @@ def review_template(tmp_path_factory) -> Path:
     return folder
 
 
+def _open(folder: Path) -> Project:
+    return Project.open(folder, embedder=HashingEmbedder(), coder="tester")
+
+
+def _opened_copy(template: Path, folder: Path):  # noqa: ANN202 - a fixture's generator
+    """A copy of a session template, opened as 'tester' (closed after the test)."""
+    shutil.copytree(template, folder)
+    with _open(folder) as project:
+        yield project
+
+
 @pytest.fixture
 def review_project(tmp_path, review_template):
     """The demo transcripts imported and analysed; decisions are made as 'tester'."""
-    shutil.copytree(review_template, tmp_path / "proj")
-    with Project.open(tmp_path / "proj", embedder=HashingEmbedder(), coder="tester") as project:
-        yield project
+    yield from _opened_copy(review_template, tmp_path / "proj")
+
+
+@pytest.fixture(scope="session")
+def codebook_template(tmp_path_factory, review_template) -> Path:
+    """The analysed demo project with the starter codebook imported (no suggestions yet)."""
+    folder = tmp_path_factory.mktemp("codebook") / "proj"
+    shutil.copytree(review_template, folder)
+    with _open(folder) as project:
+        project.codebook.import_file(STARTER)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def suggested_template(tmp_path_factory, codebook_template) -> Path:
+    folder = tmp_path_factory.mktemp("suggested") / "proj"
+    shutil.copytree(codebook_template, folder)
+    with _open(folder) as project:
+        project.suggestions.run()
+    return folder
+
+
+@pytest.fixture
+def codebook_project(tmp_path, codebook_template):
+    """The analysed demo transcripts and the starter codebook; no suggestion run yet."""
+    yield from _opened_copy(codebook_template, tmp_path / "proj")
+
+
+@pytest.fixture
+def suggested_project(tmp_path, suggested_template):
+    """As ``codebook_project``, with the codes suggested for every segment (one run)."""
+    yield from _opened_copy(suggested_template, tmp_path / "proj")
 
 
 @pytest.fixture

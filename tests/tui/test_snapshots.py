@@ -42,3 +42,8 @@ def test_unassigned_queue_at_80x24(review_project, snap_compare):
 def test_keys_at_80x24(review_project, snap_compare):
     assert snap_compare(make_app(review_project), terminal_size=(80, 24),
                         run_before=_steady("question_mark"))
+
+
+def test_walking_a_codes_suggestions_at_80x24(suggested_project, snap_compare):
+    assert snap_compare(make_app(suggested_project), terminal_size=(80, 24),
+                        run_before=_steady("s", "enter"))

@@ -96,10 +96,10 @@ def test_confirmed_coding_survives_reanalysis_with_other_settings(analysed_proje
 
 
 def test_confirmed_segment_moved_out_of_its_theme_stays_confirmed(analysed_project, tmp_path,
-                                                                  analysed_template):
+                                                                  demo_analysed):
     """A re-analysis that leaves a confirmed segment unassigned must not hide the decision."""
     # Find, on a scratch copy, a segment that min_cluster_size=5 takes out of every theme.
-    shutil.copytree(analysed_template, tmp_path / "scratch")
+    shutil.copytree(demo_analysed, tmp_path / "scratch")
     with Project.open(tmp_path / "scratch", embedder=HashingEmbedder()) as scratch:
         before = {r.segment_id: r.theme_id for r in scratch.segment_rows()}
         scratch.configure(min_cluster_size=5)

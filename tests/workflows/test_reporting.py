@@ -1,5 +1,6 @@
-"""``Project.reports``: what it gathers, the DataFrames it returns, the files it writes, and
-REFI-QDA codebook import. Built only through ``workflows.Project``."""
+"""``Project.reports``: what it gathers, the DataFrames it returns, the files it writes; and a
+REFI-QDA codebook round trip through ``Project.codebook``. Built only through
+``workflows.Project``."""
 
 from __future__ import annotations
 
@@ -108,7 +109,7 @@ def test_exports_write_files(project, tmp_path) -> None:
                 reports.export_comparison(tmp_path / "c.xlsx", by="site"),
                 reports.export_report(tmp_path / "r.html"),
                 reports.export_refi(tmp_path / "p.qdpx"),
-                reports.export_codebook(tmp_path / "c.qdc"),
+                project.codebook.export(tmp_path / "c.qdc")[0],
                 *reports.export_plots(tmp_path / "plots")]
     assert all(path.is_file() and path.stat().st_size for path in written)
     assert len(written) == 15
@@ -116,16 +117,20 @@ def test_exports_write_files(project, tmp_path) -> None:
         reports.export_refi(tmp_path / "p.zip")
 
 
-def test_codebook_import_adds_codes_once(project, tmp_path) -> None:
-    path = project.reports.export_codebook(tmp_path / "c.qdc", include_suggested=True)
+def test_qdc_codebook_round_trip_adds_codes_once_and_says_what_it_left(project, tmp_path) -> None:
+    path, _ = project.codebook.export(tmp_path / "c.qdc", include_suggested=True)
+    exported = project.codebook.current(include_suggested=True)
+    assert len(exported) == len(project.reports.data().codes) + 1  # + the suggested group
     with Project.init(tmp_path / "fresh", coder="ben") as fresh:
-        created, skipped = fresh.reports.import_codebook(path)
+        result = fresh.codebook.import_file(path)
         codes = fresh.log.codes()
-        assert len(created) == len(codes) == len(project.reports.data().codes) + 1
+        assert list(result.created) == [c.name for c in codes] == [c.name for c in exported]
         assert codes[0].name == "Who coordinates care" and codes[0].source == "codebook"
         nested = [c for c in codes if c.parent]
         assert nested and {c.parent for c in nested} == {
             "Suggested themes (focuscode, not reviewed)"}
-        again, skipped = fresh.reports.import_codebook(path)
-        assert again == [] and len(skipped) == len(codes)
-        assert fresh.undo() is not None  # each import is an ordinary, undoable decision
+        again = fresh.codebook.import_file(path)  # nothing new: every code said unchanged
+        assert (again.created, again.updated, again.decision_id) == ((), (), None)
+        assert sorted(again.unchanged) == sorted(c.name for c in codes)
+        assert fresh.undo() is not None  # an import is one undoable decision
+        assert fresh.log.codes() == []

@@ -5,22 +5,14 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
-import zlib
 
 from focuscode.domain import IngestError, Turn
+from focuscode.domain.archives import ArchiveKind, check_zip
 from focuscode.pipeline.ingest.names import SPEAKER_LINE, TIMESTAMP, is_label
 from focuscode.pipeline.ingest.plain import parse_plain_turns
 
-MAX_UNCOMPRESSED = 300 * 1024 * 1024
-# Deflate cannot beat ~1030:1; Word's own parts reach a few hundred to one only when small.
-MAX_RATIO, RATIO_FROM = 100, 20 * 1024 * 1024
-# What a damaged or hostile archive raises while it is read (encrypted: RuntimeError; a
-# damaged directory: ValueError "negative seek value").
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError,
-               RuntimeError, ValueError, zlib.error)
-_DTD = tuple(marker.encode(codec) for marker in ("<!DOCTYPE", "<!ENTITY")
-             for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+WORD_DOCUMENT = ArchiveKind(noun="document", program="Word", suffix=".docx",
+                            contents="a transcript")
 _BOLD_NAME = re.compile(rf"^(?:\[{TIMESTAMP}\][ \t]*)?[^\W\d_][^:]{{0,60}}$")
 _TIME_CELL = re.compile(rf"^\[?{TIMESTAMP}\]?$")
 # Column headings of a transcript table ("Speaker | Time | Text"): not a turn.
@@ -36,7 +28,7 @@ def parse_docx_turns(data: bytes, path: str) -> tuple[str, list[Turn]]:
 
 
 def _docx_lines(data: bytes, path: str) -> list[str]:
-    _check_zip(data, path)
+    check_zip(data, path, WORD_DOCUMENT)
     import docx
     from docx.table import Table
 
@@ -52,42 +44,6 @@ def _docx_lines(data: bytes, path: str) -> list[str]:
         raise IngestError(f"not a readable Word document ({type(error).__name__}: {error})",
                           path=path, hint="open it in Word and save it again as .docx") from None
     return lines
-
-
-def _check_zip(data: bytes, path: str) -> None:
-    """Refuse what Word never writes: paths out of the archive, zip bombs, DTDs (entities)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            for info in members:
-                _check_member(info, path)
-            total = sum(info.file_size for info in members)
-            if total > MAX_UNCOMPRESSED:
-                raise IngestError("the document unpacks to more than 300 MiB; refusing to open "
-                                  "it", path=path,
-                                  hint="this is not a transcript, or it is damaged")
-            for info in members:
-                if info.filename.lower().endswith((".xml", ".rels")) and any(
-                        marker in archive.read(info) for marker in _DTD):
-                    raise IngestError(f"the document declares a DTD or entities in "
-                                      f"{info.filename!r}; refusing to open it", path=path,
-                                      hint="Word never writes these: open it in Word and "
-                                           "save it again as .docx")
-    except _ZIP_ERRORS as error:
-        raise IngestError(f"not a valid .docx file ({error or 'it is not a zip archive'})",
-                          path=path, hint="open it in Word and save it again as .docx") from None
-
-
-def _check_member(info: zipfile.ZipInfo, path: str) -> None:
-    name = info.filename.replace("\\", "/")
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in name.split("/"):
-        raise IngestError(f"the document holds a file with an unsafe path {info.filename!r}; "
-                          "refusing to open it", path=path,
-                          hint="this is not a document Word wrote")
-    if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-        raise IngestError(f"{info.filename!r} unpacks to {info.file_size // (1024 * 1024)} MiB "
-                          f"from {info.compress_size // 1024} KiB (a zip bomb?); refusing to "
-                          "open it", path=path, hint="this is not a transcript, or it is damaged")
 
 
 def _paragraph_line(paragraph) -> str:  # noqa: ANN001 - python-docx Paragraph
