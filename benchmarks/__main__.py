@@ -1,4 +1,4 @@
-"""``python -m benchmarks quality|speed|scale|deductive|crash [options]`` (install with
+"""``python -m benchmarks quality|speed|scale|selection|deductive|crash [options]`` (install with
 ``pip install -e .[bench]``)."""
 
 from __future__ import annotations
@@ -16,8 +16,15 @@ def main(argv: list[str] | None = None) -> int:
     quality.add_argument("--seed", type=int, default=0, help="sampling seed")
     speed = sub.add_parser("speed", help="end-to-end and per-stage time against BERTopic")
     speed.add_argument("--n", type=int, default=1000, help="dialogues to import (default 1000)")
+    speed.add_argument("--repeats", type=int, default=4,
+                       help="alternated runs of the embedding comparison (default 4)")
     scale = sub.add_parser("scale", help="time and memory from 1k to 100k segments")
     scale.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    selection = sub.add_parser("selection", help="theme selection rules from 1k to 100k units "
+                                                 "(themes, largest theme, NMI/ARI)")
+    selection.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    selection.add_argument("--variants", nargs="*", default=None,
+                           help="names of the variants to run (default: all)")
     deductive = sub.add_parser("deductive", help="codebook suggestions against MTS-Dialog's "
                                                  "section labels, beside label names")
     deductive.add_argument("--seeds", type=int, default=5, help="sampling seeds (default 5)")
@@ -43,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
             from benchmarks import quality as module
 
             module.run(args.sizes, args.seed)
+        elif args.which == "selection":
+            from benchmarks import selection as module
+
+            module.run(args.sizes, args.variants)
         elif args.which == "deductive":
             from benchmarks import deductive as module
 
@@ -50,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.which == "speed":
             from benchmarks import speed as module
 
-            module.run(args.n)
+            module.run(args.n, repeats=args.repeats)
         else:
             from benchmarks import scale as module
 

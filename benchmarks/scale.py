@@ -26,25 +26,32 @@ LEADS = ["", "Well, ", "I mean, ", "You know, ", "Honestly, ", "So, ", "Um, ", "
          "Okay. ", "To be fair, "]
 
 
-def corpus_lines(n: int, seed: int = 0) -> list[str]:
-    """``n`` distinct ``Speaker: text`` lines built from the real turns."""
+def corpus_units(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """``n`` distinct texts built from the real turns, and each source turn's label. The
+    sequence is the same for every ``n``: a smaller corpus is a prefix of a larger one."""
     root = data.shared_data()
     turns = []
     for name in ("mts_dialog", "aci_bench"):
         with (root / name / "labels.csv").open(encoding="utf-8") as handle:
-            turns += [(r["speaker"], r["text"]) for r in csv.DictReader(handle)
+            turns += [(r["speaker"], r["text"], r["label"]) for r in csv.DictReader(handle)
                       if len(r["text"].split()) >= 6]
     rng = random.Random(seed)
-    lines, seen = [], set()
+    lines, labels, seen = [], [], set()
     while len(lines) < n:
-        speaker, text = rng.choice(turns)
-        _, other = rng.choice(turns)
+        speaker, text, label = rng.choice(turns)
+        _, other, _ = rng.choice(turns)
         clause = other.split(".")[0][:80] if rng.random() < 0.5 else ""
         line = f"{rng.choice(LEADS)}{text}" + (f" {clause}." if clause else "")
         if line not in seen:
             seen.add(line)
             lines.append(f"{speaker.strip() or 'Speaker'}: {line}")
-    return lines
+            labels.append(label)
+    return lines, labels
+
+
+def corpus_lines(n: int, seed: int = 0) -> list[str]:
+    """``n`` distinct ``Speaker: text`` lines built from the real turns."""
+    return corpus_units(n, seed)[0]
 
 
 def _one(n: int, queue) -> None:  # noqa: ANN001

@@ -98,6 +98,46 @@ def _bertopic(texts: list[str], queue) -> None:  # noqa: ANN001
                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
 
 
+def _embedding_ab(files: list[Path], repeats: int, queue) -> None:  # noqa: ANN001
+    """The embedding stage (cache look-ups, longest-first chunks, cache writes into a fresh
+    project) against raw ``SentenceTransformer.encode`` on the same texts with the same loaded
+    model, alternated A B B A ... in one process so that a busy machine slows both alike."""
+    import statistics
+
+    from focuscode.pipeline.embed import SentenceTransformerEmbedder
+    from focuscode.workflows import Project
+    from focuscode.workflows.analysis import embed_segments
+    from focuscode.workflows.progress import NullProgress
+
+    embedder = SentenceTransformerEmbedder()
+    model = embedder._model
+    embedder.encode(["warm up"])
+    ours, raw = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for repeat in range(repeats):
+            project = Project.init(Path(folder) / f"p{repeat}")
+            project.import_files(files)
+            segments = project.store.segments(included_only=True)
+            texts = [segment.text for segment in segments]
+
+            def run_ours() -> None:
+                clock = time.perf_counter()
+                embed_segments(project.store, embedder, segments, NullProgress())
+                ours.append(time.perf_counter() - clock)
+
+            def run_raw() -> None:
+                clock = time.perf_counter()
+                model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True,
+                             convert_to_numpy=True, show_progress_bar=False)
+                raw.append(time.perf_counter() - clock)
+
+            for step in ((run_ours, run_raw) if repeat % 2 == 0 else (run_raw, run_ours)):
+                step()
+            project.close()
+    queue.put({"n": len(texts), "ours": ours, "raw": raw,
+               "ratio": statistics.median(o / r for o, r in zip(ours, raw))})
+
+
 def _child(target, *args):  # noqa: ANN001, ANN202
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
@@ -108,7 +148,7 @@ def _child(target, *args):  # noqa: ANN001, ANN202
     return result
 
 
-def run(n: int, console: Console | None = None) -> dict:
+def run(n: int, console: Console | None = None, repeats: int = 4) -> dict:
     console = console or Console(width=max(Console().width, 150))
     corpus = data.mts_dialogues(n)
     ours = _child(_focuscode, corpus.files)
@@ -134,5 +174,14 @@ def run(n: int, console: Console | None = None) -> dict:
                      f"focuscode embedding stage (model load, encode, cache writes) / (model "
                      f"load + raw SentenceTransformer.encode) = {embed_ratio:.2f}x")
     console.print(table)
+    ab = _child(_embedding_ab, corpus.files, repeats)
+    embed = Table(title=f"Embedding stage vs raw SentenceTransformer.encode, {ab['n']} segments, "
+                        f"same loaded model, alternated in one process")
+    for column in ("run", "focuscode embedding stage s", "raw encode s", "ratio"):
+        embed.add_column(column, justify="right")
+    for index, (o, r) in enumerate(zip(ab["ours"], ab["raw"]), 1):
+        embed.add_row(str(index), f"{o:.2f}", f"{r:.2f}", f"{o / r:.3f}")
+    embed.caption = f"median ratio {ab['ratio']:.3f} (target: within 10% of raw encode)"
+    console.print(embed)
     return {"focuscode": ours["times"], "bertopic": theirs["times"], "ratio_e2e": e2e,
-            "cached_share": cached, "embed_ratio": embed_ratio}
+            "cached_share": cached, "embed_ratio": embed_ratio, "embed_ab": ab["ratio"]}

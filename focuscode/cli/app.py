@@ -115,9 +115,11 @@ def analyse(
 
 
 @app.command()
-def themes(project: ProjectOption = Path("."), coder: CoderOption = None) -> None:
-    """List the themes and codes as the workbench shows them: keywords, role counts, a quote."""
-    with _open(project, coder) as opened:
+def themes(project: ProjectOption = Path("."), coder: CoderOption = None,
+           blind: BlindOption = None) -> None:
+    """List the themes and codes as the workbench shows them: keywords, role counts, a quote;
+    confirmed and rejected counts are the coder's own."""
+    with _open(project, coder, blind) as opened:
         _print_themes(opened)
 
 
@@ -128,6 +130,9 @@ def _print_themes(opened: Project) -> None:
         return
     roles = sorted({role for e in entries for role in e.by_role})
     console.print(themes_table(entries, roles))
+    remark = blind_remark(opened)
+    if remark:
+        console.print(remark.strip())
 
 
 @export_app.command("segments")

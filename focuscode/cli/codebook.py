@@ -173,6 +173,10 @@ def print_suggest_report(report: SuggestReport, pending: list[PendingSuggestion]
     if alignment.unmatched_codes:
         console.print("Codes no segment matches: " + ", ".join(
             escape(c.code_name) for c in alignment.unmatched_codes))
+    if alignment.codes_since_run:
+        console.print("Codes made since the run, which it could not match (run 'focuscode "
+                      "suggest' again): " + ", ".join(
+                          escape(c.code_name) for c in alignment.codes_since_run))
     if pending:
         console.print(suggestions_table(pending, total))
         console.print("Confirm with: focuscode code SEGMENT_ID --as CODE (add --reject to "

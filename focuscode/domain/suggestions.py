@@ -105,13 +105,15 @@ class CodeCoverage:
 @dataclass(frozen=True)
 class CodebookAlignment:
     """Inductive beside deductive: themes to merge into codes, themes to offer as new codes,
-    codes no segment matches."""
+    codes no segment matches, and apart from those the codes the run could not match: made (or
+    brought back, or made leaves of the hierarchy) since it."""
 
     merges: tuple[ThemeMatch, ...] = ()
     new_codes: tuple[ThemeMatch, ...] = ()
     linked: tuple[ThemeMatch, ...] = ()
-    unmatched_codes: tuple[CodeCoverage, ...] = ()
+    unmatched_codes: tuple[CodeCoverage, ...] = ()  # scored by the run, matching no segment
     coverage: tuple[CodeCoverage, ...] = ()
+    codes_since_run: tuple[CodeCoverage, ...] = ()  # not scored by the run: suggest again
 
 
 @dataclass(frozen=True)

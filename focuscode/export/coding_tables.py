@@ -35,8 +35,8 @@ def suggestions_frame(suggestions: Sequence[Suggestion],
 
 
 def alignment_frame(alignment: CodebookAlignment):  # noqa: ANN201 - pandas.DataFrame
-    """One row per theme (merge into a code, offer as a new code, already the code) and per code
-    no segment matches."""
+    """One row per theme (merge into a code, offer as a new code, already the code), per code
+    no segment matches and per code made since the run (which it could not match)."""
     import pandas as pd
 
     rows = []
@@ -45,10 +45,12 @@ def alignment_frame(alignment: CodebookAlignment):  # noqa: ANN201 - pandas.Data
                      "theme_label": match.theme_label, "keywords": ", ".join(match.keywords),
                      "size": match.size, "code_id": match.code_id, "code_name": match.code_name,
                      "share": round(match.share, 3), "score": round(match.score, 3)})
-    for code in alignment.unmatched_codes:
-        rows.append({"action": "code matches no segment", "theme_id": None, "theme_label": "",
-                     "keywords": "", "size": 0, "code_id": code.code_id,
-                     "code_name": code.code_name, "share": 0.0, "score": None})
+    for action, codes in (("code matches no segment", alignment.unmatched_codes),
+                          ("code made since the run", alignment.codes_since_run)):
+        for code in codes:
+            rows.append({"action": action, "theme_id": None, "theme_label": "",
+                         "keywords": "", "size": 0, "code_id": code.code_id,
+                         "code_name": code.code_name, "share": 0.0, "score": None})
     return pd.DataFrame(rows, columns=["action", "theme_id", "theme_label", "keywords", "size",
                                        "code_id", "code_name", "share", "score"])
 

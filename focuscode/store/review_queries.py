@@ -134,15 +134,20 @@ class ReviewQueries:
                     speaker_name=r["speaker_name"], role=r["role"])
         return found
 
-    def not_exemplary(self, coder: str) -> dict[int, set[int]]:
-        """Per code, segments not to show as its example: quotes the researcher removed (and
-        did not quote again) and segments the coder rejected."""
+    def not_exemplary(self, coder: str, *,
+                      quotes_of: str | None = None) -> dict[int, set[int]]:
+        """Per code, segments not to show as its example: quotes researchers removed (and did
+        not quote again; only ``quotes_of``'s quotes when given) and segments the coder
+        rejected."""
         found: dict[int, set[int]] = defaultdict(set)
         for r in self.db.query("""
                 SELECT code_id, segment_id FROM quotes WHERE status = 'removed'
+                    AND (:quotes_of IS NULL OR coder = :quotes_of)
                 EXCEPT SELECT code_id, segment_id FROM quotes WHERE status = 'active'
+                    AND (:quotes_of IS NULL OR coder = :quotes_of)
                 UNION SELECT code_id, segment_id FROM codings
-                WHERE coder = ? AND status = 'rejected'""", (coder,)):
+                WHERE coder = :coder AND status = 'rejected'""",
+                {"coder": coder, "quotes_of": quotes_of}):
             found[r[0]].add(r[1])
         return found
 

@@ -66,6 +66,12 @@ class SuggestionStore:
                 return run
         return None
 
+    def codes_created_after(self, run: SuggestionRun) -> set[int]:
+        """Ids of the codes made after ``run`` was stored (for runs that did not record the
+        codes they scored)."""
+        return {r[0] for r in self.db.query("SELECT id FROM codes WHERE created_at > ?",
+                                            (run.created_at,))}
+
     # suggestions --------------------------------------------------------------------------
     def suggestions(self, run_id: int, *, suggested_only: bool = True,
                     code_id: int | None = None,

@@ -1,5 +1,6 @@
 """The discovered themes beside the codebook: themes most of whose segments are suggested for a
-code (merge them into it), themes that match no code (make them codes), codes nothing matches."""
+code (merge them into it), themes that match no code (make them codes), codes nothing matches,
+and the codes made since the suggestion run (which it could not match)."""
 
 from __future__ import annotations
 
@@ -153,10 +154,14 @@ class AlignmentScreen(ProjectScreen):
             else:
                 text.append("No code is suggested for enough of its segments "
                             f"(the most: {match.share:.0%})\n")
-        unmatched = self.alignment.unmatched_codes
+        unmatched, since = self.alignment.unmatched_codes, self.alignment.codes_since_run
         names = ", ".join(c.code_name for c in unmatched)
-        text.append(shorten(f"Codes no segment matches (or made since the run): {names}", width)
-                    if unmatched else "Every code matches some segments.", "dim")
+        text.append(shorten(f"Codes no segment matches: {names}", width) if unmatched else
+                    "Every code the run scored matches some segments.", "dim")
+        if since:
+            names = ", ".join(c.code_name for c in since)
+            text.append("\n" + shorten(f"Codes made since the run (R in suggestions scores "
+                                       f"them): {names}", width), "dim")
         if not self.alignment.merges and not self.alignment.new_codes:
             text.append("\nNo theme to merge or add: every discovered theme already is a code "
                         "(or there is no analysis yet).", "dim")

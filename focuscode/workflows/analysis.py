@@ -67,6 +67,7 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
                                min_samples=settings.min_samples,
                                cluster_selection_method=settings.cluster_selection_method,
                                reassign_quantile=settings.reassign_quantile,
+                               reassign_margin=settings.reassign_margin,
                                random_state=settings.random_state).fit(vectors)
     texts = [segment.text for segment in segments]
     # Names people call each other by ("as Ellen said") say nothing about the theme.

@@ -153,10 +153,11 @@ class Project:
     # review workbench (issue 3) -----------------------------------------------------------
     @property
     def review(self) -> "Review":  # noqa: F821 - imported below, lazily
-        """Read models of the workbench: entries, segments, context, queue, search."""
+        """Read models of the workbench: entries, segments, context, queue, search (the
+        coder's own statuses; others' quotes as ``visibility`` allows)."""
         from focuscode.workflows.review import Review
 
-        return Review(self.store, self.log, self.coder)
+        return Review(self.store, self.log, self.visibility)
 
     @property
     def decisions(self) -> "Decisions":  # noqa: F821
@@ -167,10 +168,11 @@ class Project:
 
     @property
     def quotes(self) -> "Quotes":  # noqa: F821
-        """Quotes per code: mark, star, reorder, and the ranked suggestions."""
+        """Quotes per code: mark, star, reorder, and the ranked suggestions (in blind mode the
+        coder's own quotes only)."""
         from focuscode.workflows.quoting import Quotes
 
-        return Quotes(self.store, self.log, self.coder)
+        return Quotes(self.store, self.log, self.visibility)
 
     def can_undo(self) -> bool:
         return self.log.can_undo()

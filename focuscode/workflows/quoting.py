@@ -14,24 +14,30 @@ from focuscode.pipeline.quotes import QuoteRanker
 from focuscode.store import DecisionLog, ProjectStore
 from focuscode.store.review_queries import EntryScope, ReviewQueries
 from focuscode.workflows.entries import Target, ensure_code, resolve
+from focuscode.workflows.visibility import Visibility
 
 MAX_CANDIDATES = 5_000
 
 
 class Quotes:
-    """The quotes of each entry's code (an entry gets its code with its first quote)."""
+    """The quotes of each entry's code (an entry gets its code with its first quote), as far as
+    ``visibility`` shows them: in blind mode the coder's own only, to read, reorder and remove."""
 
-    def __init__(self, store: ProjectStore, log: DecisionLog, coder: str) -> None:
+    def __init__(self, store: ProjectStore, log: DecisionLog, visibility: Visibility) -> None:
         self.store = store
         self.log = log
-        self.coder = coder
+        self.visibility = visibility
+        self.coder = visibility.coder
         self.queries = ReviewQueries(store.db)
 
     # reading ------------------------------------------------------------------------------
     def of(self, key: str) -> list[Quote]:
         """The entry's quotes in their order."""
         target = resolve(self.store, self.log, key)
-        return self.queries.quotes(target.code_id) if target.code_id is not None else []
+        return self._visible(target.code_id) if target.code_id is not None else []
+
+    def _visible(self, code_id: int | None = None) -> list[Quote]:
+        return self.visibility.visible_quotes(self.queries.quotes(code_id))
 
     def suggest(self, key: str, n: int = 5) -> list[QuoteSuggestion]:
         """The model's picks among the entry's segments not rejected and not quoted yet:
@@ -99,7 +105,7 @@ class Quotes:
         """Move a quote ``step`` places up (negative) or down in its code's order."""
         with self.log.db.atomic():  # the order read is the order changed (another window)
             quote = self._quote(quote_id)
-            order = self.queries.quotes(quote.code_id)
+            order = self._visible(quote.code_id)  # hidden quotes keep their places
             index = next(i for i, q in enumerate(order) if q.id == quote_id)
             other = index + (1 if step > 0 else -1)
             if step == 0 or not 0 <= other < len(order):
@@ -142,7 +148,7 @@ class Quotes:
         return f"the quote of {quote.speaker_name} for '{self.log.code(quote.code_id).name}'"
 
     def _quote(self, quote_id: int) -> Quote:
-        quote = next((q for q in self.queries.quotes() if q.id == quote_id), None)
+        quote = next((q for q in self._visible() if q.id == quote_id), None)
         if quote is None:
             raise DecisionError(f"no quote {quote_id}", hint="it may have been removed")
         return quote

@@ -1,5 +1,11 @@
 """Read models of the review workbench: entries with per-role counts, pages of segments with
-their context, the unassigned queue with nearest themes, and search. Nothing here writes."""
+their context, the unassigned queue with nearest themes, and search. Nothing here writes.
+
+Statuses (✓ confirmed, ✗ rejected, undecided), the counts made of them and the status a search
+filters on are the coder's own decisions, in open and in blind mode alike: they are what the
+coder's keys change, so another coder's confirmation never marks a segment done for them. What
+other coders picked (quotes, and so the example an entry shows) is used as the coder's
+``Visibility`` allows: everyone's when open, their own in blind mode."""
 
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ from focuscode.store import DecisionLog, ProjectStore
 from focuscode.store.review_queries import EntryScope, ReviewQueries
 from focuscode.workflows.entries import Target, resolve
 from focuscode.workflows.keywords import merged_keywords
+from focuscode.workflows.visibility import Visibility
 
 PAGE_SIZE = 200
 N_NEAREST = 3
@@ -34,12 +41,14 @@ QUEUE_LABEL = "(unassigned)"
 
 
 class Review:
-    """What the workbench shows, always read fresh from the store (for the project's coder)."""
+    """What the workbench shows, always read fresh from the store, for ``visibility.coder``
+    (their decisions; the others' quotes only when ``visibility`` is open)."""
 
-    def __init__(self, store: ProjectStore, log: DecisionLog, coder: str) -> None:
+    def __init__(self, store: ProjectStore, log: DecisionLog, visibility: Visibility) -> None:
         self.store = store
         self.log = log
-        self.coder = coder
+        self.visibility = visibility
+        self.coder = visibility.coder
         self.queries = ReviewQueries(store.db)
 
     def has_analysis(self) -> bool:
@@ -69,7 +78,7 @@ class Review:
                        or counts.get(key, RoleCounts()).n_confirmed > 0)
             if visible:
                 targets.append(Target(key, run_id, code, tuple(linked.get(code_id, ()))))
-        examples = self._examples(targets, self.queries.quotes())
+        examples = self._examples(targets, self._quotes())
         entries = [self._entry(t, counts.get(t.key, RoleCounts()), examples) for t in targets]
         entries.sort(key=lambda e: (e.number is None, e.number or 0, e.label.lower()))
         if run_id is not None:
@@ -83,7 +92,7 @@ class Review:
         if target.is_queue:
             return _queue_entry(self.queries.queue_counts(run_id, self.coder))
         counts = self.queries.entry_counts(run_id, self.coder, _scope(target))
-        quotes = self.queries.quotes(target.code_id) if target.code_id is not None else []
+        quotes = self._quotes(target.code_id) if target.code_id is not None else []
         return self._entry(target, counts.get(target.key, RoleCounts()),
                            self._examples([target], quotes))
 
@@ -108,6 +117,10 @@ class Review:
             n_confirmed=counts.n_confirmed, n_rejected=counts.n_rejected, n_quotes=n_quotes,
             exemplar=_shorten(text), exemplar_speaker=speaker)
 
+    def _quotes(self, code_id: int | None = None) -> list[Quote]:
+        """Picked quotes (one code's, or every code's) this coder may see."""
+        return self.visibility.visible_quotes(self.queries.quotes(code_id))
+
     def _examples(self, targets: list[Target],
                   quotes: list[Quote]) -> dict[str, tuple[str, str, int]]:
         """Per entry key: the example to show (text, speaker) and its number of quotes. The
@@ -116,7 +129,7 @@ class Review:
         by_code: dict[int, list[Quote]] = defaultdict(list)
         for quote in quotes:
             by_code[quote.code_id].append(quote)
-        skip = self.queries.not_exemplary(self.coder)
+        skip = self.queries.not_exemplary(self.coder, quotes_of=self.visibility.blind_coder)
         picks: dict[str, Quote | int | None] = {}
         for target in targets:
             picked = sorted(by_code.get(target.code_id or -1, ()),

@@ -17,6 +17,7 @@ class AnalysisSettings:
     min_samples: int | None = 1
     cluster_selection_method: str = "eom"
     reassign_quantile: float | None = 0.0
+    reassign_margin: float = 0.05
     random_state: int = 42
     n_keywords: int = 8
     include_moderator: bool = False

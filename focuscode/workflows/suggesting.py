@@ -80,10 +80,6 @@ def run_suggestions(store: ProjectStore, log: DecisionLog, embedder: Embedder, *
     segments = store.segments(included_only=True)
     if not segments:
         raise DecisionError("no segments to code", hint="import transcripts first")
-    X, _ = embed_segments(store, embedder, segments, progress)
-    check_cancelled(progress)
-    progress.stage("Scoring segments against the codebook", None)
-    row_of = {int(s.id): row for row, s in enumerate(segments)}
     index = {int(c.id): k for k, c in enumerate(codes)}
     # evidence: definitions and examples, then confirmed segments; parallel lists
     texts, kinds, code_of, weights, sources = [], [], [], [], []
@@ -96,7 +92,14 @@ def run_suggestions(store: ProjectStore, log: DecisionLog, embedder: Embedder, *
             code_of.append(k)
             weights.append(weight)
             sources.append(None)
+    # The codebook first: its encoding loads the model (seconds) unless the cache has it all.
+    progress.stage("Embedding the codebook", None)
     vectors = [embed_texts(store, embedder, texts)]
+    check_cancelled(progress)
+    X, _ = embed_segments(store, embedder, segments, progress)
+    check_cancelled(progress)
+    progress.stage("Scoring segments against the codebook", None)
+    row_of = {int(s.id): row for row, s in enumerate(segments)}
     # A coder has coded the segments they decided anything about; on those, each code is
     # confirmed or not (as agreement reads decisions): the threshold is fitted to that.
     coded: dict[str, set[int]] = defaultdict(set)
@@ -136,7 +139,8 @@ def run_suggestions(store: ProjectStore, log: DecisionLog, embedder: Embedder, *
     suggestions = _suggestions(segments, codes, similarities, z, chosen,
                                assigner.ranking(similarities), nearest, texts, kinds, sources)
     params = {**asdict(options), "n_kept": N_KEPT, "blind": blind,
-              "n_evidence": int(len(evidence)), "n_decisions": len(decided)}
+              "n_evidence": int(len(evidence)), "n_decisions": len(decided),
+              "code_ids": [int(c.id) for c in codes]}
     progress.stage("Saving suggestions", None)
     suggestion_store = SuggestionStore(store.db)
     run_id = suggestion_store.save_run(
@@ -203,8 +207,11 @@ def embed_texts(store: ProjectStore, embedder: Embedder, texts: Sequence[str]) -
 def align(store: ProjectStore, log: DecisionLog, run: SuggestionRun, *, coder: str,
           blind: bool, match_share: float = MATCH_SHARE) -> CodebookAlignment:
     """Themes of the latest analysis against the codes: each theme's best code by the share of
-    its members suggested for it; codes no segment is suggested or confirmed for."""
-    suggestions = SuggestionStore(store.db).suggestions(run.id)
+    its members suggested for it; codes the run scored that no segment is suggested or
+    confirmed for; and, apart, the codes the run did not score (made since it), which it
+    could not match."""
+    runs = SuggestionStore(store.db)
+    suggestions = runs.suggestions(run.id)
     codes = {int(c.id): c.name for c in scored_codes(log, include_parents=bool(
         run.params.get("include_parents")))}
     by_segment: dict[int, dict[int, float]] = defaultdict(dict)
@@ -219,6 +226,11 @@ def align(store: ProjectStore, log: DecisionLog, run: SuggestionRun, *, coder: s
             n_confirmed[coding.code_id] += 1
     coverage = tuple(CodeCoverage(code_id=i, code_name=name, n_suggested=n_suggested[i],
                                   n_confirmed=n_confirmed[i]) for i, name in codes.items())
+    scored = run.params.get("code_ids")
+    if isinstance(scored, list):
+        not_scored = set(codes) - {int(i) for i in scored}
+    else:  # a run made before runs recorded their codes: the codes made after it
+        not_scored = set(codes) & runs.codes_created_after(run)
     merges, new_codes, linked = [], [], []
     analysis = store.latest_run()
     if analysis is not None:
@@ -247,9 +259,12 @@ def align(store: ProjectStore, log: DecisionLog, run: SuggestionRun, *, coder: s
                                codes[best], share, score, linked=theme.code_id == best)
             (linked if match.linked else merges).append(match)
     merges.sort(key=lambda m: -m.share)
-    unmatched = tuple(c for c in coverage if c.n_suggested == 0 and c.n_confirmed == 0)
+    unmatched = tuple(c for c in coverage if c.code_id not in not_scored
+                      and c.n_suggested == 0 and c.n_confirmed == 0)
+    since = tuple(c for c in coverage if c.code_id in not_scored)
     return CodebookAlignment(merges=tuple(merges), new_codes=tuple(new_codes),
-                             linked=tuple(linked), unmatched_codes=unmatched, coverage=coverage)
+                             linked=tuple(linked), unmatched_codes=unmatched, coverage=coverage,
+                             codes_since_run=since)
 
 
 class Suggestions:

@@ -10,12 +10,16 @@ suggestions, and the codebook itself (codes, names, definitions, hierarchy), whi
 apply together.
 
 Every read model that uses coders' decisions asks a ``Visibility`` what it may use, so the rule
-lives here once instead of as an ``if blind`` in each.
+lives here once instead of as an ``if blind`` in each. The review workbench (``workflows.review``:
+the themes overview, a theme's segments with their ✓/✗, search by status) shows the statuses and
+counts of the coder's own decisions in either mode, since those are what the coder's keys
+change; what it shows of the others' work (their picked quotes) it asks of its ``Visibility``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from focuscode.domain import Coding, Decision
 from focuscode.domain.review import Quote
@@ -48,4 +52,8 @@ class Visibility:
 
     def quotes(self, store: ProjectStore) -> list[Quote]:
         """Quotes researchers picked (by code, starred first) that this coder may see."""
-        return [q for q in store.quotes() if self.sees(q.coder)]
+        return self.visible_quotes(store.quotes())
+
+    def visible_quotes(self, quotes: Iterable[Quote]) -> list[Quote]:
+        """Those of ``quotes`` this coder may see (picked by them, or by anyone when open)."""
+        return [q for q in quotes if self.sees(q.coder)]

@@ -126,3 +126,25 @@ def test_errors_are_one_clear_line(folder: Path, tmp_path: Path) -> None:
     assert "unknown codebook format 'json'" in str(result.exception)
     result = runner.invoke(app, ["code", "1", "--as", "Nope", *p])
     assert "no code 'Nope'" in str(result.exception)
+
+
+def test_suggest_lists_the_codes_made_since_the_run_apart() -> None:
+    from focuscode.cli.app import console
+    from focuscode.cli.codebook import print_suggest_report
+    from focuscode.domain.suggestions import (
+        CodebookAlignment,
+        CodeCoverage,
+        SuggestionRun,
+        SuggestReport,
+    )
+
+    run = SuggestionRun(id=1, created_at="", model_id="hashing-256-0", model_version="",
+                        threshold=1.0, calibration="the default 1.00")
+    alignment = CodebookAlignment(unmatched_codes=(CodeCoverage(1, "Quantum", 0, 0),),
+                                  codes_since_run=(CodeCoverage(2, "Parking", 0, 0),))
+    with console.capture() as captured:
+        print_suggest_report(SuggestReport(run, 0, 0, alignment), [], 0)
+    out = " ".join(captured.get().split())
+    assert "Codes no segment matches: Quantum" in out and "Quantum, Parking" not in out
+    assert "Codes made since the run, which it could not match (run 'focuscode suggest' " \
+           "again): Parking" in out

@@ -123,6 +123,16 @@ def test_blind_and_open_on_the_export_and_report_commands(folder: Path) -> None:
     assert _confirmed_and_about(folder / "q.xlsx") == (2, False)  # and ben's
 
 
+def test_themes_takes_blind_and_open(folder: Path) -> None:
+    p = ["--project", str(folder), "--coder", "ana"]
+    out = " ".join(_ok("themes", "--blind", *p).split())
+    assert "Themes and codes" in out and "blind mode: ana's decisions only" in out
+    for flag in ("--open", "--no-blind"):
+        assert "blind mode" not in _ok("themes", flag, *p)
+    _ok("coders", "--blind", "--project", str(folder))  # the project's setting applies
+    assert "blind mode: ana's decisions only" in " ".join(_ok("themes", *p).split())
+
+
 def _confirmed_and_about(path: Path) -> tuple[int, bool]:
     """The code's n_confirmed in a theme-quote workbook, and whether it says it is blind."""
     import pandas as pd

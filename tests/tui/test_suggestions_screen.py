@@ -153,6 +153,23 @@ async def test_themes_beside_the_codebook_merge_and_new_code(suggested_project):
     assert review.resolve_key(theme_key(new.theme_id)) == theme_key(new.theme_id)
 
 
+async def test_codes_made_since_the_run_are_shown_apart(suggested_project):
+    theme = next(e for e in suggested_project.review.entries()
+                 if e.code_id is None and not e.is_queue)
+    suggested_project.decisions.accept(theme.key, "Accepted later")
+    async with make_app(suggested_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "t")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, AlignmentScreen)
+        lines = text_of(pilot.app, "#alignment-detail").splitlines()
+        since = next(line for line in lines if line.startswith("Codes made since the run"))
+        assert since.endswith(": Accepted later")
+        assert not any("Accepted later" in line for line in lines if line != since)
+        assert any(line.startswith(("Codes no segment matches:", "Every code the run scored"))
+                   for line in lines)
+
+
 async def test_undoing_the_codebook_import_closes_the_walk(suggested_project):
     async with make_app(suggested_project).run_test(size=SIZE) as pilot:
         await open_code(pilot, 0)

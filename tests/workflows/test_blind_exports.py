@@ -10,27 +10,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from blind_support import ANA, BEA, CODE, as_coder
 
 from focuscode.domain.reports import MODEL_CODER
-from focuscode.pipeline.embed import HashingEmbedder
 from focuscode.workflows import Project
 from focuscode.workflows.visibility import Visibility
-
-ANA, BEA = "ana", "bea_b2"  # a name no transcript holds: any trace of her in a file is a leak
-CODE = "Care coordination"
-
-
-def _as(project: Project, coder: str, *, blind: bool | None = None) -> Project:
-    opened = Project(project.folder, project.store, coder=coder, embedder=HashingEmbedder())
-    opened.blind = blind
-    return opened
 
 
 @pytest.fixture
 def decided(analysed_project: Project) -> tuple[Project, list[int]]:
     """A theme accepted as a code; on its segments s0..s5: ana confirms s0 s1 and rejects s2;
     bea rejects s0, confirms s2 and s3 and quotes s4; nobody decides s5."""
-    ana = _as(analysed_project, ANA)
+    ana = as_coder(analysed_project, ANA)
     entry = max((e for e in ana.review.entries() if not e.is_queue), key=lambda e: e.n_segments)
     ana.decisions.accept(entry.key, CODE)
     code_key = next(e.key for e in ana.review.entries() if e.label == CODE)
@@ -38,7 +29,7 @@ def decided(analysed_project: Project) -> tuple[Project, list[int]]:
     assert len(s) == 6
     ana.suggestions.confirm([(s[0], CODE), (s[1], CODE)])
     ana.suggestions.reject([(s[2], CODE)])
-    bea = _as(analysed_project, BEA)
+    bea = as_coder(analysed_project, BEA)
     bea.suggestions.reject([(s[0], CODE)])
     bea.suggestions.confirm([(s[2], CODE), (s[3], CODE)])
     bea.quotes.mark(code_key, s[4])
@@ -52,17 +43,17 @@ def statuses(project: Project, ids: list[int]) -> list[str]:
 
 def test_blind_tables_hold_only_the_coders_own_decisions(decided) -> None:
     project, s = decided
-    assert statuses(_as(project, ANA, blind=False), s) == ["confirmed"] * 4 + ["suggested"] * 2
-    assert statuses(_as(project, ANA, blind=True), s) == [
+    assert statuses(as_coder(project, ANA, blind=False), s) == ["confirmed"] * 4 + ["suggested"] * 2
+    assert statuses(as_coder(project, ANA, blind=True), s) == [
         "confirmed", "confirmed", "rejected", "suggested", "suggested", "suggested"]
-    assert statuses(_as(project, BEA, blind=True), s) == [
+    assert statuses(as_coder(project, BEA, blind=True), s) == [
         "rejected", "suggested", "confirmed", "confirmed", "suggested", "suggested"]
 
 
 def test_blind_report_data_uses_and_counts_only_the_coders_own_decisions(decided) -> None:
     project, s = decided
-    open_data = _as(project, ANA, blind=False).reports.data()
-    blind = _as(project, ANA, blind=True).reports.data()
+    open_data = as_coder(project, ANA, blind=False).reports.data()
+    blind = as_coder(project, ANA, blind=True).reports.data()
     key = next(c.key for c in blind.codes if c.name == CODE)
 
     def mine(data):  # ReportData -> its codings of the code on s0..s5
@@ -116,7 +107,7 @@ def _every_file(project: Project, folder: Path) -> list[Path]:
 
 def test_blind_files_name_their_coder_and_never_the_other(decided, tmp_path) -> None:
     project, _ = decided
-    blind = _every_file(_as(project, ANA, blind=True), tmp_path / "blind")
+    blind = _every_file(as_coder(project, ANA, blind=True), tmp_path / "blind")
     for path in blind:
         text = _text_of(path)
         assert BEA not in text, path.name
@@ -126,7 +117,7 @@ def test_blind_files_name_their_coder_and_never_the_other(decided, tmp_path) -> 
     with (tmp_path / "blind" / "segments.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["blind_coder"] for r in rows} == {ANA}
-    opened = _every_file(_as(project, ANA, blind=False), tmp_path / "open")
+    opened = _every_file(as_coder(project, ANA, blind=False), tmp_path / "open")
     for path in opened:
         assert "Blind mode" not in _text_of(path), path.name
     with (tmp_path / "open" / "segments.csv").open(encoding="utf-8-sig", newline="") as handle:
@@ -138,7 +129,7 @@ def test_blind_files_name_their_coder_and_never_the_other(decided, tmp_path) -> 
 def test_the_projects_blind_setting_applies_unless_a_command_overrides_it(decided) -> None:
     project, s = decided
     project.coders.set_blind(True)
-    ana = _as(project, ANA)  # no override: the project's setting
+    ana = as_coder(project, ANA)  # no override: the project's setting
     assert ana.visibility == Visibility(ANA, blind=True)
     assert ana.reports.data().blind_coder == ANA
     assert statuses(ana, s)[2] == "rejected"

@@ -137,6 +137,93 @@ codes:
         assert coded.suggestions.alignment().merges[0].theme_id != match.theme_id
 
 
+def test_codes_made_since_the_run_are_not_called_unmatched(coded: Project) -> None:
+    coded.codebook.import_file(_write(coded.folder / "extra.yaml", """
+codes:
+  - name: Quantum chromodynamics
+    definition: Gluon lattice renormalisation of quark confinement in hadron spectroscopy.
+"""))
+    run = coded.suggestions.run().run
+    assert run.params["code_ids"] == sorted(run.params["code_ids"]) and \
+        len(run.params["code_ids"]) == run.n_codes
+    # after the run: a code imported, a theme accepted as a code; the run scored neither
+    coded.codebook.import_file(_write(coded.folder / "later.yaml", """
+codes:
+  - name: Parking at the clinic
+    definition: Finding a place to park before an appointment.
+"""))
+    theme = next(e for e in coded.review.entries() if e.code_id is None and not e.is_queue)
+    coded.decisions.accept(theme.key, "Accepted later")
+    alignment = coded.suggestions.alignment()
+    assert [c.code_name for c in alignment.unmatched_codes] == ["Quantum chromodynamics"]
+    assert sorted(c.code_name for c in alignment.codes_since_run) == [
+        "Accepted later", "Parking at the clinic"]
+    assert {c.code_name for c in alignment.coverage} >= {"Accepted later", "Quantum chromodynamics"}
+    actions = coded.suggestions.alignment_frame().groupby("action")["code_name"].apply(set)
+    assert actions["code made since the run"] == {"Accepted later", "Parking at the clinic"}
+    assert actions["code matches no segment"] == {"Quantum chromodynamics"}
+    # a run stored before runs recorded their codes: the codes made after it are the new ones
+    with coded.store.db.atomic() as db:
+        db.execute("UPDATE suggestion_runs SET params = json_remove(params, '$.code_ids')")
+    assert "code_ids" not in coded.suggestions.latest_run().params
+    assert coded.suggestions.alignment() == alignment
+    # suggesting again scores them
+    alignment = coded.suggestions.run().alignment
+    assert alignment.codes_since_run == ()
+    assert "Accepted later" not in {c.code_name for c in alignment.unmatched_codes}
+
+
+class _Stages:
+    """A ``Progress`` that writes down its stages, and a test embedder that writes down in
+    which stage it was asked to encode."""
+
+    def __init__(self) -> None:
+        self.stages: list[str] = []
+        self.encoded_in: list[str] = []
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        self.stages.append(name)
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+    def is_cancelled(self) -> bool:
+        return False
+
+    def embedder(self) -> HashingEmbedder:
+        watcher = self
+
+        class Watched(HashingEmbedder):
+            def encode(self, texts, on_batch=None):  # noqa: ANN001, ANN202 - as the parent's
+                watcher.encoded_in.append(watcher.stages[-1] if watcher.stages else "")
+                return super().encode(texts, on_batch)
+
+        return Watched()
+
+
+def test_a_run_announces_its_stages_in_order(imported_project: Project) -> None:
+    imported_project.codebook.import_file(STARTER)
+    progress = _Stages()
+    with Project.open(imported_project.folder, embedder=progress.embedder()) as project:
+        project.suggestions.run(progress=progress)
+    assert progress.stages == ["Embedding the codebook", "Embedding segments",
+                               "Scoring segments against the codebook", "Saving suggestions"]
+    # the model (loaded by its first encoding) works under the stage that names the work
+    assert progress.encoded_in[0] == "Embedding the codebook"
+    assert set(progress.encoded_in[1:]) == {"Embedding segments"}
+    # with the segments in the cache, only a new code is embedded, in its own stage
+    progress = _Stages()
+    imported_project.codebook.import_file(_write(imported_project.folder / "new.yaml", """
+codes:
+  - name: Parking at the clinic
+    definition: Finding a place to park before an appointment.
+"""))
+    with Project.open(imported_project.folder, embedder=progress.embedder()) as project:
+        project.suggestions.run(progress=progress)
+    assert progress.encoded_in == ["Embedding the codebook"]
+    assert progress.stages[0] == "Embedding the codebook"
+
+
 def test_suggestions_frame_has_one_row_per_suggestion(coded: Project) -> None:
     coded.suggestions.run()
     frame = coded.suggestions.frame()
