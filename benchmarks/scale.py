@@ -99,7 +99,9 @@ def run(sizes: list[int], console: Console | None = None) -> list[dict]:
     for result in results:
         exponent = ""
         if previous:
-            exponent = (f"{math.log(result['times']['analyse'] / previous['times']['analyse']) / math.log(result['n'] / previous['n']):.2f}")
+            time_ratio = result["times"]["analyse"] / previous["times"]["analyse"]
+            size_ratio = result["n"] / previous["n"]
+            exponent = f"{math.log(time_ratio) / math.log(size_ratio):.2f}"
         table.add_row(str(result["n"]), str(result["themes"]),
                       *(f"{result['times'][k]:.1f}" for k in ("import", "analyse",
                                                               "themes view")),

@@ -1,4 +1,5 @@
-"""``focuscode`` commands. Each is a few lines over ``workflows.Project``; errors become one line."""
+"""``focuscode`` commands. Each is a few lines over ``workflows.Project``; errors become one
+line."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def _attributes(values: list[str]) -> dict[str, str]:
     for value in values:
         key, sep, text = value.partition("=")
         if not sep or not key.strip():
-            raise ConfigError(f"--attr takes key=value, not '{value}'", hint="e.g. --attr site=Boston")
+            raise ConfigError(f"--attr takes key=value, not '{value}'",
+                              hint="e.g. --attr site=Boston")
         attributes[key.strip()] = text.strip()
     return attributes
 
@@ -68,10 +70,12 @@ def import_(
     paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders.")],
     project: ProjectOption = Path("."),
     speakers: Annotated[Optional[Path], typer.Option(
-        "--speakers", "-s", help="Speakers file (YAML or CSV): label -> role, pseudonym. "
-                                 "A speakers.yaml inside an imported folder is used by default.")] = None,
+        "--speakers", "-s",
+        help="Speakers file (YAML or CSV): label -> role, pseudonym. "
+             "A speakers.yaml inside an imported folder is used by default.")] = None,
     attr: Annotated[list[str], typer.Option(
-        "--attr", help="Transcript attribute key=value (repeatable), e.g. --attr site=Boston.")] = [],
+        "--attr",
+        help="Transcript attribute key=value (repeatable), e.g. --attr site=Boston.")] = [],
     encoding: Annotated[Optional[str], typer.Option(
         help="Text encoding when it cannot be detected (e.g. cp1252).")] = None,
 ) -> None:
@@ -226,6 +230,7 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-# The other commands register themselves on ``app`` (and ``export_app``) when imported.
-from focuscode.cli import codebook as _codebook  # noqa: F401 - codebook, suggest, agreement
-from focuscode.cli import reports as _reports  # noqa: F401 - the report commands
+# The other commands register themselves on ``app`` (and ``export_app``) when imported; they
+# import ``app`` from here, so they come last (E402), once ``app`` exists.
+from focuscode.cli import codebook as _codebook  # noqa: E402, F401 - codebook, suggest, agreement
+from focuscode.cli import reports as _reports  # noqa: E402, F401 - the report commands

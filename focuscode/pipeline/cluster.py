@@ -1,4 +1,5 @@
-"""Embeddings to candidate themes: reduce dimension, HDBSCAN, outliers kept with their nearest themes."""
+"""Embeddings to candidate themes: reduce dimension, HDBSCAN, outliers kept with their nearest
+themes."""
 
 from __future__ import annotations
 
@@ -29,8 +30,9 @@ class ThemeClusterer:
     ----------
     n_components : PCA dimensions before clustering (``None``: cluster the embeddings as they are).
     min_cluster_size : smallest theme; ``None`` scales it with the number of segments.
-    min_samples : HDBSCAN's density smoothing in hdbscan's convention (the point itself not counted);
-        1 keeps far fewer segments unassigned at focus-group sizes; ``None`` -> min_cluster_size.
+    min_samples : HDBSCAN's density smoothing in hdbscan's convention (the point itself not
+        counted); 1 keeps far fewer segments unassigned at focus-group sizes; ``None`` ->
+        min_cluster_size.
     cluster_selection_method : ``"eom"`` (fewer, larger themes) or ``"leaf"`` (more, finer themes).
     n_suggestions : nearest themes kept for every segment (outliers are offered these).
     reassign_quantile : an outlier joins its nearest theme when it is at least as close to the

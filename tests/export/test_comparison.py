@@ -11,9 +11,9 @@ import pytest
 from focuscode.domain import ConfigError, Speaker, Transcript
 from focuscode.domain.reports import ReportCode, ReportCoding, ReportData, ReportSegment
 from focuscode.export.comparison import (
+    compare,
     comparison_frame,
     comparison_long_frame,
-    compare,
     write_comparison,
 )
 from focuscode.export.quote_tables import theme_quotes_frame

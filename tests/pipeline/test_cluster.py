@@ -94,7 +94,8 @@ def test_bad_selection_method_is_an_analysis_error(blobs):
         ThemeClusterer(cluster_selection_method="best").fit(X)
 
 
-@pytest.mark.parametrize(("n", "size"), [(10, 5), (250, 5), (329, 7), (1000, 20), (2500, 50), (100_000, 50)])
+@pytest.mark.parametrize(("n", "size"), [(10, 5), (250, 5), (329, 7), (1000, 20), (2500, 50),
+                                         (100_000, 50)])
 def test_auto_min_cluster_size_scales_with_n(n, size):
     assert auto_min_cluster_size(n) == size
 

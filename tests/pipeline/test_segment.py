@@ -71,8 +71,8 @@ def test_multi_line_turn_keeps_exact_offsets(tiny_transcript):
 def test_tiny_transcript_exclusions(tiny_transcript):
     parsed = parse_transcript(tiny_transcript)
     segments = TurnSegmenter().transform(parsed.turns, ROLES)
-    moderator, backchannel, short = (ExclusionReason.MODERATOR, ExclusionReason.BACKCHANNEL,
-                                     ExclusionReason.TOO_SHORT)
+    # every segment is listed: no turn of the tiny transcript is too short (see the cases below)
+    moderator, backchannel = ExclusionReason.MODERATOR, ExclusionReason.BACKCHANNEL
     assert [(s.speaker, s.excluded) for s in segments] == [
         ("Moderator", moderator), ("Ana Silva", None), ("Ben Okoro", backchannel),
         ("Ana Silva", None), ("Moderator", moderator), ("Ben Okoro", None),

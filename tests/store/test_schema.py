@@ -7,8 +7,7 @@ import sqlite3
 import pytest
 
 from focuscode.domain import StoreError
-from focuscode.store import Database, ProjectStore
-from focuscode.store import schema
+from focuscode.store import Database, ProjectStore, schema
 from focuscode.store.schema import MIGRATIONS
 
 NAMES = [name for name, _ in MIGRATIONS]

@@ -20,7 +20,6 @@ from focuscode.pipeline.ingest.names import (
     to_seconds,
 )
 
-
 _OVERLAP_TOLERANCE = 0.5  # seconds
 # The srt library's parser takes time quadratic in a run of blanks it cannot match (20,000 take
 # 10 s): long runs are shortened first; cue texts fold blanks anyway.
@@ -118,7 +117,8 @@ def parse_vtt_turns(text: str, path: str) -> tuple[str, list[Turn]]:
     try:
         captions = webvtt.WebVTT.from_string(text).captions
     except (MalformedFileError, ValueError) as error:
-        raise IngestError(f"not a valid WebVTT file: {error}", path=path, line=_first_bad_line(text),
+        raise IngestError(f"not a valid WebVTT file: {error}", path=path,
+                          line=_first_bad_line(text),
                           hint="check the file starts with 'WEBVTT' and each cue has a "
                                "'00:00:01.000 --> 00:00:02.000' timing line") from None
     lines = _timing_lines(text)
@@ -126,7 +126,10 @@ def parse_vtt_turns(text: str, path: str) -> tuple[str, list[Turn]]:
     cues = []
     for number, caption in enumerate(captions):
         raw = " ".join(caption.text.split("\n"))
-        speaker, body = (clean_label(caption.voice), raw.strip()) if caption.voice else split_speaker(raw)
+        if caption.voice:
+            speaker, body = clean_label(caption.voice), raw.strip()
+        else:
+            speaker, body = split_speaker(raw)
         cues.append(Cue(text=strip_tags(body), start=to_seconds(caption.start) or 0.0,
                         end=to_seconds(caption.end) or 0.0,
                         line=lines[number] if number < len(lines) else 1, speaker=speaker))

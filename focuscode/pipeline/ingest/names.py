@@ -5,20 +5,24 @@ from __future__ import annotations
 import re
 
 TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
-# A label: up to six words, the first starting with a letter; e.g. "Dr. Anand Shah", "P3", "SPEAKER_01".
+# A label: up to six words, the first starting with a letter; e.g. "Dr. Anand Shah", "P3",
+# "SPEAKER_01".
 _NAME = r"[^\W\d_][\w.'\u2019\-]*(?:[ \t]+[\w.'\u2019\-()&]+){0,5}?"
 _PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "del", "la", "le", "of", "bin",
               "al", "y", "and", "&", "mc"}
 # Words that start metadata lines ("Date: ...") rather than turns.
-_HEADER_KEYS = {"date", "time", "location", "place", "title", "subject", "note", "notes", "duration",
-                "transcript", "transcription", "participants", "attendees", "present", "recorded",
-                "recording", "session", "site", "topic", "project", "file", "source", "language",
-                "http", "https", "www", "re", "cc", "to", "from", "sent", "ps", "nb", "e.g", "i.e",
-                "keywords", "summary", "agenda", "moderator notes", "page", "webvtt", "note to self"}
+_HEADER_KEYS = {"date", "time", "location", "place", "title", "subject", "note", "notes",
+                "duration", "transcript", "transcription", "participants", "attendees", "present",
+                "recorded", "recording", "session", "site", "topic", "project", "file", "source",
+                "language", "http", "https", "www", "re", "cc", "to", "from", "sent", "ps", "nb",
+                "e.g", "i.e", "keywords", "summary", "agenda", "moderator notes", "page", "webvtt",
+                "note to self"}
 
 SPEAKER_LINE = re.compile(
-    rf"^[ \t]*(?:\[(?P<ts1>{TIMESTAMP})\][ \t]*|\((?P<ts2>{TIMESTAMP})\)[ \t]*|(?P<ts3>{TIMESTAMP})[ \t]+)?"
-    rf"(?:-[ \t]*)?(?P<name>{_NAME})[ \t]*+(?:\[(?P<ts4>{TIMESTAMP})\]|\((?P<ts5>{TIMESTAMP})\))?"
+    rf"^[ \t]*(?:\[(?P<ts1>{TIMESTAMP})\][ \t]*|\((?P<ts2>{TIMESTAMP})\)[ \t]*"
+    rf"|(?P<ts3>{TIMESTAMP})[ \t]+)?"
+    rf"(?:-[ \t]*)?(?P<name>{_NAME})[ \t]*+"
+    rf"(?:\[(?P<ts4>{TIMESTAMP})\]|\((?P<ts5>{TIMESTAMP})\))?"
     rf"[ \t]*:(?![/\\\d])[ \t]*(?P<text>.*)$"
 )
 # Otter-style header: "Grace Liu  0:42" alone on a line, the turn's text on the lines below.
