@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import resource
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
@@ -51,3 +53,15 @@ def npmi_coherence(texts: list[str], keywords: dict[int, tuple[str, ...]], top: 
             p_ab, p_a, p_b = joint / n, counts[ia] / n, counts[ib] / n
             scores.append(1.0 if p_ab == 1 else math.log(p_ab / (p_a * p_b)) / -math.log(p_ab))
     return float(np.mean(scores)) if scores else float("nan")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries ru_maxrss over
+    fork and exec, so a child started from a big parent reports at least the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

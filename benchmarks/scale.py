@@ -2,7 +2,7 @@
 
 The corpus is MTS-Dialog and ACI-Bench turns, repeated with variation (a spoken-language lead-in
 and a neighbouring turn's clause) so that the embedding cache cannot short-cut the repeats. Each
-size runs in a fresh child process; peak memory is its ru_maxrss. The observed exponent between
+size runs in a fresh child process; peak memory is its VmHWM. The observed exponent between
 sizes is log(t2/t1)/log(n2/n1).
 """
 
@@ -12,7 +12,6 @@ import csv
 import math
 import multiprocessing
 import random
-import resource
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import data
+from benchmarks import data, metrics
 
 LEADS = ["", "Well, ", "I mean, ", "You know, ", "Honestly, ", "So, ", "Um, ", "Right, and ",
          "Okay. ", "To be fair, "]
@@ -78,7 +77,7 @@ def _one(n: int, queue) -> None:  # noqa: ANN001
         times["themes view"] = time.perf_counter() - clock
         project.close()
     queue.put({"n": report.n_segments, "themes": report.n_themes, "times": times,
-               "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+               "rss_mb": metrics.peak_rss_mb()})
 
 
 def run(sizes: list[int], console: Console | None = None) -> list[dict]:

@@ -11,7 +11,6 @@ several minutes once on 2 cores.
 
 from __future__ import annotations
 
-import resource
 import time
 from collections.abc import Callable
 
@@ -63,7 +62,7 @@ def run(sizes: list[int], names: list[str] | None = None,
             score = metrics.agreement(labels[:n], found)
             sizes_found = np.bincount(found[found >= 0]) if (found >= 0).any() else [0]
             largest = max(sizes_found) / n
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            peak = metrics.peak_rss_mb()
             rows.append({"n": n, "variant": name, **score, "largest": largest,
                          "seconds": seconds})
             table.add_row(name, str(score["n_themes"]), f"{largest:.0%}",

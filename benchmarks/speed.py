@@ -1,13 +1,12 @@
 """Time from raw files to stored themes, per stage, against BERTopic on the same segments.
 
-Each pipeline runs in a fresh child process so that its model load, its peak memory (ru_maxrss)
+Each pipeline runs in a fresh child process so that its model load, its peak memory (VmHWM)
 and its caches are its own.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import resource
 import tempfile
 import time
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import data
+from benchmarks import data, metrics
 
 
 class _StageClock:
@@ -69,7 +68,7 @@ def _focuscode(files: list[Path], queue) -> None:  # noqa: ANN001
     queue.put({"times": times, "n": report.n_segments, "themes": report.n_themes,
                "unassigned": report.n_unassigned, "texts": texts,
                "embedded_again": again.n_embedded,
-               "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+               "rss_mb": metrics.peak_rss_mb()})
 
 
 def _bertopic(texts: list[str], queue) -> None:  # noqa: ANN001
@@ -95,7 +94,7 @@ def _bertopic(texts: list[str], queue) -> None:  # noqa: ANN001
     times["end to end"] = time.perf_counter() - start
     queue.put({"times": times, "themes": len(set(topics) - {-1}),
                "unassigned": sum(1 for t in topics if t == -1),
-               "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+               "rss_mb": metrics.peak_rss_mb()})
 
 
 def _embedding_ab(files: list[Path], repeats: int, queue) -> None:  # noqa: ANN001

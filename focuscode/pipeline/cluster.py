@@ -86,8 +86,10 @@ class ThemeClusterer:
         # Exact duplicates (a sentence said twice, a window repeated) are clustered once and take
         # their first occurrence's theme: HDBSCAN's density tree breaks on zero distances (its
         # author's advice is to avoid them; scikit-learn-contrib/hdbscan#94). At 100k segments
-        # with 1.6% duplicated, they merged 99% of the segments into one theme.
-        reduced, first = _first_occurrences(self._reduce(X))
+        # with 1.6% duplicated, 99% of them fell into one theme. Done before the reduction: the
+        # matrix product can round equal rows 1e-17 apart, which breaks the tree just the same.
+        distinct, first = _first_occurrences(X)
+        reduced = self._reduce(distinct)
         if len(reduced) < MIN_SEGMENTS:
             raise AnalysisError(f"only {len(reduced)} different segments to cluster; theme "
                                 f"discovery needs at least {MIN_SEGMENTS}",
