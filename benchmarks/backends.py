@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import random
 import shutil
@@ -56,7 +55,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import data
-from benchmarks.metrics import peak_rss_mb
+from benchmarks.metrics import in_fresh_process, peak_rss_mb
 
 DEFAULT_DIR = data.CACHE / "onnx" / "all-MiniLM-L6-v2"
 INT8 = "model_qint8_avx512_vnni.onnx"
@@ -385,15 +384,10 @@ def _child(spec: str, model_dir: str, texts: list[str], queue) -> None:
 def footprint(specs: list[str], model_dir: Path, texts: list[str], reps: int) -> dict[str, dict]:
     """Import time, load time and peak RSS, each backend in a fresh spawned process, the
     backends alternating over ``reps`` rounds."""
-    context = multiprocessing.get_context("spawn")
     found: dict[str, list[dict]] = {spec: [] for spec in specs}
     for rep in range(reps):
         for spec in specs[rep % len(specs):] + specs[:rep % len(specs)]:
-            queue = context.Queue()
-            process = context.Process(target=_child, args=(spec, str(model_dir), texts, queue))
-            process.start()
-            found[spec].append(queue.get())
-            process.join()
+            found[spec].append(in_fresh_process(_child, spec, str(model_dir), texts))
     return {spec: {key: spread([r[key] for r in rows]) for key in rows[0]}
             for spec, rows in found.items()}
 

@@ -1,8 +1,10 @@
-"""Scores against human labels, and keyword coherence over the corpus."""
+"""Scores against human labels, keyword coherence over the corpus, and what a fresh process
+costs (peak memory)."""
 
 from __future__ import annotations
 
 import math
+import multiprocessing
 import resource
 from itertools import combinations
 from pathlib import Path
@@ -65,3 +67,15 @@ def peak_rss_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def in_fresh_process(target, *args):  # noqa: ANN001, ANN201
+    """``target(*args, queue)`` run in a freshly spawned process (its imports, model loads and
+    peak memory its own); returns what it put on the queue."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(*args, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result

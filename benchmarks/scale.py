@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import math
-import multiprocessing
 import random
 import tempfile
 import time
@@ -82,14 +81,7 @@ def _one(n: int, queue) -> None:  # noqa: ANN001
 
 def run(sizes: list[int], console: Console | None = None) -> list[dict]:
     console = console or Console(width=max(Console().width, 150))
-    context = multiprocessing.get_context("spawn")
-    results = []
-    for n in sizes:
-        queue = context.Queue()
-        process = context.Process(target=_one, args=(n, queue))
-        process.start()
-        results.append(queue.get())
-        process.join()
+    results = [metrics.in_fresh_process(_one, n) for n in sizes]
     table = Table(title="Scale: time (s) and peak memory per corpus size, 2 CPU cores")
     for column in ("segments", "themes", "import", "analyse", "themes view", "peak MB",
                    "exponent (analyse)"):

@@ -6,7 +6,6 @@ and its caches are its own.
 
 from __future__ import annotations
 
-import multiprocessing
 import tempfile
 import time
 from pathlib import Path
@@ -137,21 +136,11 @@ def _embedding_ab(files: list[Path], repeats: int, queue) -> None:  # noqa: ANN0
                "ratio": statistics.median(o / r for o, r in zip(ours, raw))})
 
 
-def _child(target, *args):  # noqa: ANN001, ANN202
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=target, args=(*args, queue))
-    process.start()
-    result = queue.get()
-    process.join()
-    return result
-
-
 def run(n: int, console: Console | None = None, repeats: int = 4) -> dict:
     console = console or Console(width=max(Console().width, 150))
     corpus = data.mts_dialogues(n)
-    ours = _child(_focuscode, corpus.files)
-    theirs = _child(_bertopic, ours["texts"])
+    ours = metrics.in_fresh_process(_focuscode, corpus.files)
+    theirs = metrics.in_fresh_process(_bertopic, ours["texts"])
     encode_share = ours["times"]["  embedding segments"]
     table = Table(title=f"Speed on {len(corpus.files)} MTS-Dialog transcripts "
                         f"({ours['n']} segments clustered), 2 CPU cores")
@@ -173,7 +162,7 @@ def run(n: int, console: Console | None = None, repeats: int = 4) -> dict:
                      f"focuscode embedding stage (model load, encode, cache writes) / (model "
                      f"load + raw SentenceTransformer.encode) = {embed_ratio:.2f}x")
     console.print(table)
-    ab = _child(_embedding_ab, corpus.files, repeats)
+    ab = metrics.in_fresh_process(_embedding_ab, corpus.files, repeats)
     embed = Table(title=f"Embedding stage vs raw SentenceTransformer.encode, {ab['n']} segments, "
                         f"same loaded model, alternated in one process")
     for column in ("run", "focuscode embedding stage s", "raw encode s", "ratio"):

@@ -82,7 +82,6 @@ class ThemeClusterer:
         self.min_cluster_size_ = self.min_cluster_size or auto_min_cluster_size(n)
         if self.min_cluster_size_ < 2:
             raise AnalysisError("min_cluster_size must be at least 2")
-        self.min_cluster_size_ = min(self.min_cluster_size_, max(2, n // 2))
         # Exact duplicates (a sentence said twice, a window repeated) are clustered once and take
         # their first occurrence's theme: HDBSCAN's density tree breaks on zero distances (its
         # author's advice is to avoid them; scikit-learn-contrib/hdbscan#94). At 100k segments
@@ -94,8 +93,9 @@ class ThemeClusterer:
             raise AnalysisError(f"only {len(reduced)} different segments to cluster; theme "
                                 f"discovery needs at least {MIN_SEGMENTS}",
                                 hint="import more transcripts")
+        self.min_cluster_size_ = min(self.min_cluster_size_, max(2, len(reduced) // 2))
         samples = self.min_samples if self.min_samples is not None else self.min_cluster_size_
-        model = HDBSCAN(min_cluster_size=min(self.min_cluster_size_, max(2, len(reduced) // 2)),
+        model = HDBSCAN(min_cluster_size=self.min_cluster_size_,
                         min_samples=min(samples + 1, len(reduced)),
                         cluster_selection_method=self.cluster_selection_method,
                         metric="euclidean", algorithm="auto", copy=True)

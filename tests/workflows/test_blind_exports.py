@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from blind_support import ANA, BEA, CODE, as_coder
+from blind_support import ANA, BEA, CODE, as_coder, two_coders_decide
 
 from focuscode.domain.reports import MODEL_CODER
 from focuscode.workflows import Project
@@ -27,12 +27,7 @@ def decided(analysed_project: Project) -> tuple[Project, list[int]]:
     code_key = next(e.key for e in ana.review.entries() if e.label == CODE)
     s = [row.segment_id for row in ana.review.segments(code_key).rows[:6]]
     assert len(s) == 6
-    ana.suggestions.confirm([(s[0], CODE), (s[1], CODE)])
-    ana.suggestions.reject([(s[2], CODE)])
-    bea = as_coder(analysed_project, BEA)
-    bea.suggestions.reject([(s[0], CODE)])
-    bea.suggestions.confirm([(s[2], CODE), (s[3], CODE)])
-    bea.quotes.mark(code_key, s[4])
+    two_coders_decide(analysed_project, code_key, s)
     return analysed_project, s
 
 

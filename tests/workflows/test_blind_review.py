@@ -5,7 +5,7 @@ segments; what each sees is their own decisions, and in blind mode only their ow
 from __future__ import annotations
 
 import pytest
-from blind_support import ANA, BEA, CODE, as_coder
+from blind_support import ANA, BEA, CODE, as_coder, two_coders_decide
 
 from focuscode.domain.review import SearchFilters
 from focuscode.workflows import Project
@@ -25,12 +25,7 @@ def decided(analysed_project: Project) -> tuple[Project, str, list[int], int]:
     s = [row.segment_id for row in ana.review.segments(key).rows
          if row.segment_id not in theme.exemplar_ids][:6]
     assert len(s) == 6
-    ana.suggestions.confirm([(s[0], CODE), (s[1], CODE)])
-    ana.suggestions.reject([(s[2], CODE)])
-    bea = as_coder(analysed_project, BEA)
-    bea.suggestions.reject([(s[0], CODE)])
-    bea.suggestions.confirm([(s[2], CODE), (s[3], CODE)])
-    bea.quotes.mark(key, s[4])
+    two_coders_decide(analysed_project, key, s)
     return analysed_project, key, s, theme.exemplar_ids[0]
 
 

@@ -116,12 +116,17 @@ def test_blind_coder_uses_and_sees_only_their_own_decisions(coded: Project) -> N
     assert _as(coded, "C").blind and _as(coded, "C").coders.names() == []
 
 
-def test_themes_are_set_beside_the_codebook(coded: Project) -> None:
-    coded.codebook.import_file(_write(coded.folder / "extra.yaml", """
+def _import_unrelated_code(project: Project) -> None:
+    """A code no focus-group segment can match."""
+    project.codebook.import_file(_write(project.folder / "extra.yaml", """
 codes:
   - name: Quantum chromodynamics
     definition: Gluon lattice renormalisation of quark confinement in hadron spectroscopy.
 """))
+
+
+def test_themes_are_set_beside_the_codebook(coded: Project) -> None:
+    _import_unrelated_code(coded)
     alignment = coded.suggestions.run().alignment
     themes = {t.id for t in coded.store.themes(coded.store.latest_run().id)}
     seen = [m.theme_id for m in (*alignment.merges, *alignment.new_codes, *alignment.linked)]
@@ -138,11 +143,7 @@ codes:
 
 
 def test_codes_made_since_the_run_are_not_called_unmatched(coded: Project) -> None:
-    coded.codebook.import_file(_write(coded.folder / "extra.yaml", """
-codes:
-  - name: Quantum chromodynamics
-    definition: Gluon lattice renormalisation of quark confinement in hadron spectroscopy.
-"""))
+    _import_unrelated_code(coded)
     run = coded.suggestions.run().run
     assert run.params["code_ids"] == sorted(run.params["code_ids"]) and \
         len(run.params["code_ids"]) == run.n_codes
