@@ -109,10 +109,15 @@ def export_refi(
     real_names: RealNames = False,
     coder: CoderOption = None,
     blind: BlindOption = None,
+    include_suggestions: Annotated[bool, typer.Option(
+        "--include-suggestions",
+        help="Also the analysis' unreviewed themes and codings, under a user named after "
+             "the model.")] = False,
 ) -> None:
     """Export the project as REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
     with _open(project, coder, blind) as opened:
-        path = opened.reports.export_refi(to, real_names=real_names)
+        path = opened.reports.export_refi(to, real_names=real_names,
+                                          include_suggestions=include_suggestions)
         remark = blind_remark(opened)
     console.print(f"Wrote the REFI-QDA project to {escape(str(path))}{remark}")
 

@@ -121,6 +121,9 @@ class Theme:
     parent_id: int | None = None  # the theme it was split from
 
 
+GROUP_SOURCE = "group"  # Code.source of a grouping category
+
+
 @dataclass(frozen=True)
 class Code:
     """An entry in the codebook."""
@@ -134,8 +137,14 @@ class Code:
     parent: str | None = None
     color: str | None = None
     memo: str = ""
-    source: str = "manual"  # codebook | theme | manual
+    source: str = "manual"  # codebook | theme | manual | group (a category: never applied)
     status: str = "accepted"  # suggested | accepted | deleted
+
+    @property
+    def codable(self) -> bool:
+        """False for a grouping category (REFI-QDA ``isCodable="false"``): it holds codes but
+        segments are never coded with it."""
+        return self.source != GROUP_SOURCE
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class ReportCode:
     color: str | None = None
     examples: tuple[str, ...] = ()
     memo: str = ""
+    codable: bool = True  # False: a grouping category (never applied)
 
     @property
     def is_suggested(self) -> bool:
@@ -76,6 +77,7 @@ class ReportCoding:
     status: str  # CONFIRMED | "suggested"
     coder: str  # a researcher, or MODEL_CODER
     rank: float = 0.0  # how typical of the code (cosine to the theme centre; 1.0 if confirmed)
+    created_at: str = ""  # when the coder decided it (the analysis ran, for a suggestion)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class ReportData:
     # Made in blind mode for this coder: codings, picked quotes, coders and decisions are theirs
     # only. None: everyone's.
     blind_coder: str | None = None
+    identity: str = ""  # the project's lasting identity (``ProjectStore.identity``)
 
     def code(self, key: str) -> ReportCode:
         for code in self.codes:

@@ -74,9 +74,9 @@ def read_codebook(path: Path | str, fmt: str | None = None) -> Codebook:
         raise IngestError("codebook file not found", path=str(path))
     fmt = format_of(path, fmt)
     if fmt == "qdc":
-        from focuscode.export.refi import from_qdc
+        from focuscode.export.refi_read import read_qdc
 
-        return Codebook.of(from_qdc(path), source=str(path))
+        return read_qdc(path)
     if fmt == "yaml":
         return from_yaml(_read_text(path), source=str(path))
     if fmt == "csv":

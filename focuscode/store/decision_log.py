@@ -27,6 +27,7 @@ import sqlite3
 from typing import Any, Mapping, Sequence
 
 from focuscode.domain import Code, Coding, CodingStatus, Decision, DecisionError
+from focuscode.domain.model import GROUP_SOURCE
 from focuscode.store.database import Database, utc_now
 
 NEW_CODE = "__new_code__"  # in create_code's extra changes: the id of the code being created
@@ -211,6 +212,13 @@ class DecisionLog:
         return rows[0][0]
 
 
+def _check_codable(db: sqlite3.Connection, code_id: int) -> None:
+    row = db.execute("SELECT name, source FROM codes WHERE id = ?", (code_id,)).fetchone()
+    if row is not None and row["source"] == GROUP_SOURCE:
+        raise DecisionError(f"'{row['name']}' is a category that groups codes; it is not applied "
+                            "to segments", hint="code with one of the codes under it")
+
+
 def _apply(db: sqlite3.Connection, change: Change, decision_id: int) -> None:
     kind = change["kind"]
     if kind == "coding":
@@ -218,6 +226,8 @@ def _apply(db: sqlite3.Connection, change: Change, decision_id: int) -> None:
         row = db.execute("SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND "
                          "coder = ?", key).fetchone()
         _check_before(row["status"] if row else None, change)
+        if change["after"] == "confirmed":
+            _check_codable(db, change["code_id"])
         if change["after"] is None:
             db.execute("DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?",
                        key)

@@ -65,6 +65,12 @@ class ProjectStore:
             db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) "
                        "DO UPDATE SET value = excluded.value", (key, json.dumps(value)))
 
+    def identity(self) -> str:
+        """What tells this project apart from every other, for ever: when its store was made
+        (the first migration's time; renaming or moving the folder keeps it)."""
+        rows = self.db.query("SELECT applied_at FROM _migrations ORDER BY id LIMIT 1")
+        return f"focuscode project created {rows[0]['applied_at']}" if rows else ""
+
     # speakers -----------------------------------------------------------------------------
     def speakers(self) -> list[Speaker]:
         return [_speaker(row) for row in self.db.query("SELECT * FROM speakers ORDER BY label")]

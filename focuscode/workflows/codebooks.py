@@ -16,6 +16,7 @@ from typing import Any
 
 from focuscode.domain import Code, DecisionError
 from focuscode.domain.codebook import Codebook
+from focuscode.domain.model import GROUP_SOURCE
 from focuscode.export.codebooks import read_codebook, to_yaml, write_codebook
 from focuscode.export.refi import SUGGESTED_GROUP
 from focuscode.store import DecisionLog, ProjectStore
@@ -99,7 +100,8 @@ def apply_codebook(store: ProjectStore, log: DecisionLog, codebook: Codebook, *,
             key = code.name.casefold()
             old = existing.get(key)
             if old is None:
-                code_id = log.new_code_row(replace(code, parent=None, source="codebook",
+                source = code.source if code.source == GROUP_SOURCE else "codebook"
+                code_id = log.new_code_row(replace(code, parent=None, source=source,
                                                    status="deleted"))
                 changes.append(_change(code_id, "status", "deleted", "accepted"))
                 created.append(code.name)

@@ -187,7 +187,7 @@ class Project:
         from focuscode.workflows.codebooks import Codebooks
 
         return Codebooks(self.store, self.log, self.coder,
-                         identity=self.folder.resolve().name)
+                         identity=self.store.identity() or self.folder.resolve().name)
 
     @property
     def suggestions(self) -> "Suggestions":  # noqa: F821

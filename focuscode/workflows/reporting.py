@@ -55,7 +55,7 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
             include=code.include, exclude=code.exclude,
             keywords=theme.keywords if theme else (), code_id=code.id,
             theme_id=theme.id if theme else None, parent=code.parent, color=code.color,
-            examples=code.examples, memo=code.memo))
+            examples=code.examples, memo=code.memo, codable=code.codable))
         if theme is not None:
             key_of_theme[theme.id] = f"code-{code.id}"
     for theme in themes:
@@ -65,7 +65,10 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
                                            status=SUGGESTED, keywords=theme.keywords,
                                            theme_id=theme.id))
     segments = _segments(store)
-    codings = _codings(visibility.codings(log), members, key_of_theme, code_ids)
+    decided_at = {d.id: d.created_at for d in log.history()}
+    ran_at = (run.finished_at or run.started_at) if run is not None else ""
+    codings = _codings(visibility.codings(log), members, key_of_theme, code_ids,
+                       decided_at=decided_at, ran_at=ran_at)
     picked = _researcher_quotes(visibility.quotes(store), report_codes)
     with_picks = {q.code_key for q in picked}
     suggested = quote_rules.select_quotes([c for c in report_codes if c.key not in with_picks],
@@ -80,7 +83,7 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
                       run=run, coders=_coders(log, visibility),
                       n_decisions=len(visibility.decisions(log)), quote_source=quote_source,
                       n_unassigned=sum(1 for m in members.values() if m.theme_id is None),
-                      blind_coder=visibility.blind_coder)
+                      blind_coder=visibility.blind_coder, identity=store.identity())
     quote_rules.check_fidelity(data)
     return data
 
@@ -106,7 +109,9 @@ def _segments(store: ProjectStore) -> list[ReportSegment]:
 
 
 def _codings(visible: Sequence[Coding], members: dict, key_of_theme: dict[int, str],
-             code_ids: set[int | None]) -> list[ReportCoding]:
+             code_ids: set[int | None], *, decided_at: dict[int, str] | None = None,
+             ran_at: str = "") -> list[ReportCoding]:
+    decided_at = decided_at or {}
     similarity: dict[int, float] = {}
     for segment_id, member in members.items():
         similarity[segment_id] = next((s for t, s in member.nearest if t == member.theme_id),
@@ -121,7 +126,8 @@ def _codings(visible: Sequence[Coding], members: dict, key_of_theme: dict[int, s
         if coding.status.value == CONFIRMED:
             result.append(ReportCoding(segment_id=coding.segment_id, code_key=key,
                                        status=CONFIRMED, coder=coding.coder,
-                                       rank=similarity.get(coding.segment_id, 0.0)))
+                                       rank=similarity.get(coding.segment_id, 0.0),
+                                       created_at=decided_at.get(coding.decision_id or -1, "")))
     for segment_id, member in sorted(members.items()):
         if member.theme_id is None or member.theme_id not in key_of_theme:
             continue
@@ -129,7 +135,8 @@ def _codings(visible: Sequence[Coding], members: dict, key_of_theme: dict[int, s
         if decided.get((segment_id, key)):  # confirmed (listed above) or rejected
             continue
         result.append(ReportCoding(segment_id=segment_id, code_key=key, status=SUGGESTED,
-                                   coder=MODEL_CODER, rank=similarity.get(segment_id, 0.0)))
+                                   coder=MODEL_CODER, rank=similarity.get(segment_id, 0.0),
+                                   created_at=ran_at))
     return result
 
 
@@ -317,11 +324,14 @@ class Reports:
                             normalisation=normalisation, order=order, every_group=every_group)
 
     # REFI-QDA ---------------------------------------------------------------------------------
-    def export_refi(self, path: Path | str, *, real_names: bool = False) -> Path:
-        """The project as a REFI-QDA ``.qdpx`` (sources, codes, codings, cases, users)."""
+    def export_refi(self, path: Path | str, *, real_names: bool = False,
+                    include_suggestions: bool = False) -> Path:
+        """The project as a REFI-QDA ``.qdpx`` (sources, codes, codings, cases, users): the
+        researchers' codings, and the analysis' unreviewed suggestions only if asked for."""
         from focuscode.export.refi import write_qdpx
 
         path = Path(path)
         if path.suffix.lower() != ".qdpx":
             raise ConfigError("a REFI-QDA project file ends in .qdpx", path=str(path))
-        return write_qdpx(self.data(), path, real_names=real_names)
+        return write_qdpx(self.data(), path, real_names=real_names,
+                          include_suggestions=include_suggestions)

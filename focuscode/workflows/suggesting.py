@@ -61,9 +61,10 @@ class SuggestOptions:
 
 def scored_codes(log: DecisionLog, *, include_parents: bool = False) -> list[Code]:
     """The accepted codes suggestions are made for: leaves of the hierarchy unless
-    ``include_parents`` (parents are usually group headings)."""
+    ``include_parents`` (parents are usually group headings); never a grouping category."""
     codes = [c for c in log.codes() if c.status == "accepted"]
     parents = {c.parent.casefold() for c in codes if c.parent}
+    codes = [c for c in codes if c.codable]
     return [c for c in codes if include_parents or c.name.casefold() not in parents]
 
 

@@ -12,15 +12,53 @@ import pytest
 from focuscode.domain import IngestError
 from focuscode.domain.reports import MODEL_CODER
 from focuscode.export.codebooks import write_codebook
-from focuscode.export.refi import PROJECT_NS, SUGGESTED_GROUP, from_qdc, write_qdpx
+from focuscode.export.refi import PROJECT_NS, SUGGESTED_GROUP, write_qdpx
+from focuscode.export.refi_read import from_qdc
 
 NS = {"q": PROJECT_NS}
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
+DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
 @pytest.fixture(scope="module")
 def qdpx(report_data, tmp_path_factory):
     return write_qdpx(report_data, tmp_path_factory.mktemp("refi") / "demo.qdpx")
+
+
+@pytest.fixture(scope="module")
+def qdpx_with_suggestions(report_data, tmp_path_factory):
+    return write_qdpx(report_data, tmp_path_factory.mktemp("refi") / "suggested.qdpx",
+                      include_suggestions=True)
+
+
+@pytest.fixture(scope="module")
+def two_coders(reviewed_template, tmp_path_factory):
+    """The reviewed project with a second coder, ben, who confirmed two of ana's segments and
+    one of his own: the .qdpx with suggestions, its .qdc and the data."""
+    import shutil
+
+    from focuscode.pipeline.embed import HashingEmbedder
+    from focuscode.workflows import Project
+
+    folder = tmp_path_factory.mktemp("coders") / "demo"
+    shutil.copytree(reviewed_template, folder)
+    with Project.open(folder, embedder=HashingEmbedder(), coder="ana") as project:
+        data = project.reports.data()
+        confirmed = [c for c in data.codings if c.status == "confirmed"]
+        theme_of = {c.key: c.theme_id for c in data.codes}
+        project.coder = "ben"
+        for coding in confirmed[:2]:
+            project.confirm(coding.segment_id, theme_of[coding.code_key])
+        own = next(c for c in data.codings if c.status == "suggested"
+                   and c.code_key == confirmed[0].code_key)
+        project.confirm(own.segment_id, theme_of[own.code_key])
+        data = project.reports.data()
+        path = write_qdpx(data, folder / "study.qdpx", include_suggestions=True)
+        qdc, _ = project.codebook.export(folder / "codebook.qdc")
+        again = project.reports.export_refi(folder / "again.qdpx")
+    return path, qdc, again, data, (confirmed[0].segment_id, confirmed[1].segment_id)
 
 
 def _project(path):  # noqa: ANN001, ANN202
@@ -31,12 +69,19 @@ def _project(path):  # noqa: ANN001, ANN202
     return root, sources
 
 
+def _users(root):  # noqa: ANN001, ANN202
+    return {u.get("guid"): u.get("name") for u in root.findall("q:Users/q:User", NS)}
+
+
 @pytest.mark.shared
-def test_project_validates_against_the_official_schema(qdpx, refi_schemas) -> None:
+@pytest.mark.parametrize("which", ["qdpx", "qdpx_with_suggestions", "two_coders"])
+def test_project_validates_against_the_official_schema(which, request, refi_schemas) -> None:
     import xmlschema
 
+    path = request.getfixturevalue(which)
+    path = path[0] if isinstance(path, tuple) else path
     schema = xmlschema.XMLSchema(str(refi_schemas / "Project.xsd"))
-    with zipfile.ZipFile(qdpx) as archive:
+    with zipfile.ZipFile(path) as archive:
         schema.validate(archive.read("project.qde").decode("utf-8"))
 
 
@@ -51,10 +96,28 @@ def test_zip_holds_the_project_and_one_source_per_transcript(qdpx, report_data) 
     assert len(guids) == len(set(guids)) and all(GUID.match(g) for g in guids)
 
 
-def test_selections_cover_exactly_the_coded_segments(qdpx, report_data) -> None:
+def test_members_have_normal_permissions(qdpx) -> None:
+    with zipfile.ZipFile(qdpx) as archive:
+        modes = {info.filename: (info.external_attr >> 16) & 0o777 for info in archive.infolist()}
+    assert set(modes.values()) == {0o644}, modes
+
+
+def test_plain_text_sources_are_named_as_plain_text(qdpx, report_data) -> None:
+    root, _ = _project(qdpx)
+    names = [s.get("name") for s in root.findall("q:Sources/q:TextSource", NS)]
+    assert sorted(t.name for t in report_data.transcripts) == [
+        "roundtable1_boston.txt", "roundtable2_zoom.vtt", "roundtable3_chicago.docx"]
+    assert sorted(names) == ["roundtable1_boston.txt",
+                             "roundtable2_zoom (vtt, as plain text).txt",
+                             "roundtable3_chicago (docx, as plain text).txt"]
+
+
+def test_by_default_only_confirmed_codings_are_exported(qdpx, report_data) -> None:
     root, sources = _project(qdpx)
     segments = {s.segment_id: s for s in report_data.segments}
-    coded = {c.segment_id for c in report_data.codings}
+    confirmed = {(c.segment_id, c.code_key) for c in report_data.codings
+                 if c.status == "confirmed"}
+    assert len(confirmed) == 6 and len(report_data.codings) > 6
     n = 0
     for source in root.findall("q:Sources/q:TextSource", NS):
         text = sources[f"sources/{source.get('guid')}.txt"]
@@ -62,29 +125,87 @@ def test_selections_cover_exactly_the_coded_segments(qdpx, report_data) -> None:
             segment_id = int(selection.get("name").rsplit(" ", 1)[-1])
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             assert text[start:end] == segments[segment_id].text  # code points, end exclusive
-            n += 1
-    assert n == len(coded)
+            n += len(selection.findall("q:Coding", NS))
+    assert n == len(confirmed)
+    assert sorted(_users(root).values()) == ["ana"]
+    names = {c.get("name") for c in root.iter(f"{{{PROJECT_NS}}}Code")}
+    assert SUGGESTED_GROUP not in names
+    assert not names & {c.name for c in report_data.codes if c.status == "suggested"}
 
 
-def test_model_suggestions_and_confirmed_codings_have_different_users(qdpx, report_data) -> None:
-    root, _ = _project(qdpx)
-    users = {u.get("guid"): u.get("name") for u in root.findall("q:Users/q:User", NS)}
-    assert sorted(users.values()) == ["ana", f"{MODEL_CODER} (suggestions, not reviewed)"]
-    by_user = {}
-    for coding in root.iter(f"{{{PROJECT_NS}}}Coding"):
-        name = users[coding.get("creatingUser")]
-        by_user[name] = by_user.get(name, 0) + 1
-    confirmed = sum(1 for c in report_data.codings if c.status == "confirmed")
-    assert by_user["ana"] == confirmed == 6
-    assert by_user[f"{MODEL_CODER} (suggestions, not reviewed)"] == len(report_data.codings) - 6
+def test_suggestions_on_request_belong_to_a_user_naming_the_model(qdpx_with_suggestions,
+                                                                  report_data) -> None:
+    root, _ = _project(qdpx_with_suggestions)
+    users = _users(root)
+    model_user = next(name for name in users.values() if name != "ana")
+    assert model_user.startswith(MODEL_CODER) and "not reviewed" in model_user
+    assert "hashing" in model_user.lower()  # the test double's model id
+    by_user: dict[str, int] = {}
+    for selection in root.iter(f"{{{PROJECT_NS}}}PlainTextSelection"):
+        for coding in selection.findall("q:Coding", NS):
+            assert coding.get("creatingUser") == selection.get("creatingUser")
+            name = users[coding.get("creatingUser")]
+            by_user[name] = by_user.get(name, 0) + 1
+    assert by_user["ana"] == 6
+    assert by_user[model_user] == len(report_data.codings) - 6
 
 
-def test_codes_cases_and_variables(qdpx, report_data) -> None:
-    root, _ = _project(qdpx)
+def test_one_selection_per_coder_and_span_with_owner_and_date(two_coders) -> None:
+    path, _, _, data, _ = two_coders
+    root, _ = _project(path)
+    users = _users(root)
+    owners: dict[tuple[str, str], list[str]] = {}
+    for selection in root.iter(f"{{{PROJECT_NS}}}PlainTextSelection"):
+        assert DATETIME.match(selection.get("creationDateTime"))
+        span = (selection.get("startPosition"), selection.get("endPosition"))
+        owners.setdefault(span, []).append(users[selection.get("creatingUser")])
+        for coding in selection.findall("q:Coding", NS):
+            assert coding.get("creatingUser") == selection.get("creatingUser")
+            assert DATETIME.match(coding.get("creationDateTime"))
+    # each coder's codings stay theirs: (coder, span, code) triples are all there, none merged
+    triples = set()
+    for selection in root.iter(f"{{{PROJECT_NS}}}PlainTextSelection"):
+        for coding in selection.findall("q:Coding", NS):
+            triples.add((users[selection.get("creatingUser")], selection.get("name"),
+                         coding.find("q:CodeRef", NS).get("targetGUID")))
+    expected = {c for c in data.codings if c.status == "confirmed"}
+    assert sum(1 for t in triples if t[0] in ("ana", "ben")) == len(expected) == 9
+    shared_selections = [span for span, who in owners.items() if sorted(who)[:2] == ["ana", "ben"]]
+    assert len(shared_selections) == 2
+    for who in owners.values():
+        assert len(who) == len(set(who))  # one selection per coder and span
+    dates = [e.get("creationDateTime") for e in root.iter() if e.get("creationDateTime")]
+    assert all(DATETIME.match(d) for d in dates)
+
+
+def test_code_guids_agree_between_qdc_and_qdpx_and_every_code_has_a_colour(two_coders) -> None:
+    path, qdc, again, _, _ = two_coders
+    root, _ = _project(path)
+    in_qdpx = {c.get("name"): c.get("guid") for c in root.iter(f"{{{PROJECT_NS}}}Code")}
+    assert all(c.get("color") for c in root.iter(f"{{{PROJECT_NS}}}Code"))
+    codebook = ET.parse(qdc).getroot()
+    in_qdc = {c.get("name"): c.get("guid")
+              for c in codebook.iter("{urn:QDA-XML:codebook:1.0}Code")}
+    colours_qdc = {c.get("name"): c.get("color")
+                   for c in codebook.iter("{urn:QDA-XML:codebook:1.0}Code")}
+    colours_qdpx = {c.get("name"): c.get("color") for c in root.iter(f"{{{PROJECT_NS}}}Code")}
+    assert in_qdc and all(in_qdpx[name] == guid for name, guid in in_qdc.items())
+    assert all(colours_qdpx[name] == colour for name, colour in colours_qdc.items())
+    again_root, _ = _project(again)
+    in_again = {c.get("name"): c.get("guid") for c in again_root.iter(f"{{{PROJECT_NS}}}Code")}
+    assert all(in_again[name] == guid for name, guid in in_qdc.items())
+    sources = {s.get("name"): s.get("guid") for s in root.iter(f"{{{PROJECT_NS}}}TextSource")}
+    assert sources == {s.get("name"): s.get("guid")
+                       for s in again_root.iter(f"{{{PROJECT_NS}}}TextSource")}
+
+
+def test_codes_cases_and_variables(qdpx_with_suggestions, report_data) -> None:
+    root, _ = _project(qdpx_with_suggestions)
     top = root.findall("q:CodeBook/q:Codes/q:Code", NS)
     assert [c.get("name") for c in top] == ["Who coordinates care", "Physicians want data",
                                             SUGGESTED_GROUP]
     assert top[-1].get("isCodable") == "false"
+    assert all(c.get("color") for c in root.iter(f"{{{PROJECT_NS}}}Code"))
     assert len(top[-1].findall("q:Code", NS)) == sum(c.status == "suggested"
                                                      for c in report_data.codes)
     variables = {v.get("name"): v for v in root.findall("q:Variables/q:Variable", NS)}
@@ -176,3 +297,12 @@ def test_empty_codebook_is_refused(tmp_path) -> None:
     with pytest.raises(ExportError, match="empty"):
         write_codebook(Codebook.of([]), tmp_path / "codebook.qdc")
     assert not (tmp_path / "codebook.qdc").exists()
+
+
+def test_every_reference_points_at_an_element(qdpx_with_suggestions, two_coders) -> None:
+    for path in (qdpx_with_suggestions, two_coders[0]):
+        root, _ = _project(path)
+        guids = {e.get("guid") for e in root.iter() if e.get("guid")}
+        refs = [e.get(a) for e in root.iter() for a in ("targetGUID", "creatingUser")
+                if e.get(a)]
+        assert refs and set(refs) <= guids
