@@ -194,8 +194,8 @@ def codes_of(refi_codes: list[RefiCode], path: str) -> list[Code]:
 def read_qdc(path: Path) -> Codebook:
     """A REFI-QDA codebook (``.qdc``, or the codebook of a ``project.qde``): codes with their
     tree, colours and notes; ``isCodable="false"`` codes are grouping categories. The codebook's
-    name is the root's ``name`` (a project's name), else the file's; its description the root's
-    ``Description``."""
+    name is the root's ``name`` (a project's name; the standard gives a ``.qdc`` none), its
+    description the root's ``Description``."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -206,8 +206,7 @@ def read_qdc(path: Path) -> Codebook:
                           path=str(path), hint="export the codebook as .qdc from the other program")
     codes_element = next((e for e in root.iter() if _local(e.tag) == "Codes"), None)
     codes = codes_of(read_codes(codes_element, str(path)), str(path))
-    name = (root.get("name") or "").strip() or path.stem
-    return Codebook.of(codes, name=name, description=_text_of(root, "Description"),
+    return Codebook.of(codes, name=(root.get("name") or "").strip(), description=_text_of(root, "Description"),
                        source=str(path))
 
 

@@ -84,6 +84,9 @@ def import_codebook(store: ProjectStore, log: DecisionLog, path: Path, *, coder:
                     fmt: str | None = None) -> CodebookImport:
     """Add and update codes from a codebook file, as one decision."""
     codebook = read_codebook(path, fmt)
+    if not codebook.name and Path(path).suffix.lower() == ".qdc" and not (
+            store.get_setting(SETTING, {}) or {}).get("name"):
+        codebook = replace(codebook, name=Path(path).stem)  # a .qdc has no name of its own
     return apply_codebook(store, log, codebook, coder=coder, source=Path(path).name)
 
 

@@ -104,3 +104,56 @@ def test_bad_files_change_nothing(project: Project, tmp_path: Path) -> None:
         project.codebook.import_file(tmp_path / "absent.yaml")
     with pytest.raises(DecisionError, match="no segment 1"):
         project.suggestions.confirm([(1, "Nope")])
+
+
+QDC_WITH_CATEGORY = """<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="MAXQDA 24">
+ <Codes>
+  <Code guid="A1B2C3D4-0000-4000-8000-00000000000A" name="Barriers" isCodable="false">
+   <Description>Everything that stands in the way.</Description>
+   <Code guid="A1B2C3D4-0000-4000-8000-00000000000B" name="Cost" isCodable="true"
+         color="#AA3300"/>
+  </Code>
+  <Code guid="A1B2C3D4-0000-4000-8000-00000000000C" name="Empty heading" isCodable="0"/>
+ </Codes>
+</CodeBook>"""
+
+
+def test_qdc_categories_group_codes_and_are_never_applied(analysed_project: Project,
+                                                          tmp_path: Path) -> None:
+    from focuscode.workflows.suggesting import scored_codes
+
+    path = tmp_path / "Barriers study.qdc"
+    path.write_text(QDC_WITH_CATEGORY, encoding="utf-8")
+    result = analysed_project.codebook.import_file(path)
+    assert result.created == ("Barriers", "Cost", "Empty heading")
+    codebook = analysed_project.codebook.current()
+    assert codebook.name == "Barriers study"  # a .qdc has no name: the file's
+    barriers = codebook.code("Barriers")
+    assert (barriers.codable, barriers.definition) == (False, "Everything that stands in the way.")
+    assert codebook.code("Empty heading").codable is False
+    assert codebook.code("Cost").codable and codebook.code("Cost").parent == "Barriers"
+    assert [c.name for c in scored_codes(analysed_project.log, include_parents=True)] == ["Cost"]
+    segment = analysed_project.segment_rows()[0].segment_id
+    with pytest.raises(DecisionError, match="category"):
+        analysed_project.suggestions.confirm([(segment, "Empty heading")])
+    analysed_project.suggestions.confirm([(segment, "Cost")])
+    exported, _ = analysed_project.codebook.export(tmp_path / "out.qdc")
+    text = exported.read_text(encoding="utf-8")
+    assert 'name="Barriers" isCodable="false"' in text and 'name="Cost" isCodable="true"' in text
+
+
+def test_qdc_of_a_project_keeps_its_name_and_description(project: Project,
+                                                         tmp_path: Path) -> None:
+    path = tmp_path / "project.qde.qdc"
+    path.write_text("""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Caregivers 2025" origin="ATLAS.ti 23">
+ <CodeBook><Codes><Code guid="{5E1F0000-0000-4000-8000-000000000001}" name="Respite"
+   isCodable="true"/></Codes></CodeBook>
+ <Description>Codes of the caregivers' study.</Description>
+</Project>""", encoding="utf-8")
+    project.codebook.import_file(path)
+    codebook = project.codebook.current()
+    assert (codebook.name, codebook.description) == ("Caregivers 2025",
+                                                     "Codes of the caregivers' study.")
+    assert [c.name for c in codebook.codes] == ["Respite"]
