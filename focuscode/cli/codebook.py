@@ -204,21 +204,40 @@ def suggestions_table(pending: list[PendingSuggestion], total: int) -> Table:
 
 @app.command()
 def code(
-    segments: Annotated[list[int], typer.Argument(help="Segment ids (see 'focuscode suggest').")],
-    as_code: Annotated[str, typer.Option("--as", help="Code name or id (c12 or 12).")],
+    segments: Annotated[Optional[list[int]], typer.Argument(
+        help="Segment ids (see 'focuscode suggest').")] = None,
+    as_code: Annotated[Optional[str], typer.Option(
+        "--as", help="Code name or id (c12 or 12).")] = None,
     project: ProjectOption = Path("."),
     coder: CoderOption = None,
     reject: Annotated[bool, typer.Option("--reject", help="The code does not apply.")] = False,
     clear: Annotated[bool, typer.Option("--clear", help="Back to undecided.")] = False,
+    accept_theme: Annotated[Optional[int], typer.Option(
+        "--accept-theme", help="Accept theme number N of 'focuscode themes' as a code.")] = None,
+    name: Annotated[Optional[str], typer.Option(
+        "--name", help="With --accept-theme: the code's name (default: the theme's).")] = None,
 ) -> None:
-    """Confirm (or reject) a code for segments, as one decision of the coder."""
+    """Confirm (or reject) a code for segments, as one decision of the coder; or accept a
+    theme as a code (--accept-theme N)."""
     if reject and clear:
         raise ConfigError("--reject or --clear, not both")
-    with _open(project, coder) as opened:
-        pairs = [(segment_id, as_code) for segment_id in segments]
-        decide = (opened.suggestions.clear if clear else opened.suggestions.reject if reject
-                  else opened.suggestions.confirm)
-        decision = decide(pairs)
+    if accept_theme is not None:
+        if segments or as_code or reject or clear:
+            raise ConfigError("--accept-theme takes no segments, --as, --reject or --clear",
+                              hint="accept the theme first, then code segments with --as")
+        with _open(project, coder) as opened:
+            decision = opened.decisions.accept_number(accept_theme, name)
+    elif name is not None:
+        raise ConfigError("--name goes with --accept-theme")
+    elif not segments or not as_code:
+        raise ConfigError("give segment ids and --as CODE (or --accept-theme N)",
+                          hint="e.g. focuscode code 17 42 --as \"Trust\"")
+    else:
+        with _open(project, coder) as opened:
+            pairs = [(segment_id, as_code) for segment_id in segments]
+            decide = (opened.suggestions.clear if clear else opened.suggestions.reject if reject
+                      else opened.suggestions.confirm)
+            decision = decide(pairs)
     console.print(f"{escape(decision.coder)}: {escape(decision.payload.get('summary', ''))} "
                   f"[dim](decision {decision.id})[/]")
 

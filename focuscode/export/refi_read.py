@@ -206,8 +206,8 @@ def read_qdc(path: Path) -> Codebook:
                           path=str(path), hint="export the codebook as .qdc from the other program")
     codes_element = next((e for e in root.iter() if _local(e.tag) == "Codes"), None)
     codes = codes_of(read_codes(codes_element, str(path)), str(path))
-    return Codebook.of(codes, name=(root.get("name") or "").strip(), description=_text_of(root, "Description"),
-                       source=str(path))
+    return Codebook.of(codes, name=(root.get("name") or "").strip(),
+                       description=_text_of(root, "Description"), source=str(path))
 
 
 def from_qdc(path: Path) -> list[Code]:

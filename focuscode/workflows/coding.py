@@ -140,6 +140,19 @@ class Decisions:
                 changes.append(_code_change(code_id, "name", target.code.name, name))
             return self._record("accept", changes, f"accepted '{name or target.label}' as a code")
 
+    def accept_number(self, number: int, name: str | None = None) -> Decision:
+        """Accept theme ``number`` of the themes overview (``#`` in ``focuscode themes``)."""
+        from focuscode.workflows.review import Review
+        from focuscode.workflows.visibility import Visibility
+
+        entries = Review(self.store, self.log, Visibility(self.coder, blind=False)).entries()
+        entry = next((e for e in entries if e.number is not None and e.number + 1 == number),
+                     None)
+        if entry is None:
+            raise DecisionError(f"no theme {number}",
+                                hint="see the theme numbers with: focuscode themes")
+        return self.accept(entry.key, name)
+
     def rename(self, key: str, name: str) -> Decision:
         name = " ".join(name.split())
         if not name:

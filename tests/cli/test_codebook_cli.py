@@ -148,3 +148,28 @@ def test_suggest_lists_the_codes_made_since_the_run_apart() -> None:
     assert "Codes no segment matches: Quantum" in out and "Quantum, Parking" not in out
     assert "Codes made since the run, which it could not match (run 'focuscode suggest' " \
            "again): Parking" in out
+
+
+def test_code_accepts_a_theme_by_its_number_in_the_themes_table(folder: Path) -> None:
+    table = _ok("themes", "--project", str(folder))
+    assert "--accept-theme" in table
+    with Project.open(folder, embedder=HashingEmbedder()) as project:
+        entry = next(e for e in project.themes() if e.number == 2)
+    out = _ok("code", "--accept-theme", "3", "--name", "Coordinating care",
+              "--project", str(folder))
+    assert "accepted 'Coordinating care' as a code" in out
+    with Project.open(folder, embedder=HashingEmbedder()) as project:
+        code = next(e for e in project.themes() if e.number == 2)
+        assert (code.label, code.status, code.theme_ids) == ("Coordinating care", "accepted",
+                                                             entry.theme_ids)
+        project.undo()  # one decision
+        assert next(e for e in project.themes() if e.number == 2).status == "suggested"
+    plain = _ok("code", "--accept-theme", "4", "--project", str(folder))
+    assert "as a code" in plain
+    for args, message in ((["--accept-theme", "99"], "no theme 99"),
+                          (["--accept-theme", "4"], "already a code"),
+                          (["--accept-theme", "5", "7", "--as", "x"], "takes no segments"),
+                          (["7"], "--as CODE"), (["--name", "x"], "--accept-theme")):
+        result = runner.invoke(app, ["code", *args, "--project", str(folder)])
+        assert result.exit_code != 0 and isinstance(result.exception, FocuscodeError)
+        assert message in str(result.exception), (args, result.exception)
