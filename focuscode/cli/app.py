@@ -79,12 +79,27 @@ def import_(
     encoding: Annotated[Optional[str], typer.Option(
         help="Text encoding when it cannot be detected (e.g. cp1252).")] = None,
 ) -> None:
-    """Import transcripts (.txt, .vtt, .srt, .docx): all of them or, on any error, none."""
+    """Import transcripts (.txt, .vtt, .srt, .docx): all of them or, on any error, none; or a
+    REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA or QualCoder."""
+    if any(path.suffix.lower() == ".qdpx" for path in paths):
+        _import_refi(paths, project)
+        return
     with _open(project) as opened, RichProgress(errors) as progress:
         report = opened.import_files(paths, speakers_file=speakers, attributes=_attributes(attr),
                                      encoding=encoding, progress=progress)
     for line in import_lines(report):
         console.print(line)
+
+
+def _import_refi(paths: list[Path], project: Path) -> None:
+    from focuscode.workflows.refi_import import report_lines
+
+    if len(paths) != 1:
+        raise ConfigError("import a .qdpx on its own, one at a time")
+    with _open(project) as opened:
+        report = opened.import_refi(paths[0])
+    for line in report_lines(report):
+        console.print(escape(line))
 
 
 @app.command()

@@ -105,9 +105,11 @@ def parse_xml(data: bytes | str, path: str, what: str) -> ET.Element:
 
     try:
         return SafeET.fromstring(data, forbid_dtd=True)
-    except (ET.ParseError, DefusedXmlException, ValueError) as error:
-        raise IngestError(f"not a readable {what} ({type(error).__name__}: {error})",
-                          path=path) from None
+    except DefusedXmlException:
+        raise IngestError(f"the {what} declares a DTD or entities; refusing to read it",
+                          path=path, hint="QDA programs never write these: export it again")
+    except (ET.ParseError, ValueError) as error:
+        raise IngestError(f"not a readable {what} ({error})", path=path) from None
 
 
 def _local(tag: Any) -> str:

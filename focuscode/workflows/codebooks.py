@@ -90,66 +90,87 @@ def import_codebook(store: ProjectStore, log: DecisionLog, path: Path, *, coder:
     return apply_codebook(store, log, codebook, coder=coder, source=Path(path).name)
 
 
-def apply_codebook(store: ProjectStore, log: DecisionLog, codebook: Codebook, *, coder: str,
-                   source: str = "codebook") -> CodebookImport:
+@dataclass
+class CodebookChanges:
+    """What joining a codebook to the project's changes, before it is recorded: the log
+    changes, code names created / updated / unchanged, and each code's id (by folded name)."""
+
+    changes: list[dict[str, Any]]
+    created: list[str]
+    updated: list[tuple[str, tuple[str, ...]]]
+    unchanged: list[str]
+    ids: dict[str, int]
+
+
+def codebook_changes(log: DecisionLog, codebook: Codebook) -> CodebookChanges:
+    """The changes that add ``codebook``'s new codes (as inert rows a change brings to life),
+    fill in the fields of codes already there and link parents. Call inside
+    ``log.db.atomic()`` and record the changes in the same transaction."""
     created: list[str] = []
     updated: list[tuple[str, tuple[str, ...]]] = []
     unchanged: list[str] = []
+    existing = {c.name.casefold(): c for c in log.codes()}
+    ids: dict[str, int] = {}
+    changes: list[dict[str, Any]] = []
+    for code in codebook.codes:
+        key = code.name.casefold()
+        old = existing.get(key)
+        if old is None:
+            source = code.source if code.source == GROUP_SOURCE else "codebook"
+            code_id = log.new_code_row(replace(code, parent=None, source=source,
+                                               status="deleted"))
+            changes.append(_change(code_id, "status", "deleted", "accepted"))
+            created.append(code.name)
+            ids[key] = code_id
+            continue
+        ids[key] = int(old.id)
+        fields = []
+        for field, column in COLUMNS.items():
+            value = getattr(code, field)
+            if not value:
+                continue  # an import never blanks a field
+            after = json.dumps(list(value)) if field == "examples" else value
+            before = log.code_field(int(old.id), column)
+            if before != after:
+                changes.append(_change(int(old.id), column, before, after))
+                fields.append(field)
+        if old.status != "accepted":
+            changes.append(_change(int(old.id), "status", old.status, "accepted"))
+            fields.append("status")
+        if fields:
+            updated.append((code.name, tuple(fields)))
+        else:
+            unchanged.append(code.name)
+    for code in codebook.codes:
+        if not code.parent:
+            continue
+        code_id, parent_id = ids[code.name.casefold()], ids[code.parent.casefold()]
+        before = log.code_field(code_id, "parent_id")
+        if before != parent_id:
+            changes.append(_change(code_id, "parent_id", before, parent_id))
+            if code.name not in created:
+                _add_field(updated, unchanged, code.name, "parent")
+    return CodebookChanges(changes, created, updated, unchanged, ids)
+
+
+def apply_codebook(store: ProjectStore, log: DecisionLog, codebook: Codebook, *, coder: str,
+                   source: str = "codebook") -> CodebookImport:
     with log.db.atomic():
-        existing = {c.name.casefold(): c for c in log.codes()}
-        ids: dict[str, int] = {}
-        changes: list[dict[str, Any]] = []
-        for code in codebook.codes:
-            key = code.name.casefold()
-            old = existing.get(key)
-            if old is None:
-                source = code.source if code.source == GROUP_SOURCE else "codebook"
-                code_id = log.new_code_row(replace(code, parent=None, source=source,
-                                                   status="deleted"))
-                changes.append(_change(code_id, "status", "deleted", "accepted"))
-                created.append(code.name)
-                ids[key] = code_id
-                continue
-            ids[key] = int(old.id)
-            fields = []
-            for field, column in COLUMNS.items():
-                value = getattr(code, field)
-                if not value:
-                    continue  # an import never blanks a field
-                after = json.dumps(list(value)) if field == "examples" else value
-                before = log.code_field(int(old.id), column)
-                if before != after:
-                    changes.append(_change(int(old.id), column, before, after))
-                    fields.append(field)
-            if old.status != "accepted":
-                changes.append(_change(int(old.id), "status", old.status, "accepted"))
-                fields.append("status")
-            if fields:
-                updated.append((code.name, tuple(fields)))
-            else:
-                unchanged.append(code.name)
-        for code in codebook.codes:
-            if not code.parent:
-                continue
-            code_id, parent_id = ids[code.name.casefold()], ids[code.parent.casefold()]
-            before = log.code_field(code_id, "parent_id")
-            if before != parent_id:
-                changes.append(_change(code_id, "parent_id", before, parent_id))
-                if code.name not in created:
-                    _add_field(updated, unchanged, code.name, "parent")
-        if not changes:
-            return CodebookImport(path=source, unchanged=tuple(unchanged))
+        found = codebook_changes(log, codebook)
+        if not found.changes:
+            return CodebookImport(path=source, unchanged=tuple(found.unchanged))
         title = f" '{codebook.name}'" if codebook.name else ""
         decision_id = log.record(
-            "import_codebook", changes, coder=coder,
-            summary=f"imported codebook{title} from {source}: {len(created)} new, "
-                    f"{len(updated)} updated code(s)",
+            "import_codebook", found.changes, coder=coder,
+            summary=f"imported codebook{title} from {source}: {len(found.created)} new, "
+                    f"{len(found.updated)} updated code(s)",
             extra={"codebook": {"name": codebook.name, "source": source,
                                 "sha256": codebook_sha256(codebook)}})
     if codebook.name or codebook.description:
         store.set_setting(SETTING, {"name": codebook.name, "description": codebook.description})
-    return CodebookImport(path=source, created=tuple(created), updated=tuple(updated),
-                          unchanged=tuple(unchanged), decision_id=decision_id)
+    return CodebookImport(path=source, created=tuple(found.created),
+                          updated=tuple(found.updated), unchanged=tuple(found.unchanged),
+                          decision_id=decision_id)
 
 
 def codebook_sha256(codebook: Codebook) -> str:

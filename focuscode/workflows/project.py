@@ -97,6 +97,13 @@ class Project:
                                       speakers_file=speakers_file, attributes=attributes,
                                       encoding=encoding, progress=progress)
 
+    def import_refi(self, path: Path | str) -> "RefiImportReport":  # noqa: F821
+        """Import a REFI-QDA project (``.qdpx``): transcripts, codes, each coder's codings,
+        cases and memos; one decision of the log (see ``workflows.refi_import``)."""
+        from focuscode.workflows.refi_import import import_qdpx
+
+        return import_qdpx(self.store, self.log, self.settings, Path(path), coder=self.coder)
+
     def analyse(self, progress: Progress | None = None) -> AnalysisReport:
         return analysis.analyse(self.store, self.settings, self.embedder(), progress)
 

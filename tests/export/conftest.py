@@ -41,6 +41,25 @@ def build_reviewed_project(folder: Path) -> Path:
     return folder
 
 
+def add_second_coder(project: Project) -> None:
+    """ben confirms two of ana's codings and one segment of his own (for the first code)."""
+    data = project.reports.data()
+    confirmed = [c for c in data.codings if c.status == "confirmed"]
+    theme_of = {c.key: c.theme_id for c in data.codes}
+    coder, project.coder = project.coder, "ben"
+    for coding in confirmed[:2]:
+        project.confirm(coding.segment_id, theme_of[coding.code_key])
+    own = next(c for c in data.codings if c.status == "suggested"
+               and c.code_key == confirmed[0].code_key)
+    project.confirm(own.segment_id, theme_of[own.code_key])
+    project.coder = coder
+
+
+@pytest.fixture(scope="session")
+def second_coder():
+    return add_second_coder
+
+
 @pytest.fixture(scope="session")
 def reviewed_template(tmp_path_factory) -> Path:
     return build_reviewed_project(tmp_path_factory.mktemp("reviewed") / "demo")

@@ -34,9 +34,9 @@ def qdpx_with_suggestions(report_data, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def two_coders(reviewed_template, tmp_path_factory):
-    """The reviewed project with a second coder, ben, who confirmed two of ana's segments and
-    one of his own: the .qdpx with suggestions, its .qdc and the data."""
+def two_coders(reviewed_template, second_coder, tmp_path_factory):
+    """The reviewed project with a second coder (``add_second_coder``): the .qdpx with
+    suggestions, its .qdc, a re-export without them and the data."""
     import shutil
 
     from focuscode.pipeline.embed import HashingEmbedder
@@ -45,20 +45,12 @@ def two_coders(reviewed_template, tmp_path_factory):
     folder = tmp_path_factory.mktemp("coders") / "demo"
     shutil.copytree(reviewed_template, folder)
     with Project.open(folder, embedder=HashingEmbedder(), coder="ana") as project:
-        data = project.reports.data()
-        confirmed = [c for c in data.codings if c.status == "confirmed"]
-        theme_of = {c.key: c.theme_id for c in data.codes}
-        project.coder = "ben"
-        for coding in confirmed[:2]:
-            project.confirm(coding.segment_id, theme_of[coding.code_key])
-        own = next(c for c in data.codings if c.status == "suggested"
-                   and c.code_key == confirmed[0].code_key)
-        project.confirm(own.segment_id, theme_of[own.code_key])
+        second_coder(project)
         data = project.reports.data()
         path = write_qdpx(data, folder / "study.qdpx", include_suggestions=True)
         qdc, _ = project.codebook.export(folder / "codebook.qdc")
         again = project.reports.export_refi(folder / "again.qdpx")
-    return path, qdc, again, data, (confirmed[0].segment_id, confirmed[1].segment_id)
+    return path, qdc, again, data
 
 
 def _project(path):  # noqa: ANN001, ANN202
@@ -151,7 +143,7 @@ def test_suggestions_on_request_belong_to_a_user_naming_the_model(qdpx_with_sugg
 
 
 def test_one_selection_per_coder_and_span_with_owner_and_date(two_coders) -> None:
-    path, _, _, data, _ = two_coders
+    path, _, _, data = two_coders
     root, _ = _project(path)
     users = _users(root)
     owners: dict[tuple[str, str], list[str]] = {}
@@ -179,7 +171,7 @@ def test_one_selection_per_coder_and_span_with_owner_and_date(two_coders) -> Non
 
 
 def test_code_guids_agree_between_qdc_and_qdpx_and_every_code_has_a_colour(two_coders) -> None:
-    path, qdc, again, _, _ = two_coders
+    path, qdc, again, _ = two_coders
     root, _ = _project(path)
     in_qdpx = {c.get("name"): c.get("guid") for c in root.iter(f"{{{PROJECT_NS}}}Code")}
     assert all(c.get("color") for c in root.iter(f"{{{PROJECT_NS}}}Code"))
