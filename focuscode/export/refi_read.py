@@ -271,7 +271,7 @@ def _project(root: ET.Element, member, path: str) -> RefiProject:  # noqa: ANN00
             codings.extend(_codings(element, source, users))
     cases = [_case(element, variables) for container in _children(root, "Cases")
              for element in _children(container, "Case")]
-    notes = _notes(root)
+    notes = _notes(root, member, path)
     sets = tuple((s.get("name") or "", tuple(guid_of(m.get("targetGUID"))
                                              for m in _children(s, "MemberSource")))
                  for container in _children(root, "Sets") for s in _children(container, "Set"))
@@ -372,8 +372,9 @@ def _case(element: ET.Element, variables: dict[str, str]) -> RefiCase:
                                      for r in _children(element, "SelectionRef")))
 
 
-def _notes(root: ET.Element) -> list[RefiNote]:
-    """Notes (memos) with the GUIDs of what points to them (``NoteRef``)."""
+def _notes(root: ET.Element, member, path: str) -> list[RefiNote]:  # noqa: ANN001
+    """Notes (memos: text sources of their own, inline or in the archive) with the GUIDs of
+    what points to them (``NoteRef``)."""
     targets: dict[str, list[str]] = {}
     for element in root.iter():
         for ref in _children(element, "NoteRef"):
@@ -383,7 +384,8 @@ def _notes(root: ET.Element) -> list[RefiNote]:
     for container in _children(root, "Notes"):
         for note in _children(container, "Note"):
             guid = guid_of(note.get("guid"))
-            text = _text_of(note, "PlainTextContent") or _text_of(note, "Description")
+            source = _text_source(note, member, {}, path)
+            text = (source.text if source is not None else "") or _text_of(note, "Description")
             notes.append(RefiNote(guid=guid, name=(note.get("name") or "").strip(),
                                   text=text.strip(), targets=tuple(targets.get(guid, ()))))
     return notes

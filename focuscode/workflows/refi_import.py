@@ -17,6 +17,7 @@ unreviewed suggestions (a user named ``focuscode model ...``) are left out.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,11 +145,13 @@ class _Importer:
                  project: RefiProject, path: Path, coder: str) -> None:
         self.store, self.log, self.settings = store, log, settings
         self.project, self.path, self.coder = project, path, coder
-        self.segments: dict[str, list[Segment]] = {}  # source GUID -> its segments
+        self.segments: dict[str, list[Segment]] = {}  # source GUID -> its segments, in order
+        self.ends: dict[str, list[int]] = {}
         self.by_coder: Counter[str] = Counter()
         self.n_turns = self.n_segments = self.n_quotes = self.n_known = 0
         self.n_outside = self.n_on_categories = self.n_suggestions = self.n_conflicts = 0
         self.n_memos = 0
+        self.source_memos: dict[str, int] = {}  # source GUID -> notes kept in its 'memo'
         self.attribute_notes: list[str] = []
 
     @property
@@ -176,6 +179,7 @@ class _Importer:
             roles = {s.label: s.role for s in own}
             segments = segmenter.transform(parsed.turns, roles)
             self.store.add_transcript(parsed, attributes.get(guid, {}), own, segments)
+            self.n_memos += self.source_memos.get(guid, 0)
             stored.update({s.label: s for s in own})
             imported.append(parsed.name)
             self.n_turns += len(parsed.turns)
@@ -187,6 +191,7 @@ class _Importer:
         for guid, text in texts.items():
             self.segments[guid] = sorted(by_transcript[by_name[text.parsed.name]],
                                          key=lambda s: s.start)
+            self.ends[guid] = [s.end for s in self.segments[guid]]  # ascending: no overlaps
         return imported, skipped
 
     def _speakers(self, texts: Mapping[str, SourceText]) -> dict[str, Speaker]:
@@ -239,7 +244,7 @@ class _Importer:
                     notes_on[target].append(note.text)
         for guid, texts in notes_on.items():
             result[guid]["memo"] = "\n\n".join(texts)
-            self.n_memos += len(texts)
+            self.source_memos[guid] = len(texts)
         return result
 
     # codings ----------------------------------------------------------------------------------
@@ -259,10 +264,15 @@ class _Importer:
                 self.n_on_categories += code_id is None
                 continue
             start, end = text.position(coding.start), text.position(coding.end)
-            covered = [(s, max(start, s.start), min(end, s.end))
-                       for s in self.segments[coding.source]
-                       if s.start < end and start < s.end
-                       and text.parsed.text[max(start, s.start):min(end, s.end)].strip()]
+            segments = self.segments[coding.source]
+            first = bisect.bisect_right(self.ends[coding.source], start)
+            covered = []
+            for segment in segments[first:]:
+                if segment.start >= end:
+                    break
+                a, b = max(start, segment.start), min(end, segment.end)
+                if text.parsed.text[a:b].strip():
+                    covered.append((segment, a, b))
             if not covered:
                 self.n_outside += 1
                 continue

@@ -207,18 +207,23 @@ def test_a_project_without_sources_brings_its_codebook(empty: Project, tmp_path:
     assert [c.name for c in empty.log.codes()] == ["Trust"]
 
 
-def test_notes_on_codes_become_memos(empty: Project, tmp_path: Path) -> None:
+def test_notes_become_memos_of_codes_and_transcripts(empty: Project, tmp_path: Path) -> None:
+    note_file = _guid(3)[1:-1]
     path = write_archive(tmp_path / "memo.qdpx", f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="Memos">
  <CodeBook><Codes><Code guid="{_guid(1)}" name="Trust" isCodable="true">
   <NoteRef targetGUID="{_guid(2)}"/></Code></Codes></CodeBook>
+ <Sources><TextSource guid="{_guid(4)}" name="g.txt"><PlainTextContent>{ALICE}</PlainTextContent>
+  <NoteRef targetGUID="{_guid(3)}"/></TextSource></Sources>
  <Notes><Note guid="{_guid(2)}" name="m"><PlainTextContent>Trust is fragile.</PlainTextContent>
- </Note></Notes>
-</Project>""", {})
+ </Note><Note guid="{_guid(3)}" name="n" plainTextPath="internal://{note_file}.txt"/></Notes>
+</Project>""", {f"sources/{note_file}.txt": "Recorded on a noisy day.".encode()})
     report = empty.import_refi(path)
-    assert report.n_memos == 1
+    assert report.n_memos == 2
     assert empty.codebook.current().code("Trust").memo == "Trust is fragile."
-    assert empty.import_refi(path).decision_id is None  # the memo is not added twice
+    assert empty.store.transcripts()[0].attributes == {"memo": "Recorded on a noisy day."}
+    again = empty.import_refi(path)
+    assert again.decision_id is None and again.n_memos == 0  # not added twice
 
 
 @pytest.mark.parametrize("members,message", [
