@@ -205,7 +205,9 @@ class _Importer:
                     continue
                 case = cases.get(turn.speaker.casefold())
                 values = dict(case.variables) if case else {}
-                role = str(values.pop("role", "") or "").strip() or guess_role(turn.speaker)
+                role_key = next((k for k in values if k.casefold() == "role"), None)
+                role = (str(values.pop(role_key) or "").strip() if role_key else "") \
+                    or guess_role(turn.speaker)
                 mapped += case is not None
                 result[turn.speaker] = Speaker(label=turn.speaker, role=role or UNKNOWN_ROLE,
                                                attributes=values)

@@ -66,7 +66,8 @@ Include: months for a diagnosis</Description><NoteRef targetGUID="{_guid(60)}"/>
  </Variables>
  <Cases>
   <Case guid="{_guid(30)}" name="Alice"><VariableValue><VariableRef targetGUID="{_guid(21)}"/>
-   <IntegerValue>54</IntegerValue></VariableValue></Case>
+   <IntegerValue>54</IntegerValue></VariableValue><VariableValue>
+   <VariableRef targetGUID="{_guid(20)}"/><TextValue>patient</TextValue></VariableValue></Case>
   <Case guid="{_guid(31)}" name="North clinic"><VariableValue>
    <VariableRef targetGUID="{_guid(22)}"/><TextValue>North</TextValue></VariableValue>
    <SourceRef targetGUID="{_guid(40)}"/></Case>
@@ -171,7 +172,7 @@ def test_a_maxqda_like_project_imports_whole(empty: Project, tmp_path: Path, crl
     assert codebook.depth("Level 11") == 11 and codebook.code("Level 11").color == "#0B33AA"
     assert codebook.code("Level 5").definition == LONG.strip()
     speakers = {s.label: s for s in empty.store.speakers()}
-    assert speakers["Alice"].attributes == {"Age": 54}
+    assert (speakers["Alice"].attributes, speakers["Alice"].role) == ({"Age": 54}, "patient")
     assert speakers["Moderator"].role == "moderator"
     assert transcripts["Group 1.docx"].attributes == {"Clinic": "North", "case": "North clinic",
                                                       "set": "Wave 1"}
