@@ -59,7 +59,7 @@ def project_codebook(store: ProjectStore, log: DecisionLog, *,
         run = store.latest_run()
         themes = [t for t in store.themes(run.id) if t.code_id is None] if run else []
         if themes:
-            codes.append(Code(id=None, name=SUGGESTED_GROUP, source="theme",
+            codes.append(Code(id=None, name=SUGGESTED_GROUP, source=GROUP_SOURCE,
                               definition="Themes the automatic analysis found and no "
                                          "researcher has reviewed yet."))
         for theme in themes:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -33,6 +33,7 @@ from focuscode.domain import (
 from focuscode.domain.codebook import Codebook
 from focuscode.domain.reports import MODEL_CODER
 from focuscode.domain.suggestions import is_model_coder
+from focuscode.export.refi import SUGGESTED_GROUP
 from focuscode.export.refi_read import RefiProject, codes_of, read_qdpx
 from focuscode.pipeline.ingest.speakers import guess_role
 from focuscode.pipeline.segment import TurnSegmenter
@@ -62,6 +63,7 @@ class RefiImportReport:
     n_outside: int = 0  # codings that cover no segment's words (a preamble, a speaker label)
     n_on_categories: int = 0  # codings of a non-codable code or of no code in the file
     n_suggestions: int = 0  # the analysis' unreviewed suggestions, left out
+    n_themes_left_out: int = 0  # focuscode's unreviewed suggested themes nobody coded with
     n_conflicts: int = 0  # the coder had rejected it in this project: their decision stays
     n_memos: int = 0
     attributes: tuple[str, ...] = ()  # where cases, variables and sets went
@@ -77,6 +79,7 @@ def import_qdpx(store: ProjectStore, log: DecisionLog, settings: AnalysisSetting
                 *, coder: str) -> RefiImportReport:
     """Import the project at ``path``: all of it, or (on any error) nothing."""
     project = read_qdpx(path)
+    project, n_themes = _without_suggested_themes(project)
     codes = codes_of(list(project.codes), str(path))
     names = {refi.guid: code for refi, code in zip(project.codes, codes)}
     codebook = Codebook.of(codes, source=str(path))
@@ -124,9 +127,33 @@ def import_qdpx(store: ProjectStore, log: DecisionLog, settings: AnalysisSetting
         codings=dict(sorted(importer.by_coder.items())), n_quotes=importer.n_quotes,
         n_known=importer.n_known, n_outside=importer.n_outside,
         n_on_categories=importer.n_on_categories, n_suggestions=importer.n_suggestions,
+        n_themes_left_out=n_themes,
         n_conflicts=importer.n_conflicts, n_memos=importer.n_memos,
         attributes=tuple(importer.attribute_notes), left_out=project.left_out,
         decision_id=decision_id)
+
+
+def _is_model(user: str) -> bool:
+    return user.startswith(MODEL_CODER) or is_model_coder(user)
+
+
+def _without_suggested_themes(project: RefiProject) -> tuple[RefiProject, int]:
+    """``project`` without the themes a focuscode export marks as unreviewed suggestions (under
+    its "Suggested themes" category) that no person coded with, and their codings."""
+    groups = {c.guid for c in project.codes if c.name == SUGGESTED_GROUP and c.parent is None}
+    if not groups:
+        return project, 0
+    used = {c.code for c in project.codings if not _is_model(c.user)}
+    under: set[str] = set(groups)
+    for code in project.codes:  # parents come before children
+        if code.parent in under:
+            under.add(code.guid)
+    drop = {guid for guid in under - groups if guid not in used}
+    if not under - groups - drop:
+        drop |= groups
+    return replace(project, codes=tuple(c for c in project.codes if c.guid not in drop),
+                   codings=tuple(c for c in project.codings if c.code not in drop)), \
+        len(drop - groups)
 
 
 def _lone_speaker(project: RefiProject, source: str) -> str:
@@ -257,7 +284,7 @@ class _Importer:
         quotes = {(q.code_id, q.segment_id, q.start, q.end) for q in self.store.quotes()}
         for coding in self.project.codings:
             user = coding.user or self.coder
-            if user.startswith(MODEL_CODER) or is_model_coder(user):
+            if _is_model(user):
                 self.n_suggestions += 1
                 continue
             code_id = code_ids.get(coding.code)
@@ -353,6 +380,7 @@ def report_lines(report: RefiImportReport) -> list[str]:
                                 "or only a label): not imported"),
              (report.n_on_categories, "coding(s) of a category or of no code: not imported"),
              (report.n_suggestions, "unreviewed model suggestion(s) left out"),
+             (report.n_themes_left_out, "unreviewed suggested theme(s) left out"),
              (report.n_conflicts, "coding(s) the coder had rejected here: their decision kept"),
              (report.n_memos, "memo(s) kept")]
     lines += [f"{n} {what}." for n, what in facts if n]

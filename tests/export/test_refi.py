@@ -244,7 +244,8 @@ def test_codebook_validates_and_round_trips(reviewed, refi_schemas, tmp_path) ->
     assert [c.name for c in codes][:3] == ["Who coordinates care", "Physicians want data",
                                            SUGGESTED_GROUP]
     assert {c.parent for c in codes[3:]} == {SUGGESTED_GROUP}
-    assert all(c.source == "codebook" and c.status == "accepted" for c in codes)
+    assert all(c.status == "accepted" for c in codes)
+    assert [c.name for c in codes if not c.codable] == [SUGGESTED_GROUP]  # as in the .qdpx
 
 
 def test_qdc_import_reads_definitions_notes_colours_and_nesting(tmp_path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from focuscode.domain import FocuscodeError, IngestError
+from focuscode.export.refi import derived_color
 from focuscode.pipeline.embed import HashingEmbedder
 from focuscode.workflows import Project
 
@@ -320,7 +321,11 @@ def test_focuscode_export_comes_back_as_it_went(tmp_path: Path) -> None:
                                             include_suggestions=True)
         report = back.import_refi(path)
         assert report.n_suggestions > 0 and set(report.codings) == {"ana", "ben"}
+        assert report.n_themes_left_out > 0  # the unreviewed themes stay behind
         _same_project(original, back, renamed={})
+        assert [(c.name, c.parent, c.color) for c in back.codebook.current().codes] == [
+            (c.name, c.parent, c.color or derived_color(c.key))  # the colour it was given
+            for c in original.reports.data().codes if c.status == "accepted"]
         speakers = {s.label: s for s in original.store.speakers()}
         for speaker in back.store.speakers():
             assert speaker.role == speakers[speaker.label].role
