@@ -82,6 +82,9 @@ def import_(
     """Import transcripts (.txt, .vtt, .srt, .docx): all of them or, on any error, none; or a
     REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA or QualCoder."""
     if any(path.suffix.lower() == ".qdpx" for path in paths):
+        if speakers or attr or encoding:
+            raise ConfigError("--speakers, --attr and --encoding are for transcripts, not a "
+                              ".qdpx", hint="its cases and variables give roles and attributes")
         _import_refi(paths, project)
         return
     with _open(project) as opened, RichProgress(errors) as progress:

@@ -299,3 +299,19 @@ def test_every_reference_points_at_an_element(qdpx_with_suggestions, two_coders)
         refs = [e.get(a) for e in root.iter() for a in ("targetGUID", "creatingUser")
                 if e.get(a)]
         assert refs and set(refs) <= guids
+
+
+def test_plain_text_names_stay_unique_and_say_plain_text() -> None:
+    from focuscode.domain import Transcript
+    from focuscode.export.refi_sources import plain_text_names
+
+    def transcript(n: int, name: str) -> Transcript:
+        return Transcript(id=n, name=name, source_path=name, format="text", text="",
+                          source_sha256="")
+
+    names = plain_text_names([transcript(1, "a.txt"), transcript(2, "a (docx, as plain text).txt"),
+                              transcript(3, "a.docx"), transcript(4, "notes"),
+                              transcript(5, "NOTES.txt")])
+    assert names == {1: "a.txt", 2: "a (docx, as plain text).txt",
+                     3: "a (docx, as plain text) (2).txt", 4: "notes.txt", 5: "NOTES (2).txt"}
+    assert all(name.endswith(".txt") for name in names.values())

@@ -296,8 +296,9 @@ def test_the_cli_imports_a_qdpx_and_says_what_it_did(tmp_path: Path) -> None:
     assert "3 transcript(s) imported" in out and "Chris 2, Dana 2" in out
     assert "Field notes: no speaker lines found; imported as one speaker's text." in out
     assert "One decision" in out
-    result = CliRunner().invoke(app, ["import", str(path), str(path), "--project", str(folder)])
-    assert isinstance(result.exception, FocuscodeError)
+    for extra in ([str(path)], ["--attr", "site=x"]):
+        result = CliRunner().invoke(app, ["import", str(path), *extra, "--project", str(folder)])
+        assert isinstance(result.exception, FocuscodeError)
 
 
 def _same_project(original: Project, imported: Project, *, renamed: dict[str, str]) -> None:
