@@ -94,8 +94,10 @@ def codebook_tree(codebook: Codebook) -> Tree:
         for code in codebook.children(parent):
             colour = f"[{code.color}]■[/] " if code.color else ""
             examples = f" [dim]({len(code.examples)} examples)[/]" if code.examples else ""
+            category = "" if code.codable else " [dim](category: not applied)[/]"
             branch = node.add(f"{colour}[bold]{escape(code.name)}[/] [dim]c{code.id}[/]"
-                              f"{examples}\n[dim]{escape(_short(code.definition, 110))}[/]")
+                              f"{category}{examples}\n"
+                              f"[dim]{escape(_short(code.definition, 110))}[/]")
             add(branch, code.name)
 
     add(tree, None)

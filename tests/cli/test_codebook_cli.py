@@ -173,3 +173,16 @@ def test_code_accepts_a_theme_by_its_number_in_the_themes_table(folder: Path) ->
         result = runner.invoke(app, ["code", *args, "--project", str(folder)])
         assert result.exit_code != 0 and isinstance(result.exception, FocuscodeError)
         assert message in str(result.exception), (args, result.exception)
+
+
+def test_codebook_show_marks_categories(folder: Path, tmp_path: Path) -> None:
+    qdc = tmp_path / "groups.qdc"
+    qdc.write_text('<?xml version="1.0" encoding="utf-8"?>'
+                   '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+                   '<Code guid="00000000-0000-4000-8000-000000000001" name="Barriers" '
+                   'isCodable="false"><Code guid="00000000-0000-4000-8000-000000000002" '
+                   'name="Cost" isCodable="true"/></Code></Codes></CodeBook>', encoding="utf-8")
+    _ok("codebook", "import", str(qdc), "--project", str(folder))
+    out = _ok("codebook", "show", "--project", str(folder))
+    assert "Barriers" in out and "category: not applied" in out
+    assert out.count("category") == 1
