@@ -84,11 +84,15 @@ def import_qdpx(store: ProjectStore, log: DecisionLog, settings: AnalysisSetting
     names = {refi.guid: code for refi, code in zip(project.codes, codes)}
     codebook = Codebook.of(codes, source=str(path))
     known = store.transcript_names()
+    same_text = {t.text: t.name for t in store.transcripts()}
     texts: dict[str, SourceText] = {}
     one_speaker: list[str] = []
     for source in project.sources:
         text = source_transcript(source, archive=str(path), speaker=_lone_speaker(project,
                                                                                 source.guid))
+        if text.parsed.text in same_text:  # already here (under this name or another)
+            text = replace(text, parsed=replace(text.parsed, name=same_text[text.parsed.text]))
+            known[text.parsed.name] = text.parsed.source_sha256
         name = text.parsed.name
         if name in known and known[name] != text.parsed.source_sha256:
             raise IngestError(f"a different transcript named '{name}' is already in the "
@@ -248,6 +252,12 @@ class _Importer:
         linked to it that are not speakers."""
         result: dict[str, dict[str, Any]] = {s.guid: dict(s.variables)
                                              for s in self.project.sources}
+        unmapped = [c.name or c.guid for c in self.project.cases
+                    if c.name.casefold() not in speakers and not c.sources]
+        if unmapped:
+            self.attribute_notes.append(f"{len(unmapped)} case(s) match no speaker and no "
+                                        f"source, not imported: {', '.join(unmapped[:5])}"
+                                        + (", ..." if len(unmapped) > 5 else ""))
         for case in self.project.cases:
             if case.name.casefold() in speakers or not case.sources:
                 continue

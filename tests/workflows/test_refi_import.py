@@ -209,6 +209,20 @@ def test_a_project_without_sources_brings_its_codebook(empty: Project, tmp_path:
     assert [c.name for c in empty.log.codes()] == ["Trust"]
 
 
+def test_too_deep_a_code_tree_and_unmatched_cases(empty: Project, tmp_path: Path) -> None:
+    path = write_archive(tmp_path / "deep.qdpx", f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Deep"><CodeBook><Codes>{deep_codes(60)}
+</Codes></CodeBook></Project>""", {})
+    with pytest.raises(IngestError, match="nested more than 50 levels"):
+        empty.import_refi(path)
+    path = write_archive(tmp_path / "cases.qdpx", f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Cases"><Cases>
+ <Case guid="{_guid(1)}" name="Household 7"/></Cases></Project>""", {})
+    report = empty.import_refi(path)
+    assert any("match no speaker" in note and "Household 7" in note
+               for note in report.attributes)
+
+
 def test_notes_become_memos_of_codes_and_transcripts(empty: Project, tmp_path: Path) -> None:
     note_file = _guid(3)[1:-1]
     path = write_archive(tmp_path / "memo.qdpx", f"""<?xml version="1.0" encoding="utf-8"?>
@@ -330,6 +344,11 @@ def test_focuscode_export_comes_back_as_it_went(tmp_path: Path) -> None:
         speakers = {s.label: s for s in original.store.speakers()}
         for speaker in back.store.speakers():
             assert speaker.role == speakers[speaker.label].role
+        again = original.import_refi(path)  # into the project it came from: no transcript,
+        assert again.imported == () and len(again.skipped) == 3  # no coding, only the colours
+        assert again.n_codings == 0 and again.n_known == len(_codings(original))  # it was shown
+        assert set(again.codes_updated) == {"Who coordinates care", "Physicians want data"}
+        assert original.import_refi(path).decision_id is None
 
 
 def test_qualcoder_reexport_comes_back_with_every_coders_codings(tmp_path: Path) -> None:
