@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 from focuscode.domain import MODERATOR_ROLE
 from focuscode.domain.review import (
+    SUBSTRING_MIN,
     UNASSIGNED,
     ContextTurn,
     FilterOptions,
@@ -20,9 +21,10 @@ from focuscode.domain.review import (
     ReviewSegment,
     RoleCounts,
     SearchFilters,
+    SearchTerm,
     SegmentText,
     code_key,
-    search_words,
+    search_terms,
     theme_key,
 )
 from focuscode.store.database import Database
@@ -240,11 +242,9 @@ class ReviewQueries:
             conditions.append("s.id = :segment")
             params["segment"] = segment_id
             filters = SearchFilters()
-        match = fts_query(filters.query)
-        if match:
-            conditions.append("s.id IN (SELECT rowid FROM segments_fts WHERE segments_fts "
-                              "MATCH :match)")
-            params["match"] = match
+        found, matches = text_conditions(search_terms(filters.query))
+        conditions += found
+        params.update(matches)
         for column, value in (("sp.role", filters.role), ("sp.label", filters.speaker),
                               ("tr.name", filters.transcript)):
             if value:
@@ -352,14 +352,21 @@ class ReviewQueries:
         return (rows[0][0], rows[0][1]) if rows else None
 
 
-def fts_query(text: str) -> str:
-    """Words of ``text`` as an FTS5 query: every word must occur, the last may be a prefix."""
-    words = search_words(text)
-    if not words:
-        return ""
-    quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+def text_conditions(terms: Sequence[SearchTerm]) -> tuple[list[str], dict[str, str]]:
+    """SQL conditions on ``s.id`` (and their parameters) finding every term: a word at the
+    start of a word (the word index, diacritics ignored) or, from three letters on, anywhere
+    inside one (the trigram index); a quoted term as whole words in order (an FTS5 phrase)."""
+    conditions, params = [], {}
+    for n, term in enumerate(terms):
+        words = f"SELECT rowid FROM segments_fts WHERE segments_fts MATCH :w{n}"
+        params[f"w{n}"] = '"' + " ".join(term.words) + '"' + ("" if term.exact else "*")
+        if term.exact or len(term.words[0]) < SUBSTRING_MIN:
+            conditions.append(f"s.id IN ({words})")
+            continue
+        params[f"g{n}"] = f'"{term.words[0]}"'
+        conditions.append(f"(s.id IN ({words}) OR s.id IN (SELECT rowid FROM segments_trigram "
+                          f"WHERE segments_trigram MATCH :g{n}))")
+    return conditions, params
 
 
 def _role_counts(rows: Any) -> dict[str, RoleCounts]:

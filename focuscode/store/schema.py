@@ -244,3 +244,28 @@ def _code_suggestions(db: sqlite3.Connection) -> None:
     ) WITHOUT ROWID;
     CREATE INDEX code_suggestions_code ON code_suggestions(run_id, code_id, suggested);
     """)  # noqa: E501 - a released migration: its SQL is stored verbatim in sqlite_master
+
+
+@migration("0004_search_inside_words")
+def _search_inside_words(db: sqlite3.Connection) -> None:
+    """A trigram index of the segments beside the word index, so a search word is found inside
+    longer words ("trust" in "mistrust"); quoted phrases use the word index."""
+    run_script(db, """
+    CREATE VIRTUAL TABLE segments_trigram USING fts5(
+        text, content='segments', content_rowid='id', tokenize='trigram'
+    );
+    INSERT INTO segments_trigram(segments_trigram) VALUES ('rebuild');
+    CREATE TRIGGER segments_trigram_insert AFTER INSERT ON segments
+    BEGIN INSERT INTO segments_trigram(rowid, text) VALUES (new.id, new.text); END;
+    CREATE TRIGGER segments_trigram_delete AFTER DELETE ON segments
+    BEGIN
+        INSERT INTO segments_trigram(segments_trigram, rowid, text)
+            VALUES ('delete', old.id, old.text);
+    END;
+    CREATE TRIGGER segments_trigram_update AFTER UPDATE OF text ON segments
+    BEGIN
+        INSERT INTO segments_trigram(segments_trigram, rowid, text)
+            VALUES ('delete', old.id, old.text);
+        INSERT INTO segments_trigram(rowid, text) VALUES (new.id, new.text);
+    END;
+    """)

@@ -14,7 +14,7 @@ from textual.reactive import var
 from textual.widgets import Footer, Header, Static
 
 from focuscode.domain import Decision
-from focuscode.domain.review import UNASSIGNED, ReviewSegment, SegmentPage
+from focuscode.domain.review import UNASSIGNED, ReviewSegment, SearchTerm, SegmentPage
 from focuscode.tui.picker_modal import NEW_PREFIX, PickerModal
 from focuscode.tui.project_screen import ProjectScreen
 from focuscode.tui.span_modal import SpanModal
@@ -86,8 +86,8 @@ class SegmentsScreen(ProjectScreen):
     def title_text(self) -> str:
         return ""
 
-    def search_words(self) -> list[str]:
-        """Words to highlight in the segments shown (the search screen's query)."""
+    def search_words(self) -> list[SearchTerm]:
+        """Terms to highlight in the segments shown (the search screen's query)."""
         return []
 
     def entry_of(self, segment: ReviewSegment) -> str | None:
