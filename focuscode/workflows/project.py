@@ -186,6 +186,14 @@ class Project:
 
         return Quotes(self.store, self.log, self.visibility)
 
+    @property
+    def preferences(self) -> "Preferences":  # noqa: F821
+        """This coder's workbench preferences (the themes overview's sort order), kept across
+        restarts."""
+        from focuscode.workflows.preferences import Preferences
+
+        return Preferences(self.store, self.coder)
+
     def can_undo(self) -> bool:
         return self.log.can_undo()
 
