@@ -20,9 +20,9 @@ def shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     cut = text[: max(1, width - 1)]
-    if " " in cut[width // 2:]:
+    if text[len(cut)] != " " and " " in cut[width // 2:]:  # not in the middle of a word
         cut = cut.rsplit(" ", 1)[0]
-    return cut + "…"
+    return cut.rstrip() + "…"
 
 
 def word_pattern(terms: Sequence[SearchTerm]) -> re.Pattern[str] | None:
