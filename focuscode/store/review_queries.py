@@ -7,6 +7,7 @@ quotes) or a single aggregate pass, so the workbench stays fast at 100,000 segme
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -41,6 +42,7 @@ _SEGMENT_JOINS = """
 _CONFIRMED_SOMEWHERE = """EXISTS (SELECT 1 FROM codings c JOIN codes k ON k.id = c.code_id
     WHERE c.segment_id = {segment} AND c.coder = :coder AND c.status = 'confirmed'
     AND k.status != 'deleted')"""
+MAX_INSIDE = 500  # indexed words a search word may be inside (bounds the query's size)
 _QUEUE_IDS = f"""
     SELECT m.segment_id, m.nearest FROM theme_members m
     LEFT JOIN themes t ON t.id = m.theme_id
@@ -242,9 +244,11 @@ class ReviewQueries:
             conditions.append("s.id = :segment")
             params["segment"] = segment_id
             filters = SearchFilters()
-        found, matches = text_conditions(search_terms(filters.query))
-        conditions += found
-        params.update(matches)
+        match = self.fts_match(search_terms(filters.query))
+        if match:
+            conditions.append("s.id IN (SELECT rowid FROM segments_fts WHERE segments_fts "
+                              "MATCH :match)")
+            params["match"] = match
         for column, value in (("sp.role", filters.role), ("sp.label", filters.speaker),
                               ("tr.name", filters.transcript)):
             if value:
@@ -279,6 +283,24 @@ class ReviewQueries:
         rows = self.db.query(f"SELECT * FROM ({outer}) y {status_where} ORDER BY tid, idx "
                              f"LIMIT :limit OFFSET :offset", params)
         return [_review_segment(r, entry_key=_entry_key_of(r)) for r in rows], total
+
+    def fts_match(self, terms: Sequence[SearchTerm]) -> str:
+        """An FTS5 query finding every term: a word at the start of a word or, from three
+        letters on, inside one (the indexed words containing it, read from the index's
+        vocabulary: "trust" finds "mistrust"); a quoted term as whole words in order."""
+        parts = []
+        for term in terms:
+            if term.exact:
+                parts.append('"' + " ".join(term.words) + '"')
+                continue
+            word = term.words[0]
+            inside = []
+            if len(word) >= SUBSTRING_MIN:
+                inside = [r[0] for r in self.db.query(
+                    "SELECT term FROM segments_vocab WHERE instr(term, ?) > 1 ORDER BY term "
+                    f"LIMIT {MAX_INSIDE}", (_folded(word),))]
+            parts.append("(" + " OR ".join([f'"{word}"*', *(f'"{t}"' for t in inside)]) + ")")
+        return " AND ".join(parts)
 
     def filter_options(self) -> FilterOptions:
         roles = tuple(r[0] for r in self.db.query(
@@ -352,21 +374,10 @@ class ReviewQueries:
         return (rows[0][0], rows[0][1]) if rows else None
 
 
-def text_conditions(terms: Sequence[SearchTerm]) -> tuple[list[str], dict[str, str]]:
-    """SQL conditions on ``s.id`` (and their parameters) finding every term: a word at the
-    start of a word (the word index, diacritics ignored) or, from three letters on, anywhere
-    inside one (the trigram index); a quoted term as whole words in order (an FTS5 phrase)."""
-    conditions, params = [], {}
-    for n, term in enumerate(terms):
-        words = f"SELECT rowid FROM segments_fts WHERE segments_fts MATCH :w{n}"
-        params[f"w{n}"] = '"' + " ".join(term.words) + '"' + ("" if term.exact else "*")
-        if term.exact or len(term.words[0]) < SUBSTRING_MIN:
-            conditions.append(f"s.id IN ({words})")
-            continue
-        params[f"g{n}"] = f'"{term.words[0]}"'
-        conditions.append(f"(s.id IN ({words}) OR s.id IN (SELECT rowid FROM segments_trigram "
-                          f"WHERE segments_trigram MATCH :g{n}))")
-    return conditions, params
+def _folded(word: str) -> str:
+    """As the word index stores words: lower case, without diacritics."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _role_counts(rows: Any) -> dict[str, RoleCounts]:

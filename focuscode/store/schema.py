@@ -246,26 +246,10 @@ def _code_suggestions(db: sqlite3.Connection) -> None:
     """)  # noqa: E501 - a released migration: its SQL is stored verbatim in sqlite_master
 
 
-@migration("0004_search_inside_words")
-def _search_inside_words(db: sqlite3.Connection) -> None:
-    """A trigram index of the segments beside the word index, so a search word is found inside
-    longer words ("trust" in "mistrust"); quoted phrases use the word index."""
+@migration("0004_search_vocabulary")
+def _search_vocabulary(db: sqlite3.Connection) -> None:
+    """The word index's vocabulary as a table (FTS5's own ``fts5vocab``: it stores nothing),
+    so a search word is found inside longer words ("trust" in "mistrust")."""
     run_script(db, """
-    CREATE VIRTUAL TABLE segments_trigram USING fts5(
-        text, content='segments', content_rowid='id', tokenize='trigram'
-    );
-    INSERT INTO segments_trigram(segments_trigram) VALUES ('rebuild');
-    CREATE TRIGGER segments_trigram_insert AFTER INSERT ON segments
-    BEGIN INSERT INTO segments_trigram(rowid, text) VALUES (new.id, new.text); END;
-    CREATE TRIGGER segments_trigram_delete AFTER DELETE ON segments
-    BEGIN
-        INSERT INTO segments_trigram(segments_trigram, rowid, text)
-            VALUES ('delete', old.id, old.text);
-    END;
-    CREATE TRIGGER segments_trigram_update AFTER UPDATE OF text ON segments
-    BEGIN
-        INSERT INTO segments_trigram(segments_trigram, rowid, text)
-            VALUES ('delete', old.id, old.text);
-        INSERT INTO segments_trigram(rowid, text) VALUES (new.id, new.text);
-    END;
+    CREATE VIRTUAL TABLE segments_vocab USING fts5vocab('segments_fts', 'row');
     """)
