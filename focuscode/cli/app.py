@@ -18,6 +18,7 @@ from focuscode.cli.progress import RichProgress
 from focuscode.cli.render import import_lines, themes_table
 from focuscode.domain import ConfigError, FocuscodeError
 from focuscode.workflows import Project
+from focuscode.workflows.project import RUN_PROJECT
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   rich_markup_mode="rich",
@@ -31,7 +32,11 @@ errors = Console(stderr=True)
 def _open(project: Path, coder: str | None = None, blind: bool | None = None) -> Project:
     """The project, for ``coder``; ``blind`` (when given) overrides its blind mode for this
     command."""
-    opened = Project.open(project, coder=coder)
+    found = Project.locate(project)
+    if found != project:
+        errors.print(f"[dim]Project: {escape(str(found))} (made by 'focuscode run')[/]",
+                     highlight=False)
+    opened = Project.open(found, coder=coder)
     if blind is not None:
         opened.blind = blind
     return opened
@@ -196,7 +201,7 @@ def status(project: ProjectOption = Path(".")) -> None:
 @app.command()
 def run(
     paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders.")],
-    project: ProjectOption = Path("exports/project"),
+    project: ProjectOption = RUN_PROJECT,
     speakers: Annotated[Optional[Path], typer.Option("--speakers", "-s",
                                                      help="Speakers file (YAML or CSV).")] = None,
     to: Annotated[Path, typer.Option("--to", help="Segment table to write.")] = Path(
@@ -214,8 +219,9 @@ def run(
                       f"({analysed.n_unassigned} unassigned) in {analysed.seconds:.1f} s.")
         _print_themes(opened)
         opened.export_segments(to)
+    where = "" if project == RUN_PROJECT else f" --project {project}"  # found from here
     console.print(f"Segment table: {to}   Project: {project}   "
-                  f"Next: focuscode themes --project {project}")
+                  f"Next: focuscode themes{where}, focuscode review{where}")
 
 
 @app.command()

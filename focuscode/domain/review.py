@@ -36,9 +36,32 @@ def parse_key(key: str) -> tuple[str, int | None]:
     return kind, int(key[1:])
 
 
-def search_words(query: str) -> list[str]:
-    """The words a search looks for: every one must occur, the last may be unfinished."""
-    return _WORD.findall(query)
+@dataclass(frozen=True)
+class SearchTerm:
+    """What a search looks for: a word, found inside longer words too ("trust" finds
+    "mistrust" and "trusted"; words under three letters only start words), or, quoted, a phrase
+    or word found as whole words in that order ("treat the person")."""
+
+    words: tuple[str, ...]
+    exact: bool = False
+
+
+SUBSTRING_MIN = 3  # shorter words are looked for at the start of words only
+_TERM = re.compile(r'"([^"]*)"?|([^\s"]+)')
+
+
+def search_terms(query: str) -> list[SearchTerm]:
+    """The terms of a search: every one must occur. Quoted text is one exact term (a quote
+    still open while typing runs to the end); other words are terms of their own."""
+    terms = []
+    for quoted, plain in _TERM.findall(query):
+        if quoted:
+            words = tuple(_WORD.findall(quoted))
+            if words:
+                terms.append(SearchTerm(words, exact=True))
+        else:
+            terms += [SearchTerm((word,)) for word in _WORD.findall(plain)]
+    return terms
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,14 @@ quotes) or a single aggregate pass, so the workbench stays fast at 100,000 segme
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 from focuscode.domain import MODERATOR_ROLE
 from focuscode.domain.review import (
+    SUBSTRING_MIN,
     UNASSIGNED,
     ContextTurn,
     FilterOptions,
@@ -20,9 +22,10 @@ from focuscode.domain.review import (
     ReviewSegment,
     RoleCounts,
     SearchFilters,
+    SearchTerm,
     SegmentText,
     code_key,
-    search_words,
+    search_terms,
     theme_key,
 )
 from focuscode.store.database import Database
@@ -39,6 +42,7 @@ _SEGMENT_JOINS = """
 _CONFIRMED_SOMEWHERE = """EXISTS (SELECT 1 FROM codings c JOIN codes k ON k.id = c.code_id
     WHERE c.segment_id = {segment} AND c.coder = :coder AND c.status = 'confirmed'
     AND k.status != 'deleted')"""
+MAX_INSIDE = 500  # indexed words a search word may be inside (bounds the query's size)
 _QUEUE_IDS = f"""
     SELECT m.segment_id, m.nearest FROM theme_members m
     LEFT JOIN themes t ON t.id = m.theme_id
@@ -240,7 +244,7 @@ class ReviewQueries:
             conditions.append("s.id = :segment")
             params["segment"] = segment_id
             filters = SearchFilters()
-        match = fts_query(filters.query)
+        match = self.fts_match(search_terms(filters.query))
         if match:
             conditions.append("s.id IN (SELECT rowid FROM segments_fts WHERE segments_fts "
                               "MATCH :match)")
@@ -279,6 +283,24 @@ class ReviewQueries:
         rows = self.db.query(f"SELECT * FROM ({outer}) y {status_where} ORDER BY tid, idx "
                              f"LIMIT :limit OFFSET :offset", params)
         return [_review_segment(r, entry_key=_entry_key_of(r)) for r in rows], total
+
+    def fts_match(self, terms: Sequence[SearchTerm]) -> str:
+        """An FTS5 query finding every term: a word at the start of a word or, from three
+        letters on, inside one (the indexed words containing it, read from the index's
+        vocabulary: "trust" finds "mistrust"); a quoted term as whole words in order."""
+        parts = []
+        for term in terms:
+            if term.exact:
+                parts.append('"' + " ".join(term.words) + '"')
+                continue
+            word = term.words[0]
+            inside = []
+            if len(word) >= SUBSTRING_MIN:
+                inside = [r[0] for r in self.db.query(
+                    "SELECT term FROM segments_vocab WHERE instr(term, ?) > 1 ORDER BY term "
+                    f"LIMIT {MAX_INSIDE}", (_folded(word),))]
+            parts.append("(" + " OR ".join([f'"{word}"*', *(f'"{t}"' for t in inside)]) + ")")
+        return " AND ".join(parts)
 
     def filter_options(self) -> FilterOptions:
         roles = tuple(r[0] for r in self.db.query(
@@ -352,14 +374,10 @@ class ReviewQueries:
         return (rows[0][0], rows[0][1]) if rows else None
 
 
-def fts_query(text: str) -> str:
-    """Words of ``text`` as an FTS5 query: every word must occur, the last may be a prefix."""
-    words = search_words(text)
-    if not words:
-        return ""
-    quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+def _folded(word: str) -> str:
+    """As the word index stores words: lower case, without diacritics."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _role_counts(rows: Any) -> dict[str, RoleCounts]:

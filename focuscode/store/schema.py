@@ -244,3 +244,12 @@ def _code_suggestions(db: sqlite3.Connection) -> None:
     ) WITHOUT ROWID;
     CREATE INDEX code_suggestions_code ON code_suggestions(run_id, code_id, suggested);
     """)  # noqa: E501 - a released migration: its SQL is stored verbatim in sqlite_master
+
+
+@migration("0004_search_vocabulary")
+def _search_vocabulary(db: sqlite3.Connection) -> None:
+    """The word index's vocabulary as a table (FTS5's own ``fts5vocab``: it stores nothing),
+    so a search word is found inside longer words ("trust" in "mistrust")."""
+    run_script(db, """
+    CREATE VIRTUAL TABLE segments_vocab USING fts5vocab('segments_fts', 'row');
+    """)

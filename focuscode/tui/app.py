@@ -28,7 +28,7 @@ class ReviewApp(App[None]):
         Binding("question_mark", "help", "Keys", tooltip="Show every key"),
         Binding("u", "undo", "Undo",
                 tooltip="Undo the last decision (again: the one before), even after a restart"),
-        Binding("ctrl+r", "redo", "Redo", tooltip="Redo what was undone"),
+        Binding("ctrl+r", "redo", "Redo", tooltip="Redo what was undone", show=False),
         Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("slash", "search", "Search",
@@ -49,7 +49,9 @@ class ReviewApp(App[None]):
         from focuscode.tui.themes_screen import ThemesScreen
 
         self.title = f"focuscode review · {self.project.folder.resolve().name}"
-        self.sub_title = f"coder {self.project.coder} · saved as you decide"
+        blind = self.project.visibility.blind_coder is not None
+        self.sub_title = f"coder {self.project.coder} · " + (
+            "blind mode" if blind else "saved as you decide")
         self.say("Every decision is saved at once · u undoes, even after a restart · ? keys")
         self.push_screen(ThemesScreen())
 

@@ -50,7 +50,8 @@ class JobScreen(ProjectScreen):
 
     def _job_done(self, message: str, severity: str) -> None:
         self.job.finish()
-        self.notify(message[:1].upper() + message[1:], severity=severity)  # type: ignore[arg-type]
-        if severity == "information":
+        if severity == "information":  # the status bar says it; warnings pop up too
             self.workbench.say(message)
+        else:
+            self.notify(message[:1].upper() + message[1:], severity=severity)  # type: ignore
         self.workbench.changed()

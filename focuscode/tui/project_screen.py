@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from textual import on
+from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Footer
 
 from focuscode.domain import Decision
 from focuscode.tui.app import ProjectChanged
@@ -13,6 +15,10 @@ from focuscode.workflows import Project
 
 if TYPE_CHECKING:
     from focuscode.tui.app import ReviewApp
+
+
+FOOTER_FIRST = ("undo", "search", "help")  # the app's actions, as its bindings name them
+FOOTER_LAST = ("back", "quit")
 
 
 class ProjectScreen(Screen):
@@ -30,6 +36,19 @@ class ProjectScreen(Screen):
     @property
     def project(self) -> Project:
         return self.workbench.project
+
+    @property
+    def active_bindings(self):  # noqa: ANN201 - Textual's dict of ActiveBinding
+        """The screen's keys in the order the footer shows them (it cuts what does not fit):
+        the app's undo, search and keys first, then the decisions, the screen's own keys, and
+        back and quit last."""
+        bindings = super().active_bindings
+        return dict(sorted(bindings.items(), key=lambda item: _footer_rank(item[1].binding)))
+
+    def on_resize(self) -> None:
+        """Below 100 columns the footer closes up, so more of its keys fit."""
+        for footer in self.query(Footer):
+            footer.compact = self.size.width < 100
 
     def load(self) -> None:
         raise NotImplementedError
@@ -52,3 +71,12 @@ class ProjectScreen(Screen):
     @on(ProjectChanged)
     def _project_changed(self) -> None:
         self.reload()
+
+
+def _footer_rank(binding: Binding) -> int:
+    action = binding.action
+    if action in FOOTER_FIRST:
+        return FOOTER_FIRST.index(action)
+    if action in FOOTER_LAST:
+        return len(FOOTER_FIRST) + 2 + FOOTER_LAST.index(action)
+    return len(FOOTER_FIRST) + (0 if action.startswith("decide(") else 1)

@@ -16,8 +16,9 @@ from focuscode.domain.review import (
     UNASSIGNED,
     ReviewSegment,
     SearchFilters,
+    SearchTerm,
     SegmentPage,
-    search_words,
+    search_terms,
 )
 from focuscode.tui.segments_screen import SegmentsScreen
 
@@ -51,7 +52,7 @@ class SearchScreen(SegmentsScreen):
     def compose_top(self) -> ComposeResult:
         options = self.project.review.filter_options()
         with Horizontal(id="search-bar"):
-            yield Input(placeholder="words to find (the last may be unfinished)",
+            yield Input(placeholder='words (found inside words too) or "a phrase"',
                         id="search-input", compact=True)
         with Horizontal(id="search-filters"):
             yield Select([(r, r) for r in options.roles], prompt="role", id="filter-role",
@@ -75,8 +76,8 @@ class SearchScreen(SegmentsScreen):
             return self.is_mounted and self.focused is self.table
         return True
 
-    def search_words(self) -> list[str]:
-        return search_words(self.filters.query)
+    def search_words(self) -> list[SearchTerm]:
+        return search_terms(self.filters.query)
 
     def action_results(self) -> None:
         self._search(self.query_one("#search-input", Input).value)

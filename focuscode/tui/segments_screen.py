@@ -14,7 +14,7 @@ from textual.reactive import var
 from textual.widgets import Footer, Header, Static
 
 from focuscode.domain import Decision
-from focuscode.domain.review import UNASSIGNED, ReviewSegment, SegmentPage
+from focuscode.domain.review import UNASSIGNED, ReviewSegment, SearchTerm, SegmentPage
 from focuscode.tui.picker_modal import NEW_PREFIX, PickerModal
 from focuscode.tui.project_screen import ProjectScreen
 from focuscode.tui.span_modal import SpanModal
@@ -31,7 +31,8 @@ class SegmentsScreen(ProjectScreen):
         Binding("s", "step(1)", "Skip",
                 tooltip="Skip to the next segment, deciding nothing", show=False),
         Binding("space", "select", "Select",
-                tooltip="Select or unselect (y, n, t, 1-3 then act on the selection)", show=False),
+                tooltip="Select or unselect the row (the cursor stays; y, n, t, 1-3 then act on "
+                        "the selection)", show=False),
         Binding("asterisk", "select_all", "Select all",
                 tooltip="Select every listed segment (again: none)", show=False),
         Binding("c", "toggle_context", "Context",
@@ -85,8 +86,8 @@ class SegmentsScreen(ProjectScreen):
     def title_text(self) -> str:
         return ""
 
-    def search_words(self) -> list[str]:
-        """Words to highlight in the segments shown (the search screen's query)."""
+    def search_words(self) -> list[SearchTerm]:
+        """Terms to highlight in the segments shown (the search screen's query)."""
         return []
 
     def entry_of(self, segment: ReviewSegment) -> str | None:
@@ -170,12 +171,18 @@ class SegmentsScreen(ProjectScreen):
         self.table.move_cursor(row=row)
 
     def action_select(self) -> None:
+        """Toggle the row under the cursor; the cursor stays, so the row seen is the row
+        selected."""
         self.table.toggle_selected()
-        self.table.action_cursor_down()
+        self._say_selected()
 
     def action_select_all(self) -> None:
         self.table.select_all()
-        self.workbench.say(f"{len(self.table.selected)} selected")
+        self._say_selected()
+
+    def _say_selected(self) -> None:
+        n = len(self.table.selected)
+        self.workbench.say(f"{n} selected" + (": y, n or t acts on them" if n else ""))
 
     def action_toggle_context(self) -> None:
         self.with_context = not self.with_context

@@ -31,6 +31,7 @@ SORTS: dict[str, tuple[str, Callable[[ReviewEntry], object]]] = {
     "speakers": ("speakers", lambda e: (-e.n_speakers, e.label.lower())),
 }
 SORT_CYCLE = ("number", "size", "label", "status", "progress")
+SORT_PREFERENCE = "themes_sort"
 # What the unassigned queue does not offer: it is no theme (its footer hides these keys).
 NOT_FOR_THE_QUEUE = {"accept", "rename", "define", "merge", "split", "delete", "quotes"}
 SPLIT_CHOICES = [("auto", "As many themes as the clusterer finds"),
@@ -107,7 +108,21 @@ class ThemesScreen(JobScreen):
         self.table.focus()
         self._describe(self.table.current)
 
+    def on_mount(self) -> None:
+        """The sort order the coder left the overview in (kept in the project)."""
+        saved = self.project.preferences.get(SORT_PREFERENCE, "number")
+        if self._sortable(str(saved)):
+            self.set_reactive(ThemesScreen.sort_by, str(saved))
+
+    def _sortable(self, column: str) -> bool:
+        if column.startswith("role:"):
+            role = column.removeprefix("role:")
+            self._sorts[column] = (f"{role} segments",
+                                   lambda e: (-e.by_role.get(role, 0), e.label.lower()))
+        return column in self._sorts
+
     def watch_sort_by(self) -> None:
+        self.project.preferences.set(SORT_PREFERENCE, self.sort_by)
         if self.table.entries:
             self._show(self.table.entries, keep=self.table.current)
             self.workbench.say(f"Sorted by {self._sorts[self.sort_by][0]}")
@@ -130,13 +145,8 @@ class ThemesScreen(JobScreen):
 
     @on(EntryTable.SortRequested)
     def _sort_requested(self, event: EntryTable.SortRequested) -> None:
-        column = event.column
-        if column.startswith("role:"):
-            role = column.removeprefix("role:")
-            self._sorts[column] = (f"{role} segments",
-                                   lambda e: (-e.by_role.get(role, 0), e.label.lower()))
-        if column in self._sorts:
-            self.sort_by = column
+        if self._sortable(event.column):
+            self.sort_by = event.column
 
     def _describe(self, entry: ReviewEntry | None) -> None:
         detail = self.query_one("#entry-detail", Static)

@@ -18,6 +18,7 @@ from focuscode.workflows.settings import AnalysisSettings
 from focuscode.workflows.visibility import Visibility
 
 DB_NAME = "focuscode.sqlite"
+RUN_PROJECT = Path("exports") / "project"  # where ``focuscode run`` makes its project
 
 
 def default_coder() -> str:
@@ -52,13 +53,24 @@ class Project:
     def open(cls, folder: Path | str, **kwargs: Any) -> "Project":
         folder = Path(folder)
         if not (folder / DB_NAME).exists():
-            raise ProjectNotFoundError("no focuscode project here", path=str(folder),
-                                       hint="run 'focuscode init' there, or pass --project PATH")
+            raise ProjectNotFoundError(
+                "no focuscode project here", path=str(folder),
+                hint=f"run 'focuscode init' there, or pass --project PATH ('focuscode run' "
+                     f"makes its project in {RUN_PROJECT}/ of the folder it runs in)")
         return cls(folder, ProjectStore(folder / DB_NAME), **kwargs)
 
     @classmethod
     def exists(cls, folder: Path | str) -> bool:
         return (Path(folder) / DB_NAME).exists()
+
+    @classmethod
+    def locate(cls, folder: Path | str) -> Path:
+        """The folder holding the project meant by ``folder``: itself, or, when it holds none,
+        the project ``focuscode run`` made in it (``exports/project``) if there is one."""
+        folder = Path(folder)
+        if not cls.exists(folder) and cls.exists(folder / RUN_PROJECT):
+            return folder / RUN_PROJECT
+        return folder
 
     def close(self) -> None:
         self.store.close()
@@ -180,6 +192,14 @@ class Project:
         from focuscode.workflows.quoting import Quotes
 
         return Quotes(self.store, self.log, self.visibility)
+
+    @property
+    def preferences(self) -> "Preferences":  # noqa: F821
+        """This coder's workbench preferences (the themes overview's sort order), kept across
+        restarts."""
+        from focuscode.workflows.preferences import Preferences
+
+        return Preferences(self.store, self.coder)
 
     def can_undo(self) -> bool:
         return self.log.can_undo()

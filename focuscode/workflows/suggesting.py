@@ -379,6 +379,19 @@ class Suggestions:
         views = self._runs.segment_views([s.segment_id for s in suggestions])
         return suggestions_frame(suggestions, views)
 
+    def pending_frame(self, code: str | int | None = None):  # noqa: ANN201 - pandas.DataFrame
+        """``pending`` as one table (every page): the suggestions the coder has not decided."""
+        from focuscode.export.coding_tables import suggestions_frame
+
+        rows: list[PendingSuggestion] = []
+        while True:
+            page, total = self.pending(code, offset=len(rows), limit=1000)
+            rows += page
+            if not page or len(rows) >= total:
+                break
+        return suggestions_frame([p.suggestion for p in rows],
+                                 {p.suggestion.segment_id: p for p in rows})
+
     def alignment_frame(self):  # noqa: ANN201 - pandas.DataFrame
         from focuscode.export.coding_tables import alignment_frame
 

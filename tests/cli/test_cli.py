@@ -170,3 +170,27 @@ def test_demo_end_to_end_with_the_real_model(tmp_path: Path) -> None:
     with Project.open(project) as opened:
         second = {t.key: (t.label, t.n_segments) for t in opened.themes() if not t.is_queue}
     assert list(second.values()) == list(first.values())
+
+
+def test_status_and_review_find_the_project_focuscode_run_made(tmp_path: Path, monkeypatch):
+    with Project.init(tmp_path / "exports" / "project"):
+        pass  # where 'focuscode run transcripts/' puts it
+    monkeypatch.chdir(tmp_path)
+    status = runner.invoke(app, ["status"])
+    assert status.exit_code == 0, status.output
+    assert "Project exports/project (coder: " in status.output
+    opened = []
+    monkeypatch.setattr("focuscode.tui.make_app",
+                        lambda project: type("App", (), {"run": lambda self: opened.append(
+                            project.folder)})())
+    review = runner.invoke(app, ["review"])
+    assert review.exit_code == 0, review.output
+    assert opened == [Path("exports/project")]
+
+
+def test_no_project_here_says_where_focuscode_run_puts_it(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 1
+    assert "no focuscode project here" in str(result.exception)
+    assert "exports/project" in str(result.exception.hint)

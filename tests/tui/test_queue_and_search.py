@@ -115,3 +115,23 @@ async def test_search_results_show_their_keys_theme_and_matching_words(review_pr
         await pilot.press("y")
     assert first.entry_key not in (None, "unassigned")
     assert stored.codings() == [(first.segment_id, first.entry_label, "confirmed")]
+
+
+async def test_search_finds_words_inside_words_and_quoted_phrases(review_project):
+    async with make_app(review_project).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"trust", "enter")
+        await pilot.pause()
+        table = segments(pilot.app)
+        marked = {table.get_row_at(row)[-1].plain[s.start:s.end].lower()
+                  for row in range(len(table.segments))
+                  for s in table.get_row_at(row)[-1].spans}
+        assert {"trust", "mistrust"} <= marked
+        await pilot.press("ctrl+f")  # back to the words
+        await pilot.press(*["backspace"] * 5, *'"treat the person"', "enter")
+        await pilot.pause()
+        assert len(segments(pilot.app).segments) == 3
+        assert all("treat the person" in s.text for s in segments(pilot.app).segments)
+        body = pilot.app.screen.query_one("#segment-body").content
+        assert {body.plain[s.start:s.end] for s in body.spans if s.style.underline} == \
+            {"treat the person"}

@@ -47,7 +47,7 @@ async def test_bulk_confirm_a_selection_is_one_decision(review_project, stored):
     ids = [r.segment_id for r in review_project.review.segments(theme.key, limit=3).rows]
     async with make_app(review_project).run_test(size=SIZE) as pilot:
         await open_first(pilot)
-        await pilot.press("space", "down", "space", "y")  # rows 1 and 3
+        await pilot.press("space", "down", "down", "space", "y")  # rows 1 and 3
         await pilot.pause()
         assert not segments(pilot.app).selected
     assert stored.codings() == [(ids[0], theme.label, "confirmed"),
@@ -74,7 +74,7 @@ async def test_move_a_selection_to_a_new_code(review_project, stored):
     async with make_app(review_project).run_test(size=SIZE) as pilot:
         await open_first(pilot)
         # up wraps around to the last option: the new code
-        await pilot.press("space", "space", "t", *"Waits", "up", "enter")
+        await pilot.press("space", "down", "space", "t", *"Waits", "up", "enter")
         await pilot.pause()
     assert [c for c in stored.codings() if c[1] == "Waits"] == \
         [(ids[0], "Waits", "confirmed"), (ids[1], "Waits", "confirmed")]
@@ -201,3 +201,18 @@ def test_the_context_starts_at_a_turn_that_fits():
     assert first_shown(tops, 2, 15, 12, height=20) == 0
     assert first_shown(tops, 2, 15, 12, height=3) == 12
     assert first_shown([0, 2, 40], 1, 40, 30, height=10) == 29  # a long turn: to the segment
+
+
+async def test_space_selects_without_moving_and_the_status_line_counts(review_project):
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await open_first(pilot)
+        table = segments(pilot.app)
+        said = []
+        for keys in (["space"], ["down", "space"], ["space"], ["up", "space"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            said.append((table.cursor_row, len(table.selected), pilot.app.status))
+        assert said == [(0, 1, "1 selected: y, n or t acts on them"),
+                        (1, 2, "2 selected: y, n or t acts on them"),
+                        (1, 1, "1 selected: y, n or t acts on them"),
+                        (0, 0, "0 selected")]

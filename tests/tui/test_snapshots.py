@@ -47,3 +47,21 @@ def test_keys_at_80x24(review_project, snap_compare):
 def test_walking_a_codes_suggestions_at_80x24(suggested_project, snap_compare):
     assert snap_compare(make_app(suggested_project), terminal_size=(80, 24),
                         run_before=_steady("s", "enter"))
+
+
+def test_themes_overview_blind_with_a_named_code_at_80x24(review_project, snap_compare):
+    review_project.decisions.rename(review_project.review.entries()[0].key,
+                                    "Who holds care together across specialists")
+    review_project.blind = True
+    assert snap_compare(make_app(review_project), terminal_size=(80, 24),
+                        run_before=_steady())
+
+
+def test_themes_overview_at_120x36(review_project, snap_compare):
+    assert snap_compare(make_app(review_project), terminal_size=(120, 36),
+                        run_before=_steady())
+
+
+def test_walking_a_codes_suggestions_at_120x36(suggested_project, snap_compare):
+    assert snap_compare(make_app(suggested_project), terminal_size=(120, 36),
+                        run_before=_steady("s", "enter"))

@@ -95,7 +95,7 @@ async def test_a_selection_is_one_decision_and_undo_brings_it_back(suggested_pro
            for p in suggested_project.suggestions.pending(code.code_id, limit=3)[0]]
     async with make_app(suggested_project).run_test(size=SIZE) as pilot:
         screen = await open_code(pilot, row)
-        await pilot.press("space", "down", "space", "y")  # rows 1 and 3
+        await pilot.press("space", "down", "down", "space", "y")  # rows 1 and 3
         await pilot.pause()
         assert codings(suggested_project) == sorted([(ids[0], code.code_id, "confirmed"),
                                                      (ids[2], code.code_id, "confirmed")])

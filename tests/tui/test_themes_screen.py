@@ -179,3 +179,48 @@ async def test_the_merge_picker_says_size_and_kind_and_keywords_follow(review_pr
         assert merged.label == b.label and merged.keywords != b.keywords
     with stored.reopen() as fresh:
         assert fresh.review.entry(b.key).keywords == merged.keywords
+
+
+async def test_after_a_split_the_code_keeps_its_segments_and_rejections(review_project, stored):
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "y", "n", "escape")  # confirm the first, reject the second
+        await pilot.pause()
+        code = table(pilot.app).entries[0]
+        await pilot.press("x", "down", "enter")  # two sub-themes
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        after = next(e for e in table(pilot.app).entries if e.key == code.key)
+        assert after.n_segments > 1 and (after.n_confirmed, after.n_rejected) == (1, 1)
+        assert after.label != code.label
+    with stored.reopen() as fresh:
+        [rejected] = [c.segment_id for c in fresh.log.codings() if c.status.value == "rejected"]
+        children = [e for e in fresh.review.entries() if e.key.startswith("t")]
+        for child in children:
+            assert rejected not in {r.segment_id for r in fresh.review.segments(child.key).rows}
+
+
+async def test_the_sort_order_is_kept_across_a_restart(review_project, stored):
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("o", "o")  # size, then name
+        await pilot.pause()
+        by_name = [e.key for e in table(pilot.app).entries]
+    with stored.reopen() as fresh:
+        async with make_app(fresh).run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert [e.key for e in table(pilot.app).entries] == by_name
+            screen = pilot.app.screen
+            screen.post_message(EntryTable.SortRequested(table(pilot.app), "role:physician"))
+            await pilot.pause()
+    with stored.reopen() as fresh:
+        async with make_app(fresh).run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            physicians = [e.by_role.get("physician", 0) for e in table(pilot.app).entries[:-1]]
+            assert physicians == sorted(physicians, reverse=True)
+            assert pilot.app.screen.sort_by == "role:physician"
+    with stored.reopen() as fresh:  # another coder keeps their own order
+        fresh.coder = "ben"
+        async with make_app(fresh).run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert pilot.app.screen.sort_by == "number"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from focuscode.domain import Code
-from focuscode.domain.review import UNASSIGNED, SearchFilters
+from focuscode.domain.review import UNASSIGNED, SearchFilters, SearchTerm, search_terms
 from focuscode.store import Database, ProjectStore
-from focuscode.store.review_queries import fts_query
 from focuscode.store.schema import MIGRATIONS
 
 
@@ -153,9 +153,30 @@ def test_search_status_filter_and_entry_labels(analysed_project):
     assert queue.total == project.review.entry(UNASSIGNED).n_segments
 
 
-def test_fts_query_quotes_words_and_prefixes_the_last():
-    assert fts_query('pain "AND" meds') == '"pain" "AND" "meds"*'
-    assert fts_query("  ") == ""
+def test_search_terms_are_words_and_quoted_phrases():
+    assert search_terms('pain "AND" meds') == [SearchTerm(("pain",)), SearchTerm(("AND",), True),
+                                               SearchTerm(("meds",))]
+    assert search_terms('"treat the person" care "still typ') == [
+        SearchTerm(("treat", "the", "person"), True), SearchTerm(("care",)),
+        SearchTerm(("still", "typ"), True)]
+    assert search_terms('  "" ') == []
+
+
+def test_a_word_is_found_inside_longer_words(analysed_project):
+    found = analysed_project.review.search(SearchFilters(query="trust"), limit=1000).rows
+    words = {w for r in found for w in re.findall(r"\w*trust\w*", r.text.lower())}
+    assert {"trust", "mistrust", "trusted"} <= words
+    assert all("trust" in r.text.lower() for r in found)
+    both = analysed_project.review.search(SearchFilters(query="trust curt")).rows
+    assert [r.speaker for r in both] == ["Denise Carter"] and "mistrust" in both[0].text
+
+
+def test_a_quoted_phrase_is_found_as_whole_words_in_order(analysed_project):
+    phrase = analysed_project.review.search(SearchFilters(query='"treat the person"')).rows
+    assert len(phrase) == 3 and all("treat the person" in r.text for r in phrase)
+    words = analysed_project.review.search(SearchFilters(query="person treat"), limit=1000)
+    assert words.total > len(phrase)  # the same words anywhere in a segment
+    assert analysed_project.review.search(SearchFilters(query='"person the treat"')).total == 0
 
 
 def test_review_migration_upgrades_a_version_1_database(tmp_path):

@@ -234,6 +234,17 @@ def test_suggestions_frame_has_one_row_per_suggestion(coded: Project) -> None:
     assert frame["suggested"].all()
 
 
+def test_pending_frame_is_every_page_of_the_pending_suggestions(coded: Project) -> None:
+    coded.suggestions.run()
+    pending, total = coded.suggestions.pending(limit=10_000)
+    first = pending[0].suggestion
+    coded.suggestions.confirm([(first.segment_id, first.code_id)])
+    frame = coded.suggestions.pending_frame()
+    assert len(frame) == total - 1 > 200  # more than one page, minus the decided one
+    assert (first.segment_id, first.code_id) not in set(zip(frame.segment_id, frame.code_id))
+    assert frame.text.str.len().gt(0).all()
+
+
 def test_nothing_to_suggest_is_said(analysed_project: Project) -> None:
     with pytest.raises(DecisionError, match="no codes to suggest"):
         analysed_project.suggestions.run()

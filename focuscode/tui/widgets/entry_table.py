@@ -74,14 +74,14 @@ class EntryTable(RowTable):
         self.entries, self._roles = list(entries), list(roles)
         self._width = self.size.width
         width = max(60, self.size.width or 80)
-        short = width < 110
-        role_width = 4 if short else 9
-        fixed = 3 + 7 + 5 + 4 + 7 + len(roles) * role_width  # every column but the label
+        short = width < 110  # narrow: the status as its mark alone, roles in three letters
+        role_width, status_width = (3, 1) if short else (9, 7)
+        fixed = 3 + status_width + 5 + 4 + 7 + len(roles) * role_width  # all but the label
         padding = 2 * (6 + len(roles)) + 2  # a space each side of every cell, and a scrollbar
         name_width = max(14, width - fixed - padding)
         self.add_column("#", key="number", width=3)
         self.add_column("Theme or code", key="label", width=name_width)
-        self.add_column("Status", key="status", width=7)
+        self.add_column("" if short else "Status", key="status", width=status_width)
         self.add_column("Segs", key="size", width=5)
         self.add_column("Spk", key="speakers", width=4)
         for role in roles:
@@ -93,7 +93,8 @@ class EntryTable(RowTable):
             done = "" if entry.is_queue else f"{entry.n_confirmed}/{entry.n_segments}"
             self.add_row(
                 "" if entry.number is None else str(entry.number + 1),
-                shorten(entry.label, name_width), STATUS_WORDS.get(entry.status, entry.status),
+                shorten(entry.label, name_width),
+                STATUS_WORDS.get(entry.status, entry.status)[:status_width],
                 str(entry.n_segments), str(entry.n_speakers),
                 *[str(entry.by_role.get(role, 0) or "") for role in roles], done, key=entry.key)
         target = _find(self.entries, keep) if keep is not None else None

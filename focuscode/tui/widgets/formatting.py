@@ -8,6 +8,8 @@ from typing import Sequence
 from rich.style import Style
 from rich.text import Text
 
+from focuscode.domain.review import SUBSTRING_MIN, SearchTerm
+
 STATUS_MARKS = {"suggested": "·", "confirmed": "✓", "rejected": "✗", "unassigned": "○",
                 "excluded": "–", "assigned": "→"}
 
@@ -18,22 +20,29 @@ def shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     cut = text[: max(1, width - 1)]
-    if " " in cut[width // 2:]:
+    if text[len(cut)] != " " and " " in cut[width // 2:]:  # not in the middle of a word
         cut = cut.rsplit(" ", 1)[0]
-    return cut + "…"
+    return cut.rstrip() + "…"
 
 
-def word_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
-    """Where the words of a search occur: whole words, the last one as a prefix (as searched)."""
-    if not words:
+def word_pattern(terms: Sequence[SearchTerm]) -> re.Pattern[str] | None:
+    """Where the terms of a search occur, as searched: a word inside a longer word (the whole
+    word is marked), a short word at the start of one, a quoted phrase as whole words."""
+    if not terms:
         return None
-    parts = [rf"\b{re.escape(word)}\b" for word in words[:-1]]
-    parts.append(rf"\b{re.escape(words[-1])}\w*")
+    parts = []
+    for term in terms:
+        if term.exact:
+            parts.append(r"\b" + r"\W+".join(re.escape(w) for w in term.words) + r"\b")
+        elif len(term.words[0]) < SUBSTRING_MIN:
+            parts.append(rf"\b{re.escape(term.words[0])}\w*")
+        else:
+            parts.append(rf"\w*{re.escape(term.words[0])}\w*")
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
-def highlight(text: Text, words: Sequence[str], style: Style | str) -> Text:
-    """``text`` with the search words in ``style``."""
+def highlight(text: Text, words: Sequence[SearchTerm], style: Style | str) -> Text:
+    """``text`` with the search terms in ``style``."""
     pattern = word_pattern(words)
     if pattern is not None:
         for match in pattern.finditer(text.plain):
@@ -41,7 +50,7 @@ def highlight(text: Text, words: Sequence[str], style: Style | str) -> Text:
     return text
 
 
-def snippet(text: str, words: Sequence[str], width: int) -> str:
+def snippet(text: str, words: Sequence[SearchTerm], width: int) -> str:
     """One line of ``width`` characters showing the first search word: shortened from the start
     if it shows there, else from a little before the word (with a leading ellipsis)."""
     text = " ".join(text.split())

@@ -9,7 +9,7 @@ from textual import on
 from textual.message import Message
 from textual.widgets import DataTable
 
-from focuscode.domain.review import ReviewSegment, SegmentPage
+from focuscode.domain.review import ReviewSegment, SearchTerm, SegmentPage
 from focuscode.tui.widgets.formatting import STATUS_MARKS, highlight, shorten, snippet
 from focuscode.tui.widgets.row_table import RowTable
 
@@ -57,7 +57,7 @@ class SegmentTable(RowTable):
         super().__init__(**kwargs)
         self.show_entry = show_entry
         self.segments: list[ReviewSegment] = []
-        self.words: list[str] = []
+        self.words: list[SearchTerm] = []
         self.total = 0
         self.selected: set[int] = set()
         self._text_width = 40

@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from focuscode.domain.review import ContextTurn, ReviewSegment
+from focuscode.domain.review import ContextTurn, ReviewSegment, SearchTerm
 from focuscode.tui.widgets.formatting import highlight, timestamp
 
 
@@ -32,7 +32,7 @@ class SegmentView(Vertical):
 
     def __init__(self, **kwargs) -> None:  # noqa: ANN003
         super().__init__(**kwargs)
-        self.words: list[str] = []
+        self.words: list[SearchTerm] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="segment-meta")
