@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Collection
 
-from focuscode.domain import IngestError, Turn
+from focuscode.domain import IngestError
 from focuscode.domain.archives import ArchiveKind, check_zip
 from focuscode.pipeline.ingest.names import SPEAKER_LINE, TIMESTAMP, is_label
-from focuscode.pipeline.ingest.plain import parse_plain_turns
+from focuscode.pipeline.ingest.plain import PlainParse, parse_plain_turns
 
 WORD_DOCUMENT = ArchiveKind(noun="document", program="Word", suffix=".docx",
                             contents="a transcript")
@@ -20,11 +21,12 @@ _HEADINGS = {"speaker", "speakers", "name", "who", "participant", "time", "times
              "end", "text", "transcript", "utterance", "what was said", "speech", "content"}
 
 
-def parse_docx_turns(data: bytes, path: str) -> tuple[str, list[Turn]]:
+def parse_docx_turns(data: bytes, path: str,
+                     known: Collection[str] = ()) -> tuple[str, PlainParse]:
     """Render the document as one line per paragraph, then read turns as in plain text."""
     lines = [line.replace("\n", " ").replace("\r", " ") for line in _docx_lines(data, path)]
     text = "\n".join(lines)
-    return text, parse_plain_turns(text, path, unit="paragraph")
+    return text, parse_plain_turns(text, path, unit="paragraph", known=known)
 
 
 def _docx_lines(data: bytes, path: str) -> list[str]:
