@@ -244,3 +244,13 @@ def _code_suggestions(db: sqlite3.Connection) -> None:
     ) WITHOUT ROWID;
     CREATE INDEX code_suggestions_code ON code_suggestions(run_id, code_id, suggested);
     """)  # noqa: E501 - a released migration: its SQL is stored verbatim in sqlite_master
+
+
+@migration("0004_segment_cue_start_times")
+def _segment_cue_start_times(db: sqlite3.Connection) -> None:
+    """A segment cut from a long captioned turn starts at its own cue's time, not the turn's
+    first one. Segments stored before keep their turn's time."""
+    run_script(db, """
+    ALTER TABLE segments ADD COLUMN start_time REAL;  -- its cue's start, in seconds, or NULL
+    UPDATE segments SET start_time = (SELECT start_time FROM turns WHERE turns.id = segments.turn_id);
+    """)  # noqa: E501 - a migration: its SQL is stored verbatim in sqlite_master

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from focuscode.domain import Code, Speaker
+from focuscode.domain import Code
 from focuscode.domain.suggestions import Suggestion
 from focuscode.pipeline.ingest import parse_transcript
 from focuscode.pipeline.segment import TurnSegmenter
@@ -21,9 +21,21 @@ def test_migration_upgrades_a_project_made_before_it(tmp_path, tiny_transcript, 
     monkeypatch.setattr("focuscode.store.database.MIGRATIONS", before)
     store = ProjectStore(path, create=True)
     parsed = parse_transcript(tiny_transcript)
-    speakers = [Speaker(label=label) for label in {t.speaker for t in parsed.turns}]
-    store.add_transcript(parsed, {}, speakers, TurnSegmenter().transform(parsed.turns, {}))
-    n_segments = len(store.segments())
+    segments = TurnSegmenter().transform(parsed.turns, {})
+    with store.db.atomic() as conn:  # rows as that schema holds them (no later columns)
+        conn.execute("INSERT INTO speakers (label, role) VALUES ('Ana', 'patient')")
+        conn.execute("INSERT INTO transcripts (name, source_path, format, encoding, text, "
+                     "source_sha256, attributes, imported_at) VALUES ('t', 't', 'text', "
+                     "'utf-8', ?, 'x', '{}', 'now')", (parsed.text,))
+        for turn in parsed.turns:
+            conn.execute("INSERT INTO turns (transcript_id, idx, speaker_id, start_char, "
+                         "end_char) VALUES (1, ?, 1, ?, ?)", (turn.index, turn.start, turn.end))
+        for segment in segments:
+            conn.execute("INSERT INTO segments (transcript_id, turn_id, idx, start_char, "
+                         "end_char, text, text_sha256) VALUES (1, ?, ?, ?, ?, ?, 'x')",
+                         (segment.turn_index + 1, segment.index, segment.start, segment.end,
+                          segment.text))
+    n_segments = len(segments)
     store.close()
     monkeypatch.setattr("focuscode.store.database.MIGRATIONS", MIGRATIONS)
     db = Database(path)
