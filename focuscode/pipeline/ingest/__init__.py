@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Collection
 
 from focuscode.domain import IngestError, ParsedTranscript
+from focuscode.pipeline.ingest.coverage import check_coverage, scan_cues
 from focuscode.pipeline.ingest.cues import parse_srt_turns, parse_vtt_turns
 from focuscode.pipeline.ingest.decode import check_characters, decode_text, read_bytes
 from focuscode.pipeline.ingest.docx import parse_docx_turns
@@ -37,8 +38,10 @@ def parse_transcript(path: Path, *, encoding: str | None = None, name: str | Non
         if not data:
             raise IngestError("file is empty", path=str(path), hint="export the transcript again")
         text, plain = parse_docx_turns(data, str(path), known=known)
-        return _from_plain(plain, text=text, name=label, path=str(path), fmt=fmt,
-                           sha256=hashlib.sha256(data).hexdigest(), encoding="docx")
+        parsed = _from_plain(plain, text=text, name=label, path=str(path), fmt=fmt,
+                             sha256=hashlib.sha256(data).hexdigest(), encoding="docx")
+        check_coverage(parsed, text)
+        return parsed
     decoded = decode_text(data, path, encoding)
     return parse_text(decoded.text, path=str(path), fmt=fmt, name=label, sha256=decoded.sha256,
                       encoding=decoded.encoding, known=known)
@@ -57,10 +60,15 @@ def parse_text(text: str, *, path: str, fmt: str, name: str, sha256: str = "",
     elif fmt == "srt":
         canonical, turns = parse_srt_turns(text, path)
     else:
-        return _from_plain(parse_plain_turns(text, path, known=known), text=text, name=name,
-                           path=path, fmt=fmt, sha256=sha256, encoding=encoding)
-    return ParsedTranscript(name=name, source_path=path, format=fmt, text=canonical,
-                            turns=tuple(turns), source_sha256=sha256, encoding=encoding)
+        parsed = _from_plain(parse_plain_turns(text, path, known=known), text=text, name=name,
+                             path=path, fmt=fmt, sha256=sha256, encoding=encoding)
+        check_coverage(parsed, text)
+        return parsed
+    parsed = ParsedTranscript(name=name, source_path=path, format=fmt, text=canonical,
+                              turns=tuple(turns), source_sha256=sha256, encoding=encoding,
+                              skipped=scan_cues(text)[1])
+    check_coverage(parsed, text)
+    return parsed
 
 
 def _from_plain(plain: PlainParse, *, text: str, name: str, path: str, fmt: str, sha256: str,
