@@ -18,6 +18,7 @@ from focuscode.cli.progress import RichProgress
 from focuscode.cli.render import import_lines, themes_table
 from focuscode.domain import ConfigError, FocuscodeError
 from focuscode.workflows import Project
+from focuscode.workflows.importing import SurveyColumns
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   rich_markup_mode="rich",
@@ -78,13 +79,39 @@ def import_(
         help="Transcript attribute key=value (repeatable), e.g. --attr site=Boston.")] = [],
     encoding: Annotated[Optional[str], typer.Option(
         help="Text encoding when it cannot be detected (e.g. cp1252).")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Read the files and print the import report; store nothing.")] = False,
+    text_column: Annotated[Optional[str], typer.Option(
+        "--text-column",
+        help="Survey answers (.csv/.xlsx): the column of answers, one respondent a row.")] = None,
+    id_column: Annotated[Optional[str], typer.Option(
+        "--id-column", help="Survey answers: the column naming the respondent.")] = None,
+    attributes: Annotated[Optional[str], typer.Option(
+        "--attributes",
+        help="Survey answers: columns that become respondent attributes (comma-separated), "
+             "for compare --by.")] = None,
 ) -> None:
-    """Import transcripts (.txt, .vtt, .srt, .docx): all of them or, on any error, none."""
+    """Import transcripts (.txt, .vtt, .srt, .docx, WhisperX .json) or, with --text-column,
+    survey answers (.csv, .xlsx): all of them or, on any error, none."""
+    survey = _survey_columns(text_column, id_column, attributes)
     with _open(project) as opened, RichProgress(errors) as progress:
         report = opened.import_files(paths, speakers_file=speakers, attributes=_attributes(attr),
-                                     encoding=encoding, progress=progress)
+                                     encoding=encoding, progress=progress, survey=survey,
+                                     dry_run=dry_run)
     for line in import_lines(report):
         console.print(line)
+
+
+def _survey_columns(text: str | None, id_column: str | None,
+                    attributes: str | None) -> SurveyColumns | None:
+    if text is None:
+        if id_column is not None or attributes is not None:
+            raise ConfigError("--id-column and --attributes go with --text-column",
+                              hint="e.g. --text-column text --id-column answer_id")
+        return None
+    names = tuple(name.strip() for name in (attributes or "").split(",") if name.strip())
+    return SurveyColumns(text=text.strip(), id=id_column.strip() if id_column else None,
+                         attributes=names)
 
 
 @app.command()

@@ -6,38 +6,15 @@ import pytest
 
 from focuscode.domain import Code
 from focuscode.domain.suggestions import Suggestion
-from focuscode.pipeline.ingest import parse_transcript
-from focuscode.pipeline.segment import TurnSegmenter
-from focuscode.store import Database, DecisionLog, ProjectStore
-from focuscode.store.schema import MIGRATIONS
+from focuscode.store import Database, DecisionLog
 from focuscode.store.suggestion_store import SuggestionStore
 
 MIGRATION = "0003_code_suggestions"
 
 
-def test_migration_upgrades_a_project_made_before_it(tmp_path, tiny_transcript, monkeypatch):
-    path = tmp_path / "p.sqlite"
-    before = [m for m in MIGRATIONS if m[0] < MIGRATION]
-    monkeypatch.setattr("focuscode.store.database.MIGRATIONS", before)
-    store = ProjectStore(path, create=True)
-    parsed = parse_transcript(tiny_transcript)
-    segments = TurnSegmenter().transform(parsed.turns, {})
-    with store.db.atomic() as conn:  # rows as that schema holds them (no later columns)
-        conn.execute("INSERT INTO speakers (label, role) VALUES ('Ana', 'patient')")
-        conn.execute("INSERT INTO transcripts (name, source_path, format, encoding, text, "
-                     "source_sha256, attributes, imported_at) VALUES ('t', 't', 'text', "
-                     "'utf-8', ?, 'x', '{}', 'now')", (parsed.text,))
-        for turn in parsed.turns:
-            conn.execute("INSERT INTO turns (transcript_id, idx, speaker_id, start_char, "
-                         "end_char) VALUES (1, ?, 1, ?, ?)", (turn.index, turn.start, turn.end))
-        for segment in segments:
-            conn.execute("INSERT INTO segments (transcript_id, turn_id, idx, start_char, "
-                         "end_char, text, text_sha256) VALUES (1, ?, ?, ?, ?, ?, 'x')",
-                         (segment.turn_index + 1, segment.index, segment.start, segment.end,
-                          segment.text))
+def test_migration_upgrades_a_project_made_before_it(store_before):
+    path, segments = store_before(MIGRATION)
     n_segments = len(segments)
-    store.close()
-    monkeypatch.setattr("focuscode.store.database.MIGRATIONS", MIGRATIONS)
     db = Database(path)
     assert MIGRATION in db.migrate()
     tables = {r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -30,7 +30,8 @@ HEADER_LINE = re.compile(rf"^[ \t]*(?P<name>{_NAME})[ \t]+(?P<ts>{TIMESTAMP})[ \
 NOTE_LINE = re.compile(r"^[ \t]*[\[(][^\])]*[\])][ \t]*$")
 # Possessive ``*+`` above and no nested openers here: a long run of blanks or of '<' must cost
 # linear time, not quadratic (a 2 MB line would otherwise take half an hour).
-_TAG = re.compile(r"<[^<>]*>|\{\\[^{}]*\}")
+# A tag opens with a letter, digit or '/' and stays on its line: "a < b, c > d" is speech.
+_TAG = re.compile(r"</?[\w.:][^<>\n]{0,80}>|\{\\[^{}\n]{0,80}\}")
 
 
 def is_label(name: str) -> bool:
