@@ -21,12 +21,16 @@ _LEADING_STAMP = re.compile(rf"^[\[(#]?{TS}[\])#]?")
 _SKIPPED_BLOCKS = ("NOTE", "STYLE", "REGION")
 
 
+def uncovered(parsed: ParsedTranscript, source: str) -> list[tuple[int, str]]:
+    """``(line, text)`` of every source line whose text is in no turn, label or report."""
+    if parsed.format in ("vtt", "srt"):
+        return _uncovered_cues(parsed, source)
+    return uncovered_lines(parsed)
+
+
 def check_coverage(parsed: ParsedTranscript, source: str) -> None:
     """Raise ``IngestError`` naming the first line whose text went nowhere."""
-    if parsed.format in ("vtt", "srt"):
-        missing = _uncovered_cues(parsed, source)
-    else:
-        missing = uncovered_lines(parsed)
+    missing = uncovered(parsed, source)
     if missing:
         line, text = missing[0]
         raise IngestError(f"{len(missing)} line(s) would be lost: not in a turn nor in the "
