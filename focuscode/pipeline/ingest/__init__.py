@@ -13,9 +13,10 @@ from focuscode.pipeline.ingest.cues import parse_srt_turns, parse_vtt_turns
 from focuscode.pipeline.ingest.decode import check_characters, decode_text, read_bytes
 from focuscode.pipeline.ingest.docx import parse_docx_turns
 from focuscode.pipeline.ingest.plain import PlainParse, parse_plain_turns
+from focuscode.pipeline.ingest.whisperx import parse_whisperx_turns
 
 FORMATS = {".txt": "text", ".text": "text", ".vtt": "vtt", ".webvtt": "vtt",
-           ".srt": "srt", ".docx": "docx"}
+           ".srt": "srt", ".docx": "docx", ".json": "json"}
 SUPPORTED = ", ".join(sorted(set(FORMATS)))
 _SRT_START = re.compile(r"^\s*\d+\s*\n\s*\d{1,2}:\d{2}:\d{2},\d{3}\s*-->")
 
@@ -59,6 +60,8 @@ def parse_text(text: str, *, path: str, fmt: str, name: str, sha256: str = "",
         canonical, turns = parse_vtt_turns(text, path)
     elif fmt == "srt":
         canonical, turns = parse_srt_turns(text, path)
+    elif fmt == "json":
+        canonical, turns = parse_whisperx_turns(text, path)
     else:
         parsed = _from_plain(parse_plain_turns(text, path, known=known), text=text, name=name,
                              path=path, fmt=fmt, sha256=sha256, encoding=encoding)
@@ -66,7 +69,7 @@ def parse_text(text: str, *, path: str, fmt: str, name: str, sha256: str = "",
         return parsed
     parsed = ParsedTranscript(name=name, source_path=path, format=fmt, text=canonical,
                               turns=tuple(turns), source_sha256=sha256, encoding=encoding,
-                              skipped=scan_cues(text)[1])
+                              skipped=scan_cues(text)[1] if fmt != "json" else ())
     check_coverage(parsed, text)
     return parsed
 

@@ -15,6 +15,7 @@ from collections import defaultdict
 from focuscode.domain import IngestError, ParsedTranscript, SkippedLines
 from focuscode.pipeline.ingest.labels import TS, normalise_label
 from focuscode.pipeline.ingest.names import strip_tags
+from focuscode.pipeline.ingest.whisperx import json_segment_texts
 
 _CUE_ID = re.compile(r"^\s*\d+\s*$")
 _LEADING_STAMP = re.compile(rf"^[\[(#]?{TS}[\])#]?")
@@ -25,6 +26,8 @@ def uncovered(parsed: ParsedTranscript, source: str) -> list[tuple[int, str]]:
     """``(line, text)`` of every source line whose text is in no turn, label or report."""
     if parsed.format in ("vtt", "srt"):
         return _uncovered_cues(parsed, source)
+    if parsed.format == "json":
+        return _uncovered_texts(parsed, json_segment_texts(source))
     return uncovered_lines(parsed)
 
 
@@ -94,6 +97,12 @@ def _classify(block: list[tuple[int, str]], payloads: list[tuple[int, str]],
     if len(before) > 1:  # a cue identifier is one line; more is text outside a cue
         skipped["text outside a cue"].extend(before[:-1])
     payloads.extend(block[timing + 1:])
+
+
+def _uncovered_texts(parsed: ParsedTranscript,
+                     texts: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    said = "".join("".join(turn.text.split()) for turn in parsed.turns)
+    return [(number, text) for number, text in texts if "".join(text.split()) not in said]
 
 
 def _uncovered_cues(parsed: ParsedTranscript, source: str) -> list[tuple[int, str]]:

@@ -25,7 +25,7 @@ _SEPARATED = re.compile(
 _ALONE = re.compile(
     rf"(?P<label>[^:：\t\n]{{1,80}}?)[ \t\u00a0]*(?:(?:\[(?P<taila>{TS})\]|\((?P<tailb>{TS})\)"
     rf"|(?P<tailc>{TS}))[ \t]*)?[:：]?[ \t]*$")
-_AFTER = re.compile(rf"[ \t]*{_STAMP.replace('?P<G', '?P<after')}[ \t]+")
+_AFTER = re.compile(rf"[ \t]*{_STAMP.replace('?P<G', '?P<after')}(?:[ \t]+|[ \t]*$)")
 _LABEL_MARKS = set(" .-_'\u2019()[]#&")
 MAX_LABEL_CHARS = 40
 MAX_LABEL_WORDS = 6
@@ -102,14 +102,14 @@ def find_candidate(line: str) -> Candidate | None:
                 text_start = after.end()
             rest = line[text_start:]
             text_start += len(rest) - len(rest.lstrip())
-            time = lead_time or _tail(sep) or after_time
+            time = _first(lead_time, _tail(sep), after_time)
             kind = "tab" if sep["sep"][0] == "\t" else "colon"
             return Candidate(label, kind, text_start if rest.strip() else len(line), time)
     alone = _ALONE.fullmatch(line, position)
     if alone is not None:
         label = normalise_label(alone["label"])
         if plausible(label) and label[-1] not in ".,;!?" and any(ch.isalpha() for ch in label):
-            return Candidate(label, "alone", len(line), lead_time or _tail(alone))
+            return Candidate(label, "alone", len(line), _first(lead_time, _tail(alone)))
     return None
 
 
@@ -166,8 +166,9 @@ class LabelEvidence:
                           for shape in [_shape(key)] if "9" in shape and not is_metadata(key)}
 
     def verdict(self, candidate: Candidate, *, text_follows: bool = True,
-                starts_block: bool = True) -> str | None:
-        """None when ``candidate`` is a speaker label, else why it is read as text."""
+                starts_block: bool = True, timed: bool = False) -> str | None:
+        """None when ``candidate`` is a speaker label, else why it is read as text. ``timed``:
+        a cue's timing line stands right above it (Teams)."""
         key = candidate.key
         if key in self.known:
             return None
@@ -179,7 +180,7 @@ class LabelEvidence:
                 return "no text follows it"
             if key in _FILLERS:
                 return "a filler word on its own line"
-            if candidate.time is not None and (recurs or name_like(candidate.label)):
+            if (candidate.time is not None or timed) and (recurs or name_like(candidate.label)):
                 return None
             if recurs and starts_block and name_like(candidate.label):
                 return None
@@ -187,6 +188,10 @@ class LabelEvidence:
         if recurs or name_like(candidate.label) or _shape(key) in self.id_shapes:
             return None
         return "appears once and does not read as a name"
+
+
+def _first(*times: float | None) -> float | None:
+    return next((time for time in times if time is not None), None)
 
 
 def _shape(key: str) -> str:

@@ -24,6 +24,9 @@ from focuscode.pipeline.ingest.labels import (
 
 NOTE_LINE = re.compile(r"^[ \t]*[\[(][^\])]*[\])][ \t]*$")
 _TIMING_LINE = re.compile(rf"^[ \t]*{TS}[ \t]*-->[ \t]*{TS}[ \t]*$")  # Teams .docx cue times
+# What transcription services write under a transcript: not anyone's words.
+_FOOTER = re.compile(r"^[ \t]*(?:Transcribed by https?://otter\.ai|Transcribed by Otter"
+                     r"|Transcription by Descript)[ \t]*$", re.IGNORECASE)
 _END_MARK = re.compile(rf"[ \t]*#(?P<ts>{TS})#[ \t]*$")  # f4 / MAXQDA time mark ending a turn
 
 
@@ -68,6 +71,7 @@ def parse_plain_turns(text: str, path: str, *, first_line: int = 1, unit: str = 
     as_text: list[LabelAsText] = []
     names: dict[str, str] = {}  # casefolded label -> the file's first spelling
     current: _Open | None = None
+    pending_time: float | None = None
 
     def close() -> None:
         nonlocal current
@@ -86,20 +90,29 @@ def parse_plain_turns(text: str, path: str, *, first_line: int = 1, unit: str = 
                               end_time=end_time, line=current.line))
         current = None
 
-    n_lines = len(lines.spans)
     for index, (line_start, line_end) in enumerate(lines.spans):
         number = index + first_line
         line = text[line_start:line_end]
         if not line.strip():
             continue
+        if _FOOTER.match(line):
+            skipped["footer"].append((number, line_start, line_end))
+            continue
+        if _TIMING_LINE.match(line):  # Teams: a cue's times above the speaker's name
+            markup.append((line_start, line_end))
+            pending_time = to_seconds(line.split("-->")[0].strip())
+            continue
         candidate = lines.candidates[index]
         if candidate is not None:
             verdict = evidence.verdict(candidate, text_follows=_text_follows(lines, index),
-                                       starts_block=_starts_block(lines, index))
+                                       starts_block=_starts_block(lines, index),
+                                       timed=pending_time is not None)
             if verdict is None:
                 close()
                 speaker = names.setdefault(candidate.key, candidate.label)
-                current = _Open(speaker, None, 0, candidate.time, number)
+                time = candidate.time if candidate.time is not None else pending_time
+                current = _Open(speaker, None, 0, time, number)
+                pending_time = None
                 markup.append((line_start, line_start + candidate.text_start))
                 if candidate.text_start < len(line):
                     current.start = line_start + candidate.text_start
@@ -111,9 +124,6 @@ def parse_plain_turns(text: str, path: str, *, first_line: int = 1, unit: str = 
                 as_text.append(LabelAsText(number, candidate.label, verdict))
         if current is None:
             skipped["preamble"].append((number, line_start, line_end))
-            continue
-        if _TIMING_LINE.match(line) and index + 1 < n_lines:
-            markup.append((line_start, line_end))
             continue
         if NOTE_LINE.match(line) and current.start is not None:
             current.notes.append((number, line_start, line_end))

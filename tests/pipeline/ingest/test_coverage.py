@@ -28,7 +28,7 @@ def source_of(path: Path) -> str:
 
 def assert_covered(path: Path) -> None:
     parsed = parse_transcript(path)
-    source = parsed.text if parsed.format in ("docx", "json") else source_of(path)
+    source = parsed.text if parsed.format == "docx" else source_of(path)
     assert uncovered(parsed, source) == [], path.name
     assert all(parsed.text[t.start:t.end] == t.text for t in parsed.turns), path.name
 
