@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from focuscode.domain import IngestError, Turn
-from focuscode.pipeline.ingest.labels import LabelEvidence, find_candidate
-from focuscode.pipeline.ingest.names import clean_label, format_time, strip_tags, to_seconds
+from focuscode.pipeline.ingest.labels import LabelEvidence, find_candidate, normalise_label
+from focuscode.pipeline.ingest.names import format_time, strip_tags, to_seconds
 
 _OVERLAP_TOLERANCE = 0.5  # seconds
 # The srt library's parser takes time quadratic in a run of blanks it cannot match (20,000 take
@@ -139,7 +139,7 @@ def parse_vtt_turns(text: str, path: str) -> tuple[str, list[Turn]]:
     for number, caption in enumerate(captions):
         raw = raws[number]
         if caption.voice:
-            speaker, body = clean_label(caption.voice), raw.strip()
+            speaker, body = normalise_label(caption.voice), raw.strip()
         else:
             speaker, body = split_speaker(raw, evidence)
         cues.append(Cue(text=strip_tags(body), start=to_seconds(caption.start) or 0.0,
