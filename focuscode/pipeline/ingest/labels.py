@@ -166,9 +166,11 @@ class LabelEvidence:
                           for shape in [_shape(key)] if "9" in shape and not is_metadata(key)}
 
     def verdict(self, candidate: Candidate, *, text_follows: bool = True,
-                starts_block: bool = True, timed: bool = False) -> str | None:
+                starts_block: bool = True, timed: bool = False,
+                paragraphs: bool = False) -> str | None:
         """None when ``candidate`` is a speaker label, else why it is read as text. ``timed``:
-        a cue's timing line stands right above it (Teams)."""
+        a cue's timing line stands right above it (Teams); ``paragraphs``: the file's turns are
+        separated by blank lines, so a one-off label inside a paragraph is speech."""
         key = candidate.key
         if key in self.known:
             return None
@@ -185,9 +187,13 @@ class LabelEvidence:
             if recurs and starts_block and name_like(candidate.label):
                 return None
             return "a line on its own that does not recur as a speaker"
-        if recurs or name_like(candidate.label) or _shape(key) in self.id_shapes:
+        if recurs or _shape(key) in self.id_shapes:
             return None
-        return "appears once and does not read as a name"
+        if not name_like(candidate.label):
+            return "appears once and does not read as a name"
+        if paragraphs and not starts_block:
+            return "appears once, inside a paragraph (turns here start after a blank line)"
+        return None
 
 
 def _first(*times: float | None) -> float | None:

@@ -65,6 +65,7 @@ def parse_plain_turns(text: str, path: str, *, first_line: int = 1, unit: str = 
     """
     lines = _split(text)
     evidence = LabelEvidence((c for c in lines.candidates if c is not None), known)
+    paragraphs = _in_paragraphs(lines, evidence)
     turns: list[Turn] = []
     markup: list[tuple[int, int]] = []
     skipped: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
@@ -106,7 +107,7 @@ def parse_plain_turns(text: str, path: str, *, first_line: int = 1, unit: str = 
         if candidate is not None:
             verdict = evidence.verdict(candidate, text_follows=_text_follows(lines, index),
                                        starts_block=_starts_block(lines, index),
-                                       timed=pending_time is not None)
+                                       timed=pending_time is not None, paragraphs=paragraphs)
             if verdict is None:
                 close()
                 speaker = names.setdefault(candidate.key, candidate.label)
@@ -169,6 +170,14 @@ def _starts_block(lines: _Lines, index: int) -> bool:
     start, end = lines.spans[index - 1]
     previous = lines.text[start:end]
     return not previous.strip() or bool(_TIMING_LINE.match(previous))
+
+
+def _in_paragraphs(lines: _Lines, evidence: LabelEvidence) -> bool:
+    """Whether (nearly) every line of a recurring label starts after a blank line."""
+    starts = [_starts_block(lines, index) for index, candidate in enumerate(lines.candidates)
+              if candidate is not None and candidate.kind != "alone"
+              and evidence.counts[candidate.key] >= 2]
+    return len(starts) >= 4 and sum(starts) >= 0.9 * len(starts)
 
 
 def _chain_f4_times(turns: list[Turn]) -> None:

@@ -156,3 +156,17 @@ def test_the_same_label_in_another_case_is_the_same_speaker():
 def test_no_label_at_all_is_still_refused():
     with pytest.raises(IngestError, match="no speaker turns found"):
         parse("just some notes\nabout a meeting\n")
+
+
+def test_a_one_off_name_inside_a_paragraph_is_speech_where_turns_are_paragraphs():
+    text = ("Ana: My GP was kind.\n\nBen: Mine too.\n\nAna: But the locum said\n"
+            "Doctor: you need rest, and nothing else.\nThat was all.\n\nBen: Typical.\n")
+    parsed = parse(text)
+    assert [t.speaker for t in parsed.turns] == ["Ana", "Ben", "Ana", "Ben"]
+    assert [(a.line, a.label) for a in parsed.as_text] == [(6, "Doctor")]
+    after_a_blank = text.replace("said\nDoctor:", "said\n\nDoctor:")
+    assert [t.speaker for t in parse(after_a_blank).turns] == [
+        "Ana", "Ben", "Ana", "Doctor", "Ben"]
+    no_paragraphs = text.replace("\n\n", "\n")
+    assert [t.speaker for t in parse(no_paragraphs).turns] == [
+        "Ana", "Ben", "Ana", "Doctor", "Ben"]
