@@ -84,7 +84,7 @@ def _table_lines(table) -> list[str]:  # noqa: ANN001 - python-docx Table
         stamps = [cell for cell in cells if _TIME_CELL.match(cell)]
         words = [cell for cell in cells if not _TIME_CELL.match(cell)]
         if cells and all(cell.casefold() in _HEADINGS for cell in cells):
-            lines.append("")
+            lines.append(" | ".join(cells))  # no one's words: a preamble line of the report
         elif len(words) >= 2 and _reads_as_label(words[0]):
             stamp = f"[{stamps[0].strip('[]')}] " if stamps else ""
             lines.append(f"{stamp}{words[0]}: {' '.join(words[1:])}")
