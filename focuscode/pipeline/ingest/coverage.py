@@ -17,6 +17,7 @@ from focuscode.pipeline.ingest.labels import TS, normalise_label
 from focuscode.pipeline.ingest.names import strip_tags
 from focuscode.pipeline.ingest.whisperx import json_segment_texts
 
+_NON_BLANK = re.compile(r"\S+")
 _CUE_ID = re.compile(r"^\s*\d+\s*$")
 _LEADING_STAMP = re.compile(rf"^[\[(#]?{TS}[\])#]?")
 _SKIPPED_BLOCKS = ("NOTE", "STYLE", "REGION")
@@ -44,20 +45,23 @@ def check_coverage(parsed: ParsedTranscript, source: str) -> None:
 
 def uncovered_lines(parsed: ParsedTranscript) -> list[tuple[int, str]]:
     """Lines of the canonical text holding a non-blank character outside every turn, label,
-    timestamp and reported line."""
+    timestamp and reported line (linear: it walks the gaps between the sorted spans)."""
     text = parsed.text
-    covered = bytearray(len(text))
-    spans = [(t.start, t.end) for t in parsed.turns] + list(parsed.markup) + [
-        span for group in parsed.skipped for span in group.spans]
-    for start, end in spans:
-        covered[start:end] = b"\x01" * (end - start)
-    missing = []
-    offset = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if any(not ch.isspace() and not covered[offset + i] for i, ch in enumerate(line)):
-            missing.append((number, line))
-        offset += len(line) + 1
-    return missing
+    spans = sorted([(t.start, t.end) for t in parsed.turns] + list(parsed.markup) + [
+        span for group in parsed.skipped for span in group.spans])
+    missing: dict[int, str] = {}
+    position = 0
+    for start, end in [*spans, (len(text), len(text))]:
+        if start > position:
+            gap = text[position:start]
+            for match in _NON_BLANK.finditer(gap):
+                at = position + match.start()
+                number = text.count("\n", 0, at) + 1
+                line_start = text.rfind("\n", 0, at) + 1
+                line_end = text.find("\n", at)
+                missing.setdefault(number, text[line_start:None if line_end < 0 else line_end])
+        position = max(position, end)
+    return sorted(missing.items())
 
 
 def scan_cues(source: str) -> tuple[list[tuple[int, str]], tuple[SkippedLines, ...]]:
