@@ -160,7 +160,7 @@ class LabelEvidence:
 
     def __init__(self, candidates: Iterable[Candidate], known: Collection[str] = ()) -> None:
         self.counts = Counter(candidate.key for candidate in candidates)
-        self.known = frozenset(known)
+        self.known = frozenset(label_key(label) for label in known)
         # IDs shaped like recurring IDs ("nR1-07" beside "R1-19" and "nR1-04") are IDs too.
         self.id_shapes = {shape for key, n in self.counts.items() if n >= 2
                           for shape in [_shape(key)] if "9" in shape and not is_metadata(key)}

@@ -170,3 +170,8 @@ def test_a_one_off_name_inside_a_paragraph_is_speech_where_turns_are_paragraphs(
     no_paragraphs = text.replace("\n\n", "\n")
     assert [t.speaker for t in parse(no_paragraphs).turns] == [
         "Ana", "Ben", "Ana", "Doctor", "Ben"]
+
+
+def test_a_speakers_file_label_in_brackets_or_with_odd_spaces_is_known():
+    parsed = parse("Ana: Hi.\nnote taker: Recording now.\n", known=("[Note\u00a0Taker]",))
+    assert [t.speaker for t in parsed.turns] == ["Ana", "note taker"]
