@@ -3,7 +3,9 @@ line."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -94,10 +96,14 @@ def import_(
     """Import transcripts (.txt, .vtt, .srt, .docx, WhisperX .json) or, with --text-column,
     survey answers (.csv, .xlsx): all of them or, on any error, none."""
     survey = _survey_columns(text_column, id_column, attributes)
-    with _open(project) as opened, RichProgress(errors) as progress:
-        report = opened.import_files(paths, speakers_file=speakers, attributes=_attributes(attr),
-                                     encoding=encoding, progress=progress, survey=survey,
-                                     dry_run=dry_run)
+    with contextlib.ExitStack() as stack:
+        if dry_run and not Project.exists(project):  # a dry run needs no project: a scratch one
+            project = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "dry-run"
+            Project.init(project).close()
+        with _open(project) as opened, RichProgress(errors) as progress:
+            report = opened.import_files(paths, speakers_file=speakers,
+                                         attributes=_attributes(attr), encoding=encoding,
+                                         progress=progress, survey=survey, dry_run=dry_run)
     for line in import_lines(report):
         console.print(line)
 

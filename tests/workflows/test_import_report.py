@@ -123,3 +123,16 @@ def test_survey_answers_can_be_compared_by_an_attribute_after_analysis(project, 
     project.analyse()
     frame = project.reports.comparison_frame("site")
     assert len(frame) > 0 and any("Leeds" in str(column) for column in frame.columns)
+
+
+def test_a_dry_run_needs_no_project_and_makes_none(tmp_path):
+    from typer.testing import CliRunner
+
+    from focuscode.cli.app import app
+
+    folder = tmp_path / "nothing-here"
+    result = CliRunner().invoke(app, ["import", str(FIXTURES / "labels"), "--dry-run",
+                                      "--project", str(folder)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "Would import 8 transcript(s): 43 turns" in result.output
+    assert not folder.exists()

@@ -27,7 +27,7 @@ def parse_transcript(path: Path, *, encoding: str | None = None, name: str | Non
                      known: Collection[str] = ()) -> ParsedTranscript:
     """Read one transcript file. Raises ``IngestError`` naming the file (and line) on bad input.
 
-    ``known`` holds the casefolded labels of the speakers file: evidence that a line start is a
+    ``known`` holds the labels (and aliases) of the speakers file: evidence that a line start is a
     speaker label."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:

@@ -59,7 +59,7 @@ def parse_plain_turns(text: str, path: str, *, first_line: int = 1, unit: str = 
                       known: Collection[str] = ()) -> PlainParse:
     """Split ``text`` into speaker turns whose offsets index ``text`` exactly.
 
-    ``known`` holds the casefolded labels of the speakers file. Lines before the first label are
+    ``known`` holds the labels (and aliases) of the speakers file. Lines before the first label are
     a preamble, reported with the bracketed notes (``[crosstalk]``) between turns; a line without
     a label continues the open turn.
     """
