@@ -26,6 +26,7 @@ _ALONE = re.compile(
     rf"(?P<label>[^:：\t\n]{{1,80}}?)[ \t\u00a0]*(?:(?:\[(?P<taila>{TS})\]|\((?P<tailb>{TS})\)"
     rf"|(?P<tailc>{TS}))[ \t]*)?[:：]?[ \t]*$")
 _AFTER = re.compile(rf"[ \t]*{_STAMP.replace('?P<G', '?P<after')}(?:[ \t]+|[ \t]*$)")
+_ASIDE = re.compile(r"\([\w .,/'\-]{1,30}\)")
 _LABEL_MARKS = set(" .-_'\u2019()[]#&")
 MAX_LABEL_CHARS = 40
 MAX_LABEL_WORDS = 6
@@ -121,8 +122,9 @@ def plausible(label: str) -> bool:
         return False
     if not any(ch.isalpha() for ch in label):
         return False
+    outside = _ASIDE.sub("()", label)  # "P3 (F, 52)": an aside may hold commas and slashes
     return all(ch.isalnum() or ch in _LABEL_MARKS or unicodedata.category(ch)[0] == "M"
-               for ch in label)
+               for ch in outside)
 
 
 def name_like(label: str) -> bool:

@@ -175,3 +175,8 @@ def test_a_one_off_name_inside_a_paragraph_is_speech_where_turns_are_paragraphs(
 def test_a_speakers_file_label_in_brackets_or_with_odd_spaces_is_known():
     parsed = parse("Ana: Hi.\nnote taker: Recording now.\n", known=("[Note\u00a0Taker]",))
     assert [t.speaker for t in parsed.turns] == ["Ana", "note taker"]
+
+
+def test_a_label_with_an_aside_in_parentheses():
+    parsed = parse("Moderator: Welcome.\nP3 (F, 52): Thank you.\nP4 (M, 61/retired): Hi.\n")
+    assert [t.speaker for t in parsed.turns] == ["Moderator", "P3 (F, 52)", "P4 (M, 61/retired)"]
