@@ -37,8 +37,8 @@ HEADER_KEYS = frozenset({
     "recording", "session", "site", "topic", "project", "file", "source", "language", "http",
     "https", "www", "re", "cc", "to", "from", "sent", "ps", "nb", "e.g", "i.e", "keywords",
     "summary", "agenda", "moderator notes", "page", "webvtt", "note to self", "kind", "style",
-    "region", "comment", "comments", "start", "end", "length", "speakers", "interview",
-    "interviewee", "transcriber", "audio", "video", "url", "tags", "created", "edited"})
+    "region", "comment", "comments", "start", "end", "length", "speakers", "interview date",
+    "transcriber", "audio", "video", "url", "tags", "created", "edited"})
 PARTICLES = frozenset({"de", "van", "von", "der", "den", "da", "di", "du", "del", "la", "le",
                        "of", "bin", "al", "y", "and", "&", "mc", "ten", "ter", "dos", "das",
                        "el", "zu", "af", "st.", "bint", "ibn"})

@@ -29,6 +29,7 @@ def who(parsed: ParsedTranscript) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("first, second", [
     ("p1", "p2"), ("R1-19", "nR1-04"), ("dr. smith", "moderator"), ("[SPEAKER_00]", "SPEAKER_01"),
     ("Speaker 1", "Speaker 2"), ("Q", "A"), ("I", "B"), ("Interviewer", "Participant"),
+    ("interviewer", "interviewee"),
     ("INT", "P01"), ("#P3#", "#P4#"), ("李娜", "王伟"), ("de Vries", "van der Berg"),
     ("Anna\u00a0Berg", "Omar\u200bHaddad"),
 ])
