@@ -3,7 +3,9 @@ line."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -18,6 +20,7 @@ from focuscode.cli.progress import RichProgress
 from focuscode.cli.render import import_lines, themes_table
 from focuscode.domain import ConfigError, FocuscodeError
 from focuscode.workflows import Project
+from focuscode.workflows.importing import SurveyColumns
 from focuscode.workflows.project import RUN_PROJECT
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -83,18 +86,37 @@ def import_(
         help="Transcript attribute key=value (repeatable), e.g. --attr site=Boston.")] = [],
     encoding: Annotated[Optional[str], typer.Option(
         help="Text encoding when it cannot be detected (e.g. cp1252).")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Read the files and print the import report; store nothing.")] = False,
+    text_column: Annotated[Optional[str], typer.Option(
+        "--text-column",
+        help="Survey answers (.csv/.xlsx): the column of answers, one respondent a row.")] = None,
+    id_column: Annotated[Optional[str], typer.Option(
+        "--id-column", help="Survey answers: the column naming the respondent.")] = None,
+    attributes: Annotated[Optional[str], typer.Option(
+        "--attributes",
+        help="Survey answers: columns that become respondent attributes (comma-separated), "
+             "for compare --by.")] = None,
 ) -> None:
-    """Import transcripts (.txt, .vtt, .srt, .docx): all of them or, on any error, none; or a
-    REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA or QualCoder."""
+    """Import transcripts (.txt, .vtt, .srt, .docx, WhisperX .json), survey answers (.csv, .xlsx)
+    with --text-column, all of them or, on any error, none; or a REFI-QDA project (.qdpx) from
+    NVivo, ATLAS.ti, MAXQDA or QualCoder."""
     if any(path.suffix.lower() == ".qdpx" for path in paths):
-        if speakers or attr or encoding:
-            raise ConfigError("--speakers, --attr and --encoding are for transcripts, not a "
-                              ".qdpx", hint="its cases and variables give roles and attributes")
+        if speakers or attr or encoding or dry_run or text_column or id_column or attributes:
+            raise ConfigError("--speakers, --attr, --encoding, --dry-run and the survey options "
+                              "are for transcripts, not a .qdpx",
+                              hint="its cases and variables give roles and attributes")
         _import_refi(paths, project)
         return
-    with _open(project) as opened, RichProgress(errors) as progress:
-        report = opened.import_files(paths, speakers_file=speakers, attributes=_attributes(attr),
-                                     encoding=encoding, progress=progress)
+    survey = _survey_columns(text_column, id_column, attributes)
+    with contextlib.ExitStack() as stack:
+        if dry_run and not Project.exists(project):  # a dry run needs no project: a scratch one
+            project = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "dry-run"
+            Project.init(project).close()
+        with _open(project) as opened, RichProgress(errors) as progress:
+            report = opened.import_files(paths, speakers_file=speakers,
+                                         attributes=_attributes(attr), encoding=encoding,
+                                         progress=progress, survey=survey, dry_run=dry_run)
     for line in import_lines(report):
         console.print(line)
 
@@ -108,6 +130,18 @@ def _import_refi(paths: list[Path], project: Path) -> None:
         report = opened.import_refi(paths[0])
     for line in report_lines(report):
         console.print(escape(line))
+
+
+def _survey_columns(text: str | None, id_column: str | None,
+                    attributes: str | None) -> SurveyColumns | None:
+    if text is None:
+        if id_column is not None or attributes is not None:
+            raise ConfigError("--id-column and --attributes go with --text-column",
+                              hint="e.g. --text-column text --id-column answer_id")
+        return None
+    names = tuple(name.strip() for name in (attributes or "").split(",") if name.strip())
+    return SurveyColumns(text=text.strip(), id=id_column.strip() if id_column else None,
+                         attributes=names)
 
 
 @app.command()

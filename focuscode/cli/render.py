@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from focuscode.domain import FileReport
 from focuscode.domain.review import ReviewEntry
 from focuscode.domain.views import ImportReport
 
@@ -57,17 +59,51 @@ def _short(text: str, limit: int) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+MAX_LISTED = 12
+
+
 def import_lines(report: ImportReport) -> list[str]:
+    """The import report: totals, then per file its speakers and every line not in a turn."""
     lines = []
     if report.imported:
-        lines.append(f"Imported {len(report.imported)} transcript(s): {report.n_turns} turns, "
+        verb = "Would import" if report.dry_run else "Imported"
+        lines.append(f"{verb} {len(report.imported)} transcript(s): {report.n_turns} turns, "
                      f"{report.n_segments} segments.")
     for name in report.skipped:
-        lines.append(f"Skipped {name}: already in the project, unchanged.")
+        lines.append(f"Skipped {escape(name)}: already in the project, unchanged.")
+    for file in report.files:
+        lines.extend(file_lines(file))
     for name, labels in report.unknown_speakers.items():
-        lines.append(f"[yellow]Warning[/]: {name}: speakers not in the speakers file (role "
-                     f"'unknown'): {', '.join(labels)}")
+        lines.append(f"[yellow]Warning[/]: {escape(name)}: speakers not in the speakers file "
+                     f"(role 'unknown'): {escape(', '.join(labels))}")
     if report.guessed_roles:
         guesses = ", ".join(f"{label} → {role}" for label, role in report.guessed_roles.items())
-        lines.append(f"Roles guessed from labels (give a speakers file to set them): {guesses}")
+        lines.append("Roles guessed from labels (give a speakers file to set them): "
+                     f"{escape(guesses)}")
+    if report.dry_run:
+        lines.append("Dry run: nothing was stored.")
+    return lines
+
+
+def file_lines(file: FileReport) -> list[str]:
+    lines = [f"[bold]{escape(file.name)}[/] ({file.format}): {file.n_turns} turns, "
+             f"{file.n_segments} segments, {len(file.speakers)} speaker(s)"]
+    ranked = sorted(file.speakers, key=lambda s: (-s.words, s.label))
+    for tally in ranked[:MAX_LISTED]:
+        lines.append(f"  {escape(tally.label)}: {tally.turns} turns, {tally.words:,} words, "
+                     f"role {escape(tally.role)} ({tally.how})")
+    if len(ranked) > MAX_LISTED:
+        rest = ranked[MAX_LISTED:]
+        lines.append(f"  … and {len(rest)} more speakers: {sum(t.turns for t in rest)} turns, "
+                     f"{sum(t.words for t in rest):,} words")
+    for group in file.skipped:
+        lines.append(f"  Not in a turn: {group.count} {group.kind} line(s) from line "
+                     f"{group.line}: “{escape(_short(group.first, 70))}”")
+    for item in file.as_text[:MAX_LISTED]:
+        lines.append(f"  Read as speech, not a speaker: line {item.line} "
+                     f"'{escape(item.label)}:' ({escape(item.reason)})")
+    if len(file.as_text) > MAX_LISTED:
+        lines.append(f"  … and {len(file.as_text) - MAX_LISTED} more label-like line starts "
+                     "read as speech")
+    lines.extend(f"  {escape(note)}" for note in file.notes)
     return lines

@@ -11,6 +11,7 @@ from focuscode.domain.errors import (
     ProjectNotFoundError,
     StoreError,
 )
+from focuscode.domain.ingest_report import FileReport, LabelAsText, SkippedLines, SpeakerTally
 from focuscode.domain.model import (
     MODERATOR_ROLE,
     UNKNOWN_ROLE,
@@ -32,5 +33,6 @@ __all__ = [
     "MODERATOR_ROLE", "UNKNOWN_ROLE", "AnalysisError", "AnalysisRun", "Code", "Coding",
     "CodingStatus", "ConfigError", "Decision", "DecisionError", "ExclusionReason", "ExportError",
     "FocuscodeError", "IngestError", "ModelError", "ParsedTranscript", "ProjectNotFoundError",
-    "Segment", "Speaker", "StoreError", "Theme", "Transcript", "Turn",
+    "Segment", "Speaker", "StoreError", "Theme", "Transcript", "Turn", "FileReport",
+    "LabelAsText", "SkippedLines", "SpeakerTally",
 ]

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Mapping
 
+from focuscode.domain.ingest_report import LabelAsText, SkippedLines
+
 MODERATOR_ROLE = "moderator"
 UNKNOWN_ROLE = "unknown"
 
@@ -55,6 +57,17 @@ class Turn:
     start_time: float | None = None
     end_time: float | None = None
     line: int | None = None  # line (or paragraph / cue number) in the source file
+    # (offset into the canonical text, start in seconds) of each timed cue the turn is made of
+    cue_times: tuple[tuple[int, float], ...] = ()
+
+    def time_at(self, offset: int) -> float | None:
+        """The start time of the cue holding ``offset`` (the turn's own when it has no cues)."""
+        time = self.start_time
+        for start, seconds in self.cue_times:
+            if start > offset:
+                break
+            time = seconds
+        return time
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,11 @@ class ParsedTranscript:
     turns: tuple[Turn, ...]
     source_sha256: str
     encoding: str = "utf-8"
+    markup: tuple[tuple[int, int], ...] = ()  # spans of labels and timestamps, not speech
+    skipped: tuple[SkippedLines, ...] = ()  # lines put into no turn, for the import report
+    as_text: tuple[LabelAsText, ...] = ()  # label-like line starts read as speech
+    speakers: tuple[Speaker, ...] = ()  # speakers the file itself describes (survey rows)
+    notes: tuple[str, ...] = ()  # what else the report should say (columns not imported)
 
 
 @dataclass(frozen=True)

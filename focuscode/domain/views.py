@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from focuscode.domain.ingest_report import FileReport
+
 
 @dataclass(frozen=True)
 class SegmentRow:
@@ -34,6 +36,8 @@ class ImportReport:
     n_segments: int = 0
     unknown_speakers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # file -> labels
     guessed_roles: Mapping[str, str] = field(default_factory=dict)  # label -> role
+    files: tuple[FileReport, ...] = ()  # per file: speakers, and every line not in a turn
+    dry_run: bool = False  # read and reported, nothing stored
 
 
 @dataclass(frozen=True)

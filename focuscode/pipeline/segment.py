@@ -63,7 +63,7 @@ class TurnSegmenter:
                                         end=end, text=text,
                                         excluded=self._exclusion(text, role, excluded_roles),
                                         speaker=turn.speaker, role=role,
-                                        start_time=turn.start_time))
+                                        start_time=turn.time_at(start)))
         return segments
 
     def exclusion_for(self, text: str, role: str | None) -> ExclusionReason | None:
@@ -83,7 +83,8 @@ class TurnSegmenter:
     def _spans(self, turn: Turn) -> list[tuple[int, int]]:
         if len(turn.text.split()) <= self.max_words:
             return [_strip(turn.text, 0, len(turn.text), turn.start)]
-        sentences = [(s.start_char, s.end_char) for s in _nlp()(turn.text).sents]
+        sentences = _outside_brackets([(s.start_char, s.end_char)
+                                       for s in _nlp()(turn.text).sents], turn.text)
         windows: list[list[tuple[int, int]]] = []
         words = 0
         for sentence in sentences:
@@ -99,6 +100,19 @@ class TurnSegmenter:
             windows[-2].extend(windows.pop())
         spans = [_strip(turn.text, w[0][0], w[-1][1], turn.start) for w in windows]
         return [span for span in spans if span[1] > span[0]]
+
+
+def _outside_brackets(sentences: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Join sentences split inside a bracketed note (``[laughs]``, ``(inaudible)``): a boundary
+    never falls between an opener and its closer."""
+    inside = [(m.start(), m.end()) for m in _NOTE.finditer(text)]
+    joined: list[tuple[int, int]] = []
+    for start, end in sentences:
+        if joined and any(a < start < b for a, b in inside):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _strip(text: str, start: int, end: int, base: int) -> tuple[int, int]:

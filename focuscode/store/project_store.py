@@ -115,9 +115,9 @@ class ProjectStore:
                 turn_ids[turn.index] = cursor.lastrowid
             db.executemany(
                 "INSERT INTO segments (transcript_id, turn_id, idx, start_char, end_char, text, "
-                "text_sha256, excluded) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "text_sha256, excluded, start_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(transcript_id, turn_ids[s.turn_index], s.index, s.start, s.end, s.text,
-                  text_sha256(s.text), s.excluded.value if s.excluded else None)
+                  text_sha256(s.text), s.excluded.value if s.excluded else None, s.start_time)
                  for s in segments])
         return transcript_id
 
@@ -136,7 +136,8 @@ class ProjectStore:
     # segments -----------------------------------------------------------------------------
     def segments(self, *, included_only: bool = False,
                  ids: Sequence[int] | None = None) -> list[Segment]:
-        sql = ("SELECT s.*, t.idx AS turn_idx, t.start_time, sp.label AS speaker, "
+        sql = ("SELECT s.*, t.idx AS turn_idx, COALESCE(s.start_time, t.start_time) AS "
+               "cue_time, sp.label AS speaker, "
                "sp.role AS role FROM segments s JOIN turns t ON t.id = s.turn_id "
                "JOIN speakers sp ON sp.id = t.speaker_id")
         params: tuple = ()
@@ -260,7 +261,7 @@ def _segment(row: Any) -> Segment:
                    end=row["end_char"], text=row["text"],
                    excluded=ExclusionReason(row["excluded"]) if row["excluded"] else None,
                    id=row["id"], transcript_id=row["transcript_id"], speaker=row["speaker"],
-                   role=row["role"], start_time=row["start_time"])
+                   role=row["role"], start_time=row["cue_time"])
 
 
 def _theme(row: Any) -> Theme:

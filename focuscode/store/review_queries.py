@@ -32,7 +32,8 @@ from focuscode.store.database import Database
 
 _SEGMENT_COLUMNS = """
     s.id AS segment_id, tr.name AS transcript, tu.idx AS turn_index, sp.label AS speaker,
-    COALESCE(sp.pseudonym, sp.label) AS speaker_name, sp.role AS role, tu.start_time AS start_time,
+    COALESCE(sp.pseudonym, sp.label) AS speaker_name, sp.role AS role,
+    COALESCE(s.start_time, tu.start_time) AS start_time,
     s.start_char AS start_char, s.end_char AS end_char, s.text AS text"""
 _SEGMENT_JOINS = """
     JOIN turns tu ON tu.id = s.turn_id

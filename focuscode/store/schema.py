@@ -253,3 +253,13 @@ def _search_vocabulary(db: sqlite3.Connection) -> None:
     run_script(db, """
     CREATE VIRTUAL TABLE segments_vocab USING fts5vocab('segments_fts', 'row');
     """)
+
+
+@migration("0005_segment_cue_start_times")
+def _segment_cue_start_times(db: sqlite3.Connection) -> None:
+    """A segment cut from a long captioned turn starts at its own cue's time, not the turn's
+    first one. Segments stored before keep their turn's time."""
+    run_script(db, """
+    ALTER TABLE segments ADD COLUMN start_time REAL;  -- its cue's start, in seconds, or NULL
+    UPDATE segments SET start_time = (SELECT start_time FROM turns WHERE turns.id = segments.turn_id);
+    """)  # noqa: E501 - a migration: its SQL is stored verbatim in sqlite_master

@@ -11,6 +11,7 @@ from focuscode.domain import ConfigError, ProjectNotFoundError
 from focuscode.domain.review import ReviewEntry
 from focuscode.domain.views import AnalysisReport, ImportReport, SegmentRow
 from focuscode.pipeline.embed import Embedder, SentenceTransformerEmbedder
+from focuscode.pipeline.ingest.survey import SurveyColumns
 from focuscode.store import DecisionLog, ProjectStore
 from focuscode.workflows import analysis, coding, exporting, importing, views
 from focuscode.workflows.progress import Progress
@@ -104,10 +105,14 @@ class Project:
     # use cases ----------------------------------------------------------------------------
     def import_files(self, paths: Sequence[Path], *, speakers_file: Path | None = None,
                      attributes: Mapping[str, Any] | None = None, encoding: str | None = None,
-                     progress: Progress | None = None) -> ImportReport:
+                     progress: Progress | None = None, survey: SurveyColumns | None = None,
+                     dry_run: bool = False) -> ImportReport:
+        """Import transcripts (or, with ``survey``, CSV/XLSX answers); ``dry_run`` only reads
+        and reports."""
         return importing.import_files(self.store, self.settings, [Path(p) for p in paths],
                                       speakers_file=speakers_file, attributes=attributes,
-                                      encoding=encoding, progress=progress)
+                                      encoding=encoding, progress=progress, survey=survey,
+                                      dry_run=dry_run)
 
     def import_refi(self, path: Path | str) -> "RefiImportReport":  # noqa: F821
         """Import a REFI-QDA project (``.qdpx``): transcripts, codes, each coder's codings,

@@ -116,3 +116,35 @@ def test_min_content_words_threshold():
 ])
 def test_is_backchannel(text, expected):
     assert is_backchannel(text) is expected
+
+
+def test_segments_never_split_inside_a_bracketed_note():
+    from focuscode.pipeline.segment import _nlp
+
+    notes = ["I keep them in a Ziploc bag. [laughs] So for me it works.",
+             "It was fine. [crosstalk] Anyway the nurse came.",
+             "We asked again. (inaudible) Then nothing happened for weeks."]
+    text = " ".join(f"{sentence(i)} {notes[i % 3]}" for i in range(9))
+    spacy_cuts = [s.text for s in _nlp()(text).sents]
+    assert any(cut.endswith(("[", "(")) or cut.startswith(("laughs]", "crosstalk]", "inaudible)"))
+               for cut in spacy_cuts)  # the sentencizer alone cuts inside them
+    _, turn = turn_at("Ana Silva: ", text)
+    segments = TurnSegmenter(max_words=40, window_words=20).transform([turn], ROLES)
+    assert len(segments) > 3
+    for segment in segments:
+        assert segment.text.count("[") == segment.text.count("]"), segment.text
+        assert segment.text.count("(") == segment.text.count(")"), segment.text
+
+
+def test_a_segment_cut_from_a_long_turn_has_its_own_cue_time():
+    texts = [sentence(i) * 2 for i in range(4)]  # 30 words a cue
+    body = " ".join(texts)
+    starts, at = [], len("Ana Silva: ")
+    for text in texts:
+        starts.append(at)
+        at += len(text) + 1
+    turn = Turn(index=0, speaker="Ana Silva", start=starts[0], end=starts[0] + len(body),
+                text=body, start_time=632.0,
+                cue_times=tuple(zip(starts, (632.0, 647.0, 663.0, 679.0))))
+    segments = TurnSegmenter(max_words=40, window_words=30).transform([turn], ROLES)
+    assert [s.start_time for s in segments] == [632.0, 647.0, 663.0, 679.0]

@@ -25,6 +25,7 @@ from focuscode.export.codebooks import from_csv as codebook_from_csv
 from focuscode.export.codebooks import from_yaml as codebook_from_yaml
 from focuscode.export.codebooks import read_codebook
 from focuscode.pipeline.ingest import parse_text, parse_transcript
+from focuscode.pipeline.ingest.coverage import check_coverage
 from focuscode.pipeline.ingest.decode import decode_text
 from focuscode.pipeline.ingest.docx import parse_docx_turns
 from focuscode.pipeline.ingest.speakers import load_speakers
@@ -129,6 +130,8 @@ def check_transcript(parsed: ParsedTranscript, source: str | None = None) -> Non
 def refused_clearly(error: Exception) -> None:
     assert isinstance(error, FocuscodeError), f"{type(error).__name__}: {error}"
     assert str(error).strip() and error.message.strip()
+    # The coverage check (nothing silently dropped) must never find a line a parser lost.
+    assert "would be lost" not in error.message, str(error)
 
 
 def outcome(name: str, parse, check=lambda result: None) -> None:  # noqa: ANN001
@@ -198,9 +201,12 @@ def docx_files(draw) -> bytes:
 @given(data=docx_files())
 def test_docx_from_generated_paragraphs(data):
     def parse():
-        text, turns = parse_docx_turns(data, "t.docx")
-        return ParsedTranscript(name="t", source_path="t.docx", format="docx", text=text,
-                                turns=tuple(turns), source_sha256="")
+        text, plain = parse_docx_turns(data, "t.docx")
+        parsed = ParsedTranscript(name="t", source_path="t.docx", format="docx", text=text,
+                                  turns=tuple(plain.turns), source_sha256="",
+                                  markup=tuple(plain.markup), skipped=plain.skipped)
+        check_coverage(parsed, text)
+        return parsed
 
     outcome("docx", parse, check_transcript)
 

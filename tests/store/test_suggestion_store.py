@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from focuscode.domain import Code, Speaker
+from focuscode.domain import Code
 from focuscode.domain.suggestions import Suggestion
-from focuscode.pipeline.ingest import parse_transcript
-from focuscode.pipeline.segment import TurnSegmenter
-from focuscode.store import Database, DecisionLog, ProjectStore
-from focuscode.store.schema import MIGRATIONS
+from focuscode.store import Database, DecisionLog
 from focuscode.store.suggestion_store import SuggestionStore
 
 MIGRATION = "0003_code_suggestions"
 
 
-def test_migration_upgrades_a_project_made_before_it(tmp_path, tiny_transcript, monkeypatch):
-    path = tmp_path / "p.sqlite"
-    before = [m for m in MIGRATIONS if m[0] < MIGRATION]
-    monkeypatch.setattr("focuscode.store.database.MIGRATIONS", before)
-    store = ProjectStore(path, create=True)
-    parsed = parse_transcript(tiny_transcript)
-    speakers = [Speaker(label=label) for label in {t.speaker for t in parsed.turns}]
-    store.add_transcript(parsed, {}, speakers, TurnSegmenter().transform(parsed.turns, {}))
-    n_segments = len(store.segments())
-    store.close()
-    monkeypatch.setattr("focuscode.store.database.MIGRATIONS", MIGRATIONS)
+def test_migration_upgrades_a_project_made_before_it(store_before):
+    path, segments = store_before(MIGRATION)
+    n_segments = len(segments)
     db = Database(path)
     assert MIGRATION in db.migrate()
     tables = {r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}

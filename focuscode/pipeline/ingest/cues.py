@@ -11,14 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from focuscode.domain import IngestError, Turn
-from focuscode.pipeline.ingest.names import (
-    SPEAKER_LINE,
-    clean_label,
-    format_time,
-    is_label,
-    strip_tags,
-    to_seconds,
-)
+from focuscode.pipeline.ingest.labels import LabelEvidence, find_candidate, normalise_label
+from focuscode.pipeline.ingest.names import format_time, strip_tags, to_seconds
 
 _OVERLAP_TOLERANCE = 0.5  # seconds
 # The srt library's parser takes time quadratic in a run of blanks it cannot match (20,000 take
@@ -39,18 +33,28 @@ class Cue:
 class _Building:
     speaker: str
     texts: list[str] = field(default_factory=list)
+    starts: list[float] = field(default_factory=list)
     start: float = 0.0
     end: float = 0.0
     line: int = 0
     closed: bool = False  # an interjection the interrupted speaker has talked on from
 
 
-def split_speaker(payload: str) -> tuple[str | None, str]:
-    """``"Sam Ortiz: hello"`` -> ``("Sam Ortiz", "hello")``; no label -> ``(None, payload)``."""
-    match = SPEAKER_LINE.match(payload)
-    if match and is_label(match["name"]):
-        return clean_label(match["name"]), match["text"].strip()
+def split_speaker(payload: str, evidence: LabelEvidence | None = None) -> tuple[str | None, str]:
+    """``"Sam Ortiz: hello"`` -> ``("Sam Ortiz", "hello")``, ``"[SPEAKER_00]: hi"`` ->
+    ``("SPEAKER_00", "hi")``; no label -> ``(None, payload)``. ``evidence`` holds the labels of
+    every cue of the file (a label that recurs is a speaker, as in plain text)."""
+    candidate = find_candidate(payload)
+    if candidate is not None and candidate.kind != "alone" \
+            and candidate.text_start < len(payload):
+        evidence = evidence or LabelEvidence([candidate])
+        if evidence.verdict(candidate) is None:
+            return candidate.label, payload[candidate.text_start:].strip()
     return None, payload.strip()
+
+
+def _evidence(payloads: list[str]) -> LabelEvidence:
+    return LabelEvidence(c for c in map(find_candidate, payloads) if c is not None)
 
 
 def cues_to_transcript(cues: list[Cue], path: str) -> tuple[str, list[Turn]]:
@@ -73,6 +77,7 @@ def cues_to_transcript(cues: list[Cue], path: str) -> tuple[str, list[Turn]]:
             target = _Building(speaker=speaker, start=cue.start, end=cue.end, line=cue.line)
             built.append(target)
         target.texts.append(cue.text)
+        target.starts.append(cue.start)
         target.end = max(target.end, cue.end)
     if not built:
         raise IngestError("the captions hold no text", path=path, line=cues[0].line,
@@ -84,8 +89,13 @@ def cues_to_transcript(cues: list[Cue], path: str) -> tuple[str, list[Turn]]:
         prefix = f"[{format_time(turn.start)}] {turn.speaker}: "
         body = " ".join(turn.texts)
         start = offset + len(prefix)
+        cue_times, at = [], start
+        for text, cue_start in zip(turn.texts, turn.starts):
+            cue_times.append((at, cue_start))
+            at += len(text) + 1
         turns.append(Turn(index=index, speaker=turn.speaker, start=start, end=start + len(body),
-                          text=body, start_time=turn.start, end_time=turn.end, line=turn.line))
+                          text=body, start_time=turn.start, end_time=turn.end, line=turn.line,
+                          cue_times=tuple(cue_times)))
         parts.append(prefix + body + "\n")
         offset += len(prefix) + len(body) + 1
     return "".join(parts), turns
@@ -124,12 +134,14 @@ def parse_vtt_turns(text: str, path: str) -> tuple[str, list[Turn]]:
     lines = _timing_lines(text)
     _check_no_cue_dropped(text, lines, [to_seconds(caption.start) for caption in captions], path)
     cues = []
+    raws = [" ".join(caption.text.split("\n")) for caption in captions]
+    evidence = _evidence(raws)
     for number, caption in enumerate(captions):
-        raw = " ".join(caption.text.split("\n"))
+        raw = raws[number]
         if caption.voice:
-            speaker, body = clean_label(caption.voice), raw.strip()
+            speaker, body = normalise_label(caption.voice), raw.strip()
         else:
-            speaker, body = split_speaker(raw)
+            speaker, body = split_speaker(raw, evidence)
         cues.append(Cue(text=strip_tags(body), start=to_seconds(caption.start) or 0.0,
                         end=to_seconds(caption.end) or 0.0,
                         line=lines[number] if number < len(lines) else 1, speaker=speaker))
@@ -152,8 +164,10 @@ def parse_srt_turns(text: str, path: str) -> tuple[str, list[Turn]]:
                                "line and its text") from None
     lines = _timing_lines(text)
     cues = []
+    payloads = [strip_tags(subtitle.content) for subtitle in subtitles]
+    evidence = _evidence(payloads)
     for number, subtitle in enumerate(subtitles):
-        speaker, body = split_speaker(strip_tags(subtitle.content))
+        speaker, body = split_speaker(payloads[number], evidence)
         cues.append(Cue(text=body, start=subtitle.start.total_seconds(),
                         end=subtitle.end.total_seconds(),
                         line=lines[number] if number < len(lines) else 1, speaker=speaker))

@@ -5,26 +5,35 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Collection
 
-from focuscode.domain import IngestError, Turn
+from focuscode.domain import IngestError
 from focuscode.domain.archives import ArchiveKind, check_zip
-from focuscode.pipeline.ingest.names import SPEAKER_LINE, TIMESTAMP, is_label
-from focuscode.pipeline.ingest.plain import parse_plain_turns
+from focuscode.pipeline.ingest.labels import (
+    TS,
+    find_candidate,
+    is_metadata,
+    name_like,
+    normalise_label,
+    plausible,
+)
+from focuscode.pipeline.ingest.plain import PlainParse, parse_plain_turns
 
 WORD_DOCUMENT = ArchiveKind(noun="document", program="Word", suffix=".docx",
                             contents="a transcript")
-_BOLD_NAME = re.compile(rf"^(?:\[{TIMESTAMP}\][ \t]*)?[^\W\d_][^:]{{0,60}}$")
-_TIME_CELL = re.compile(rf"^\[?{TIMESTAMP}\]?$")
+_BOLD_NAME = re.compile(rf"^(?:\[{TS}\][ \t]*)?[^\W\d_][^:]{{0,60}}$")
+_TIME_CELL = re.compile(rf"^\[?{TS}\]?$")
 # Column headings of a transcript table ("Speaker | Time | Text"): not a turn.
 _HEADINGS = {"speaker", "speakers", "name", "who", "participant", "time", "timestamp", "start",
              "end", "text", "transcript", "utterance", "what was said", "speech", "content"}
 
 
-def parse_docx_turns(data: bytes, path: str) -> tuple[str, list[Turn]]:
+def parse_docx_turns(data: bytes, path: str,
+                     known: Collection[str] = ()) -> tuple[str, PlainParse]:
     """Render the document as one line per paragraph, then read turns as in plain text."""
     lines = [line.replace("\n", " ").replace("\r", " ") for line in _docx_lines(data, path)]
     text = "\n".join(lines)
-    return text, parse_plain_turns(text, path, unit="paragraph")
+    return text, parse_plain_turns(text, path, unit="paragraph", known=known)
 
 
 def _docx_lines(data: bytes, path: str) -> list[str]:
@@ -48,7 +57,8 @@ def _docx_lines(data: bytes, path: str) -> list[str]:
 
 def _paragraph_line(paragraph) -> str:  # noqa: ANN001 - python-docx Paragraph
     text = paragraph.text
-    if SPEAKER_LINE.match(text):
+    candidate = find_candidate(text)
+    if candidate is not None and candidate.kind != "alone":
         return text
     bold = ""
     for run in paragraph.runs:
@@ -60,8 +70,8 @@ def _paragraph_line(paragraph) -> str:  # noqa: ANN001 - python-docx Paragraph
             bold += run.text
     name = bold.strip()
     rest = text[len(bold):].strip() if text.startswith(bold) else ""
-    words = re.sub(rf"^\[{TIMESTAMP}\]\s*", "", name)
-    if name and rest and _BOLD_NAME.match(name) and is_label(words):
+    words = re.sub(rf"^\[{TS}\]\s*", "", name)
+    if name and rest and _BOLD_NAME.match(name) and _reads_as_label(words):
         return f"{name}: {rest}"
     return text
 
@@ -74,10 +84,17 @@ def _table_lines(table) -> list[str]:  # noqa: ANN001 - python-docx Table
         stamps = [cell for cell in cells if _TIME_CELL.match(cell)]
         words = [cell for cell in cells if not _TIME_CELL.match(cell)]
         if cells and all(cell.casefold() in _HEADINGS for cell in cells):
-            lines.append("")
-        elif len(words) >= 2 and is_label(words[0]):
+            lines.append(" | ".join(cells))  # no one's words: a preamble line of the report
+        elif len(words) >= 2 and _reads_as_label(words[0]):
             stamp = f"[{stamps[0].strip('[]')}] " if stamps else ""
             lines.append(f"{stamp}{words[0]}: {' '.join(words[1:])}")
         else:
             lines.append(" ".join(cells))
     return lines
+
+
+def _reads_as_label(text: str) -> bool:
+    """A bold run or first table cell that names a speaker (``Dr. Lee``, ``P3``, ``de Vries``)."""
+    label = normalise_label(text)
+    return plausible(label) and not is_metadata(label.casefold()) and (
+        name_like(label) or any(ch.isdigit() for ch in label))

@@ -27,6 +27,7 @@ from typing import Any, Mapping
 from focuscode.domain import UNKNOWN_ROLE, IngestError, Speaker
 from focuscode.domain.nesting import count_values
 from focuscode.pipeline.ingest.decode import decode_text, read_bytes
+from focuscode.pipeline.ingest.labels import label_key
 
 _SPEAKER_KEYS = {"role", "pseudonym", "aliases", "attributes"}
 MAX_YAML_VALUES = 100_000  # a speakers file has hundreds; YAML aliases can make billions
@@ -41,8 +42,7 @@ class SpeakerMap:
     transcripts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def find(self, label: str) -> Speaker | None:
-        key = " ".join(label.split()).casefold()
-        canonical = self.aliases.get(key)
+        canonical = self.aliases.get(label_key(label))
         return next((s for s in self.speakers if s.label == canonical), None)
 
     def resolve(self, label: str) -> Speaker:
@@ -171,7 +171,7 @@ def _build(entries: list[tuple[Speaker, list[str], int | None]],
                               hint="keep one line per speaker")
         listed.add(speaker.label)
         for alias in [speaker.label, *extra]:
-            key = " ".join(alias.split()).casefold()
+            key = label_key(alias)
             if key in aliases and aliases[key] != speaker.label:
                 raise IngestError(f"'{alias}' names two speakers ({aliases[key]} and "
                                   f"{speaker.label})", path=name, line=line)

@@ -77,10 +77,13 @@ def test_table_of_speaker_time_text_rows(tmp_path):
         row = table.add_row().cells
         for cell, value in zip(row, cells):
             cell.text = value
-    assert timed(parse_docx(document, tmp_path)) == [
+    parsed = parse_docx(document, tmp_path)
+    assert timed(parsed) == [
         ("Teresa Alvarez", "Breast cancer survivor.", 180.0),
         ("Dr. Laura Kim", "Endocrinology, mostly diabetes.", None),
         ("James Porter", "I wear a CGM.", 210.0)]
+    assert [(s.kind, s.count, s.first) for s in parsed.skipped] == [
+        ("preamble", 2, "Transcript")]  # the title and the table's heading row, reported
 
 
 def test_table_of_two_columns(tmp_path):

@@ -134,3 +134,14 @@ def test_csv_errors_name_file_and_line(tmp_path, text, message, line):
 ])
 def test_guess_role_reads_whole_words(label, role):
     assert guess_role(label) == role
+
+
+def test_labels_match_the_speakers_file_whatever_their_invisible_characters(tmp_path):
+    from focuscode.pipeline.ingest.speakers import load_speakers
+
+    path = tmp_path / "speakers.csv"
+    path.write_text("label,role\n[SPEAKER_00],moderator\nAnna\u00a0Berg,patient\n",
+                    encoding="utf-8")
+    speakers = load_speakers(path)
+    assert speakers.find("SPEAKER_00").role == "moderator"
+    assert speakers.find("anna\u200b berg").role == "patient"
