@@ -3,7 +3,8 @@
 A decision is a list of *changes*, each with its state before and after; applying a decision
 checks that every ``before`` still holds (so two processes cannot silently overwrite each
 other), updates the current-state tables and appends the decision, all in one transaction.
-Undo and redo append compensating decisions: nothing is ever deleted from the log.
+Undo and redo append compensating decisions: nothing is ever deleted from the log. Each coder
+undoes and redoes their own decisions only (see ``undo_stacks``).
 
 Change kinds::
 
@@ -28,6 +29,7 @@ from typing import Any, Mapping, Sequence
 
 from focuscode.domain import Code, Coding, CodingStatus, Decision, DecisionError
 from focuscode.store.database import Database, utc_now
+from focuscode.store.undo_stacks import Stacks, built_on_by, coder_stacks
 
 NEW_CODE = "__new_code__"  # in create_code's extra changes: the id of the code being created
 CODE_FIELDS = {"name", "definition", "include_notes", "exclude_notes", "examples", "parent_id",
@@ -115,20 +117,28 @@ class DecisionLog:
                 extra={"code": {"id": code_id, "name": code.name, "source": code.source}})
         return code_id
 
-    def undo(self, *, coder: str) -> int | None:
-        """Undo the latest decision still in effect; None when there is nothing to undo."""
+    def undo(self, *, coder: str, reveal: bool = True) -> int | None:
+        """Undo ``coder``'s latest decision still in effect; None when they have nothing to
+        undo. Refused (one line why) when another coder has since built on it; ``reveal``
+        False (blind mode) leaves the other coder's name out of that line."""
         with self.db.atomic():
-            done, _ = self._stacks()
+            done = self._stacks(coder).done
             if not done:
                 return None
             target = self.decision(done[-1])
+            summary = target.payload.get("summary", target.action)
+            other = built_on_by(self.db, target.id, coder)
+            if other is not None:
+                who = other if reveal else "another coder"
+                raise DecisionError(f"cannot undo '{summary}': {who} has since made a decision "
+                                    "that builds on it", hint="ask them to undo theirs first")
             return self.record("undo", _inverse(target.payload["changes"]), coder=coder,
-                               summary=f"undo: {target.payload.get('summary', target.action)}",
-                               undoes=target.id)
+                               summary=f"undo: {summary}", undoes=target.id)
 
     def redo(self, *, coder: str) -> int | None:
+        """Redo what ``coder`` undid last; None when they have nothing to redo."""
         with self.db.atomic():
-            _, redo = self._stacks()
+            redo = self._stacks(coder).redo
             if not redo:
                 return None
             target = self.decision(redo[-1])
@@ -136,28 +146,19 @@ class DecisionLog:
                                summary=target.payload.get("summary", "").removeprefix("undo: "),
                                undoes=target.id)
 
-    def can_undo(self) -> bool:
-        return bool(self._stacks()[0])
+    def can_undo(self, coder: str) -> bool:
+        return bool(self._stacks(coder).done)
 
-    def can_redo(self) -> bool:
-        return bool(self._stacks()[1])
+    def can_redo(self, coder: str) -> bool:
+        return bool(self._stacks(coder).redo)
 
-    def _stacks(self) -> tuple[list[int], list[int]]:
-        done: list[int] = []
-        redo: list[int] = []
-        for row in self.db.query("SELECT id, action, undoes FROM decisions ORDER BY id"):
-            if row["action"] == "undo":
-                if done and done[-1] == row["undoes"]:
-                    done.pop()
-                redo.append(row["id"])
-            elif row["action"] == "redo":
-                if redo and redo[-1] == row["undoes"]:
-                    redo.pop()
-                done.append(row["id"])
-            else:
-                done.append(row["id"])
-                redo.clear()
-        return done, redo
+    def last_undoable(self, coder: str) -> int | None:
+        """The id of the decision ``coder``'s next undo would reverse."""
+        done = self._stacks(coder).done
+        return done[-1] if done else None
+
+    def _stacks(self, coder: str) -> Stacks:
+        return coder_stacks(self.db).get(coder, Stacks([], []))
 
     # reading ------------------------------------------------------------------------------
     def decision(self, decision_id: int) -> Decision:

@@ -135,7 +135,7 @@ class Project:
                                          coder=self.coder)
 
     def undo(self) -> int | None:
-        return self.log.undo(coder=self.coder)
+        return self.log.undo(coder=self.coder, reveal=not self.blind)
 
     def redo(self) -> int | None:
         return self.log.redo(coder=self.coder)
@@ -175,10 +175,10 @@ class Project:
         return Quotes(self.store, self.log, self.visibility)
 
     def can_undo(self) -> bool:
-        return self.log.can_undo()
+        return self.log.can_undo(self.coder)
 
     def can_redo(self) -> bool:
-        return self.log.can_redo()
+        return self.log.can_redo(self.coder)
 
     # codebooks and coders (issue 5) -------------------------------------------------------
     @property
