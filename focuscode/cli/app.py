@@ -15,7 +15,7 @@ from rich.markup import escape
 from focuscode.cli import INTERRUPTED, interrupted
 from focuscode.cli.options import BlindOption, CoderOption, ProjectOption, RealNames, TableFile
 from focuscode.cli.progress import RichProgress
-from focuscode.cli.render import import_lines, themes_table
+from focuscode.cli.render import import_lines, reanalysis_lines, themes_table
 from focuscode.domain import ConfigError, FocuscodeError
 from focuscode.workflows import Project
 
@@ -116,6 +116,8 @@ def analyse(
                   f"({report.n_unassigned} unassigned) in {report.seconds:.1f} s "
                   f"[dim](run {report.run_id}, model {report.model_id}, seed "
                   f"{settings.random_state}, {report.n_embedded} newly embedded)[/]")
+    for line in reanalysis_lines(report):
+        console.print(line)
 
 
 @app.command()
@@ -156,7 +158,9 @@ def export_segments(
 
 
 @app.command()
-def status(project: ProjectOption = Path(".")) -> None:
+def status(project: ProjectOption = Path("."), check: Annotated[bool, typer.Option(
+        "--check", help="Also check the database file and replay the decision log against "
+                        "the project's state; exit 1 if anything is wrong.")] = False) -> None:
     """Summarise the project: transcripts, speakers, segments, analysis runs, decisions."""
     with _open(project) as opened:
         transcripts = opened.store.transcripts()
@@ -173,6 +177,13 @@ def status(project: ProjectOption = Path(".")) -> None:
                           f"themes over {run.n_segments} segments, model {run.model_id}, "
                           f"seed {run.random_state}")
         console.print(f"Decisions logged: {len(opened.log.history())}")
+        problems = opened.check() if check else []
+    if check and not problems:
+        console.print("Check: the database is sound and the decision log matches the project.")
+    for problem in problems:
+        errors.print(f"Problem: {escape(problem)}", soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -194,6 +205,8 @@ def run(
             analysed = opened.analyse(progress)
         console.print(f"Found {analysed.n_themes} themes in {analysed.n_segments} segments "
                       f"({analysed.n_unassigned} unassigned) in {analysed.seconds:.1f} s.")
+        for line in reanalysis_lines(analysed):
+            console.print(line)
         _print_themes(opened)
         opened.export_segments(to)
     console.print(f"Segment table: {to}   Project: {project}   "

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from focuscode.domain.review import ReviewEntry
-from focuscode.domain.views import ImportReport
+from focuscode.domain.views import AnalysisReport, ImportReport
 
 QUOTE_CHARS = 110
 
@@ -68,4 +69,15 @@ def import_lines(report: ImportReport) -> list[str]:
     if report.guessed_roles:
         guesses = ", ".join(f"{label} → {role}" for label, role in report.guessed_roles.items())
         lines.append(f"Roles guessed from labels (give a speakers file to set them): {guesses}")
+    return lines
+
+
+def reanalysis_lines(report: AnalysisReport) -> list[str]:
+    """What a re-analysis kept of the researcher's structure and what no longer applies."""
+    if report.decision_id is None:
+        return []
+    lines = [f"Kept: {escape(line)}" for line in report.kept]
+    lines += [f"[yellow]No longer applies:[/] {escape(line)}" for line in report.no_longer_applies]
+    lines.append(f"[dim](decision {report.decision_id}: u in the workbench undoes the "
+                 "re-analysis at once)[/]")
     return lines

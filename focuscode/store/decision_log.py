@@ -14,7 +14,10 @@ Change kinds::
     {"kind": "theme_link", "theme_id", "before", "after"}                     # themes.code_id
     {"kind": "theme_status", "theme_id", "before", "after"}   # active | pending | split | deleted
     {"kind": "membership", "run_id", "segment_id", "before", "after"}   # theme_members.theme_id
+    {"kind": "membership", "run_id", "segment_id", "field": "moved_from",
+     "before", "after"}                                        # the theme it was moved out of
     {"kind": "quote", "quote_id", "field", "before", "after"}                 # a field of quotes
+    {"kind": "run_status", "run_id", "previous", "before", "after"}   # re-analysis: pending|active
 
 Rows a decision brings into being (codes, quotes, split themes) are inserted in the decision's
 transaction in an inert state (deleted / removed / pending) and made live by a change, so undoing
@@ -29,12 +32,14 @@ from typing import Any, Mapping, Sequence
 
 from focuscode.domain import Code, Coding, CodingStatus, Decision, DecisionError
 from focuscode.store.database import Database, utc_now
+from focuscode.store.log_check import check_log
 from focuscode.store.undo_stacks import Stacks, built_on_by, coder_stacks
 
 NEW_CODE = "__new_code__"  # in create_code's extra changes: the id of the code being created
 CODE_FIELDS = {"name", "definition", "include_notes", "exclude_notes", "examples", "parent_id",
                "color", "memo", "status", "source"}
 QUOTE_FIELDS = {"status", "starred", "position", "code_id"}
+MEMBERSHIP_FIELDS = {"theme_id", "moved_from"}
 Change = Mapping[str, Any]
 
 
@@ -160,6 +165,12 @@ class DecisionLog:
     def _stacks(self, coder: str) -> Stacks:
         return coder_stacks(self.db).get(coder, Stacks([], []))
 
+    def verify(self) -> list[str]:
+        """Replay the log against the state tables: one line per problem, none when the
+        current state is exactly what the logged decisions made (see ``store.log_check``)."""
+        with self.db.atomic() as conn:  # one consistent snapshot
+            return check_log(conn)
+
     # reading ------------------------------------------------------------------------------
     def decision(self, decision_id: int) -> Decision:
         rows = self.db.query("SELECT * FROM decisions WHERE id = ?", (decision_id,))
@@ -254,12 +265,15 @@ def _apply(db: sqlite3.Connection, change: Change, decision_id: int) -> None:
                    (change["after"], change["theme_id"]))
     elif kind == "membership":
         key = (change["run_id"], change["segment_id"])
-        row = db.execute("SELECT theme_id FROM theme_members WHERE run_id = ? AND segment_id = ?",
-                         key).fetchone()
+        field = change.get("field", "theme_id")
+        if field not in MEMBERSHIP_FIELDS:
+            raise DecisionError(f"memberships have no field {field!r}")
+        row = db.execute(f"SELECT {field} FROM theme_members WHERE run_id = ? AND "
+                         "segment_id = ?", key).fetchone()
         if row is None:
             raise DecisionError(f"segment {change['segment_id']} is not in run {change['run_id']}")
         _check_before(row[0], change)
-        db.execute("UPDATE theme_members SET theme_id = ? WHERE run_id = ? AND segment_id = ?",
+        db.execute(f"UPDATE theme_members SET {field} = ? WHERE run_id = ? AND segment_id = ?",
                    (change["after"], *key))
     elif kind == "quote":
         field = change["field"]
@@ -272,6 +286,14 @@ def _apply(db: sqlite3.Connection, change: Change, decision_id: int) -> None:
         _check_before(row[0], change)
         db.execute(f"UPDATE quotes SET {field} = ? WHERE id = ?",
                    (change["after"], change["quote_id"]))
+    elif kind == "run_status":
+        row = db.execute("SELECT status FROM analysis_runs WHERE id = ?",
+                         (change["run_id"],)).fetchone()
+        if row is None:
+            raise DecisionError(f"no analysis run {change['run_id']}")
+        _check_before(row[0], change)
+        db.execute("UPDATE analysis_runs SET status = ? WHERE id = ?",
+                   (change["after"], change["run_id"]))
     else:
         raise DecisionError(f"unknown change kind {kind!r}")
 

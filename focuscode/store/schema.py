@@ -244,3 +244,16 @@ def _code_suggestions(db: sqlite3.Connection) -> None:
     ) WITHOUT ROWID;
     CREATE INDEX code_suggestions_code ON code_suggestions(run_id, code_id, suggested);
     """)  # noqa: E501 - a released migration: its SQL is stored verbatim in sqlite_master
+
+
+@migration("0004_undoable_runs_and_moved_segments")
+def _undoable_runs_and_moved_segments(db: sqlite3.Connection) -> None:
+    """A re-analysis is one decision of the log: its run is born pending and made active by a
+    ``run_status`` change (undone: the previous run is the latest again). A segment moved out
+    of a theme remembers it (``moved_from``), so the theme shows it as moved, not rejected."""
+    run_script(db, """
+    -- active | pending (a re-analysis not yet in effect, or undone)
+    ALTER TABLE analysis_runs ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+    ALTER TABLE theme_members ADD COLUMN moved_from INTEGER REFERENCES themes(id);
+    CREATE INDEX analysis_runs_status ON analysis_runs(status, id);
+    """)

@@ -97,7 +97,8 @@ def footprint(changes: Iterable[Mapping[str, Any]], theme_runs: Mapping[int, int
                     result.reads.add(("code", code_id, "status"))
             _in_run(result, theme_runs.get(change["theme_id"]))
         elif kind == "membership":
-            result.writes.add(("membership", change["run_id"], change["segment_id"]))
+            result.writes.add(("membership", change["run_id"], change["segment_id"],
+                               change.get("field", "theme_id")))
             for theme_id in (change["before"], change["after"]):
                 if theme_id is not None:
                     result.reads.add(("theme_status", theme_id))

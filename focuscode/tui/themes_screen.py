@@ -309,8 +309,14 @@ class ThemesScreen(JobScreen):
 
         def run() -> str:
             report = self.project.analyse(progress)
+            if report.no_longer_applies:
+                self.app.call_from_thread(
+                    self.app.notify, "No longer applies: " + "; ".join(report.no_longer_applies),
+                    severity="warning", timeout=20)
+            kept = (f"; {len(report.kept)} of your codes and themes kept (u undoes the "
+                    "re-analysis)" if report.decision_id is not None else "")
             return (f"Found {report.n_themes} themes in {report.n_segments} segments "
-                    f"({report.n_unassigned} unassigned)")
+                    f"({report.n_unassigned} unassigned){kept}")
 
         self.run_job(run)
 

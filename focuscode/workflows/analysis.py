@@ -17,13 +17,13 @@ from focuscode.domain.views import AnalysisReport
 from focuscode.pipeline.cluster import ThemeClusterer
 from focuscode.pipeline.embed import Embedder
 from focuscode.pipeline.label import KeywordLabeler, rank_exemplars
-from focuscode.store import Membership, ProjectStore, ThemeRecord, utc_now
+from focuscode.store import DecisionLog, Membership, ProjectStore, ThemeRecord, utc_now
+from focuscode.workflows.carry_over import carry_over
 from focuscode.workflows.progress import NullProgress, Progress, check_cancelled
 from focuscode.workflows.settings import AnalysisSettings
 
 LIBRARIES = ("sentence-transformers", "torch", "transformers", "scikit-learn", "numpy", "spacy",
              "webvtt-py", "srt", "python-docx")
-LINK_OVERLAP = 0.5
 
 
 def embed_segments(store: ProjectStore, embedder: Embedder, segments: Sequence[Segment],
@@ -52,8 +52,13 @@ def embed_segments(store: ProjectStore, embedder: Embedder, segments: Sequence[S
 
 
 def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
-            progress: Progress | None = None) -> AnalysisReport:
+            progress: Progress | None = None, *, log: DecisionLog | None = None,
+            coder: str = "focuscode") -> AnalysisReport:
+    """Embed, cluster and label the included segments and store the run. A re-analysis keeps
+    the researcher's structure (``workflows.carry_over``) and is one decision of the log, made
+    by ``coder``: undoing it brings the previous run back."""
     progress = progress or NullProgress()
+    log = log or DecisionLog(store.db)
     started, clock = utc_now(), time.perf_counter()
     segments = store.segments(included_only=True)
     if not segments:
@@ -86,43 +91,33 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
     check_cancelled(progress)
     progress.stage("Saving themes", None)
     params = {**settings.to_dict(), "min_cluster_size_used": int(clusterer.min_cluster_size_)}
-    run_id = store.save_run(
-        started_at=started, model_id=embedder.model_id, params=params,
-        random_state=settings.random_state, versions=library_versions(),
-        input_sha256=_input_hash(embedder.model_id, segments), segment_ids=segment_ids,
-        themes=themes, labels=clusterer.labels_.tolist(),
-        probabilities=clusterer.probabilities_.tolist(), nearest=nearest,
-        seconds=time.perf_counter() - clock,
-        theme_codes=_inherited_codes(store, segment_ids, clusterer.labels_))
-    return AnalysisReport(run_id=run_id, n_segments=len(segments), n_themes=len(themes),
-                          n_unassigned=int((clusterer.labels_ < 0).sum()), n_embedded=n_embedded,
-                          seconds=time.perf_counter() - clock, model_id=embedder.model_id)
-
-
-def _inherited_codes(store: ProjectStore, segment_ids: list[int],
-                     labels: np.ndarray) -> dict[int, int]:
-    """New themes that overlap an accepted theme of the previous run keep its code."""
-    previous = store.latest_run()
-    if previous is None:
-        return {}
-    linked = {t.id: t.code_id for t in store.themes(previous.id) if t.code_id is not None}
-    if not linked:
-        return {}
-    old_members: dict[int, set[int]] = {}
-    for member in store.memberships(previous.id):
-        if member.theme_id in linked:
-            old_members.setdefault(member.theme_id, set()).add(member.segment_id)
-    result: dict[int, int] = {}
-    for theme in range(int(labels.max()) + 1 if len(labels) else 0):
-        members = {sid for sid, label in zip(segment_ids, labels) if label == theme}
-        best, score = None, 0.0
-        for old_theme, old in old_members.items():
-            jaccard = len(members & old) / len(members | old)
-            if jaccard > score:
-                best, score = old_theme, jaccard
-        if best is not None and score >= LINK_OVERLAP and linked[best] not in result.values():
-            result[theme] = linked[best]
-    return result
+    with store.db.atomic():  # the run and its decision together, or neither
+        previous = store.latest_run()
+        plan = carry_over(store, log, segment_ids, themes, clusterer.labels_.tolist(), nearest)
+        run_id = store.save_run(
+            started_at=started, model_id=embedder.model_id, params=params,
+            random_state=settings.random_state, versions=library_versions(),
+            input_sha256=_input_hash(embedder.model_id, segments), segment_ids=segment_ids,
+            themes=plan.themes, labels=plan.labels,
+            probabilities=clusterer.probabilities_.tolist(), nearest=plan.nearest,
+            seconds=time.perf_counter() - clock, theme_codes=plan.theme_codes,
+            theme_status=plan.theme_status, moved_from=plan.moved_from,
+            status="active" if previous is None else "pending")
+        decision_id = None
+        if previous is not None:  # a re-analysis: one decision, undone at once
+            decision_id = log.record(
+                "analyse", [{"kind": "run_status", "run_id": run_id, "previous": previous.id,
+                             "before": "pending", "after": "active"}], coder=coder,
+                summary=f"re-analysed: {plan.n_themes} themes, your codes and themes kept",
+                extra={"kept": list(plan.kept), "no_longer_applies": list(plan.no_longer_applies),
+                       "differences": list(plan.changes)})
+    n_unassigned = sum(1 for label in plan.labels if label < 0) + sum(
+        t.size for t in plan.themes if plan.theme_status.get(t.number) == "deleted")
+    return AnalysisReport(run_id=run_id, n_segments=len(segments), n_themes=plan.n_themes,
+                          n_unassigned=n_unassigned, n_embedded=n_embedded,
+                          seconds=time.perf_counter() - clock, model_id=embedder.model_id,
+                          decision_id=decision_id, kept=plan.kept,
+                          no_longer_applies=plan.no_longer_applies)
 
 
 def _input_hash(model_id: str, segments: Sequence[Segment]) -> str:

@@ -66,8 +66,9 @@ class Decisions:
 
     Segment decisions take one id or many (a bulk decision is one entry, undone at once).
     Entries are named by key (``c12``, ``t5``, ``unassigned``, see ``domain.review``). A theme
-    becomes a code of the codebook with ``accept`` or with the first decision about it (a
-    confirmation, a rejection, a name...), in the same entry of the log. Nothing is deleted:
+    becomes a code of the codebook with ``accept``, a name, or a decision that needs a code (a
+    confirmation, a rejection, a definition), in the same entry of the log; moving segments in
+    or out of it does not make it a code. Nothing is deleted:
     undo brings anything back.
     """
 
@@ -91,39 +92,63 @@ class Decisions:
 
     def move(self, segment_ids: int | Sequence[int], to_key: str | None = None, *,
              from_key: str | None = None, new_code: str | None = None) -> Decision:
-        """Reassign segment(s) to another entry (or to a new code named ``new_code``): confirmed
-        there and, when they come from an entry (not the queue), rejected there."""
+        """Reassign segment(s) to another entry (or to a new code named ``new_code``).
+
+        A segment moved out of a theme joins the destination's theme and remembers where it
+        came from (the theme shows it as moved, and counts it no more); the coder's coding of
+        the source's code, if any, is cleared; the destination's code, if it has one, is
+        confirmed. Neither a source nor a destination that is a theme becomes a code: only
+        accepting or naming it does that."""
         ids = _ids(segment_ids)
         with self.log.db.atomic():
             self._check_segments(ids)
+            dest: Target | None = None
             if new_code is not None:
                 to_code, changes, label = self._new_code(new_code)
             else:
                 if to_key is None:
                     raise DecisionError("say where the segments go")
                 dest = self._target(to_key)
-                to_code, changes = ensure_code(self.log, dest)
+                to_code, changes = (ensure_code(self.log, dest) if dest.code is not None
+                                    else (None, []))
                 label = dest.label
             source = None
             if from_key is not None and from_key != UNASSIGNED:
                 source = self._target(from_key)
-                if source.code_id == to_code or (source.code is None and new_code is None
-                                                 and source.key == to_key):
+                if dest is not None and source.key == dest.key:
                     raise DecisionError(f"the segments are already in '{label}'")
-            from_code = None
-            if source is not None:
-                from_code, born = ensure_code(self.log, source)
-                changes += born
             n_before = len(changes)
+            dest_theme = dest.themes[0].id if dest is not None and dest.themes else None
             for segment_id in ids:
-                changes += self._coding(segment_id, to_code, "confirmed")
-                if from_code is not None:
-                    changes += self._coding(segment_id, from_code, "rejected")
+                if to_code is not None:
+                    changes += self._coding(segment_id, to_code, "confirmed")
+                if source is not None and source.code_id is not None:
+                    changes += self._coding(segment_id, source.code_id, None)
+                changes += self._membership(segment_id, source, dest_theme)
             if len(changes) == n_before:
                 raise DecisionError(f"already in '{label}'")
             verb = "assigned" if source is None else "moved"
             return self._record("move" if source else "assign", changes,
                                 f"{verb} {_n_segments(ids)} to '{label}'")
+
+    def _membership(self, segment_id: int, source: Target | None,
+                    dest_theme: int | None) -> list[dict]:
+        """The segment's theme in the latest run, when it leaves the source's themes (or the
+        queue) for the destination's theme."""
+        run = self.store.latest_run()
+        member = ReviewQueries(self.store.db).membership(run.id, segment_id) if run else None
+        if member is None:
+            return []
+        theme_id, moved_from, in_queue = member
+        leaving = theme_id in source.theme_ids if source is not None else in_queue
+        if not leaving or theme_id == dest_theme:
+            return []
+        changes = [{"kind": "membership", "run_id": run.id, "segment_id": segment_id,
+                    "before": theme_id, "after": dest_theme}]
+        if source is not None and moved_from != theme_id:
+            changes.append({"kind": "membership", "run_id": run.id, "segment_id": segment_id,
+                            "field": "moved_from", "before": moved_from, "after": theme_id})
+        return changes
 
     # the codebook -------------------------------------------------------------------------
     def accept(self, key: str, name: str | None = None) -> Decision:

@@ -98,7 +98,8 @@ class Project:
                                       encoding=encoding, progress=progress)
 
     def analyse(self, progress: Progress | None = None) -> AnalysisReport:
-        return analysis.analyse(self.store, self.settings, self.embedder(), progress)
+        return analysis.analyse(self.store, self.settings, self.embedder(), progress,
+                                log=self.log, coder=self.coder)
 
     def themes(self) -> list[ReviewEntry]:
         """The themes overview, as the review workbench shows it: codes with their themes,
@@ -133,6 +134,11 @@ class Project:
     def reject(self, segment_id: int, theme_id: int) -> int:
         return coding.set_segment_status(self.store, self.log, segment_id, theme_id, "rejected",
                                          coder=self.coder)
+
+    def check(self) -> list[str]:
+        """Problems of the project's file and decision log, one line each (none: consistent):
+        SQLite's integrity and reference checks, then the log replayed over the state."""
+        return self.store.db.integrity_problems() + self.log.verify()
 
     def undo(self) -> int | None:
         return self.log.undo(coder=self.coder, reveal=not self.blind)

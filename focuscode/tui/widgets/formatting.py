@@ -9,7 +9,7 @@ from rich.style import Style
 from rich.text import Text
 
 STATUS_MARKS = {"suggested": "·", "confirmed": "✓", "rejected": "✗", "unassigned": "○",
-                "excluded": "–", "assigned": "→"}
+                "excluded": "–", "assigned": "→", "moved": "→"}
 
 
 def shorten(text: str, width: int) -> str:
