@@ -13,10 +13,18 @@ from rich.console import Console
 from rich.markup import escape
 
 from focuscode.cli import INTERRUPTED, interrupted
-from focuscode.cli.options import BlindOption, CoderOption, ProjectOption, RealNames, TableFile
+from focuscode.cli.options import (
+    BlindOption,
+    CoderOption,
+    ProjectOption,
+    RealNames,
+    TableFile,
+    YesOption,
+)
 from focuscode.cli.progress import RichProgress
 from focuscode.cli.render import import_lines, reanalysis_lines, themes_table
 from focuscode.domain import ConfigError, FocuscodeError
+from focuscode.domain.views import AnalysisReport
 from focuscode.workflows import Project
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -103,6 +111,7 @@ def analyse(
     include_moderator: Annotated[Optional[bool], typer.Option(
         "--include-moderator/--exclude-moderator",
         help="Cluster moderator turns too (default: keep them as context only).")] = None,
+    yes: YesOption = False,
 ) -> None:
     """Embed segments and discover themes; human decisions are never changed."""
     with _open(project) as opened:
@@ -110,14 +119,39 @@ def analyse(
                                     min_samples=min_samples, n_components=components,
                                     cluster_selection_method=selection, random_state=seed,
                                     include_moderator=include_moderator)
-        with RichProgress(errors) as progress:
-            report = opened.analyse(progress)
+        report = _analyse(opened, yes)
     console.print(f"Found {report.n_themes} themes in {report.n_segments} segments "
                   f"({report.n_unassigned} unassigned) in {report.seconds:.1f} s "
                   f"[dim](run {report.run_id}, model {report.model_id}, seed "
                   f"{settings.random_state}, {report.n_embedded} newly embedded)[/]")
     for line in reanalysis_lines(report):
         console.print(line)
+
+
+def _analyse(opened: Project, yes: bool) -> AnalysisReport:
+    """Analyse; a re-analysis of a project with decisions first shows what it will change and
+    asks (``--yes``: do not ask; not asked at a terminal: refuse in one line, change nothing)."""
+    if not yes and opened.asks_before_analysing() and not interactive():
+        raise ConfigError("the project has decisions: pass --yes to re-analyse it without "
+                          "being asked (nothing was changed)")
+    with RichProgress(errors) as progress:
+        plan = opened.plan_analysis(progress)
+    if plan.needs_confirmation and not yes:
+        console.print("Re-analysing keeps your codes, splits, merges, moves and decisions. "
+                      "What changes:")
+        for line in plan.preview or ("nothing you made: only themes nobody touched are found "
+                                     "again",):
+            console.print(f"  {escape(line)}")
+        if not typer.confirm("Re-analyse?", default=True):
+            console.print("Nothing was changed.")
+            raise typer.Exit(0)
+    with RichProgress(errors) as progress:
+        return opened.analyse(progress, plan=plan)
+
+
+def interactive() -> bool:
+    """Whether someone at a terminal can answer a question."""
+    return sys.stdin.isatty()
 
 
 @app.command()
@@ -194,6 +228,7 @@ def run(
                                                      help="Speakers file (YAML or CSV).")] = None,
     to: Annotated[Path, typer.Option("--to", help="Segment table to write.")] = Path(
         "exports/segments.csv"),
+    yes: YesOption = False,
 ) -> None:
     """Do it all: create the project if needed, import, analyse, show themes, export segments."""
     with Project.init(project) as opened:
@@ -201,8 +236,7 @@ def run(
             report = opened.import_files(paths, speakers_file=speakers, progress=progress)
         for line in import_lines(report):
             console.print(line)
-        with RichProgress(errors) as progress:
-            analysed = opened.analyse(progress)
+        analysed = _analyse(opened, yes)
         console.print(f"Found {analysed.n_themes} themes in {analysed.n_segments} segments "
                       f"({analysed.n_unassigned} unassigned) in {analysed.seconds:.1f} s.")
         for line in reanalysis_lines(analysed):

@@ -6,18 +6,9 @@ other), updates the current-state tables and appends the decision, all in one tr
 Undo and redo append compensating decisions: nothing is ever deleted from the log. Each coder
 undoes and redoes their own decisions only (see ``undo_stacks``).
 
-Change kinds::
-
-    {"kind": "coding", "segment_id", "code_id", "coder",
-     "before", "after"}                                                  # None|confirmed|rejected
-    {"kind": "code", "code_id", "field", "before", "after"}                   # a field of codes
-    {"kind": "theme_link", "theme_id", "before", "after"}                     # themes.code_id
-    {"kind": "theme_status", "theme_id", "before", "after"}   # active | pending | split | deleted
-    {"kind": "membership", "run_id", "segment_id", "before", "after"}   # theme_members.theme_id
-    {"kind": "membership", "run_id", "segment_id", "field": "moved_from",
-     "before", "after"}                                        # the theme it was moved out of
-    {"kind": "quote", "quote_id", "field", "before", "after"}                 # a field of quotes
-    {"kind": "run_status", "run_id", "previous", "before", "after"}   # re-analysis: pending|active
+Changes are the frozen classes of ``domain.changes`` (coding, code field, theme link, theme
+status, membership, quote field, run status), each applied by its one handler below; the log
+stores their JSON form.
 
 Rows a decision brings into being (codes, quotes, split themes) are inserted in the decision's
 transaction in an inert state (deleted / removed / pending) and made live by a change, so undoing
@@ -28,19 +19,28 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from focuscode.domain import Code, Coding, CodingStatus, Decision, DecisionError
+from focuscode.domain.changes import (
+    Change,
+    CodeChange,
+    CodingChange,
+    MembershipChange,
+    QuoteChange,
+    RunStatusChange,
+    ThemeLinkChange,
+    ThemeStatusChange,
+    change_from_json,
+)
 from focuscode.store.database import Database, utc_now
 from focuscode.store.log_check import check_log
 from focuscode.store.undo_stacks import Stacks, built_on_by, coder_stacks
 
-NEW_CODE = "__new_code__"  # in create_code's extra changes: the id of the code being created
 CODE_FIELDS = {"name", "definition", "include_notes", "exclude_notes", "examples", "parent_id",
                "color", "memo", "status", "source"}
 QUOTE_FIELDS = {"status", "starred", "position", "code_id"}
 MEMBERSHIP_FIELDS = {"theme_id", "moved_from"}
-Change = Mapping[str, Any]
 
 
 class DecisionLog:
@@ -48,13 +48,15 @@ class DecisionLog:
         self.db = db
 
     # writing ------------------------------------------------------------------------------
-    def record(self, action: str, changes: Sequence[Change], *, coder: str,
+    def record(self, action: str, changes: Sequence[Change | Mapping[str, Any]], *, coder: str,
                summary: str = "", extra: Mapping[str, Any] | None = None,
                undoes: int | None = None) -> int:
         """Apply ``changes`` and append the decision; returns its id."""
         if not changes:
             raise DecisionError("nothing to change")
-        payload = {"summary": summary, "changes": [dict(c) for c in changes], **(extra or {})}
+        changes = [change_from_json(c) for c in changes]
+        payload = {"summary": summary, "changes": [c.to_json() for c in changes],
+                   **(extra or {})}
         with self.db.atomic() as db:
             cursor = db.execute("INSERT INTO decisions (created_at, coder, action, payload, "
                                 "undoes) VALUES (?, ?, ?, ?, ?)",
@@ -109,15 +111,14 @@ class DecisionLog:
             return int(cursor.lastrowid)
 
     def create_code(self, code: Code, *, coder: str, summary: str = "",
-                    extra_changes: Sequence[Change] = ()) -> int:
+                    extra_changes: Sequence[Change | Mapping[str, Any]] = ()) -> int:
         """Insert a code (born deleted) and record its acceptance, so undo can hide it again."""
         with self.db.atomic():
             code_id = self.new_code_row(code)
-            extra = [{key: code_id if value == NEW_CODE else value for key, value in c.items()}
-                     for c in extra_changes]
+            extra = [change_from_json(c).with_new_code(code_id) for c in extra_changes]
             self.record("create_code", [
-                {"kind": "code", "code_id": code_id, "field": "status", "before": "deleted",
-                 "after": code.status}, *extra],
+                CodeChange(code_id=code_id, field="status", before="deleted",
+                           after=code.status), *extra],
                 coder=coder, summary=summary or f"created code '{code.name}'",
                 extra={"code": {"id": code_id, "name": code.name, "source": code.source}})
         return code_id
@@ -178,6 +179,11 @@ class DecisionLog:
             raise DecisionError(f"no decision {decision_id}")
         return _decision(rows[0])
 
+    def last_id(self) -> int | None:
+        """The id of the log's latest entry (None: no decision yet): it changes with every
+        decision of any process, so a screen can tell that the project changed."""
+        return self.db.query("SELECT MAX(id) FROM decisions")[0][0]
+
     def history(self, limit: int | None = None) -> list[Decision]:
         sql = "SELECT * FROM decisions ORDER BY id DESC"
         rows = self.db.query(sql + (f" LIMIT {int(limit)}" if limit else ""))
@@ -224,82 +230,78 @@ class DecisionLog:
 
 
 def _apply(db: sqlite3.Connection, change: Change, decision_id: int) -> None:
-    kind = change["kind"]
-    if kind == "coding":
-        key = (change["segment_id"], change["code_id"], change["coder"])
-        row = db.execute("SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND "
-                         "coder = ?", key).fetchone()
-        _check_before(row["status"] if row else None, change)
-        if change["after"] is None:
-            db.execute("DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?",
-                       key)
-        else:
-            db.execute("INSERT INTO codings (segment_id, code_id, coder, status, decision_id, "
-                       "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                       "status = excluded.status, decision_id = excluded.decision_id, "
-                       "updated_at = excluded.updated_at",
-                       (*key, change["after"], decision_id, utc_now()))
-    elif kind == "code":
-        field = change["field"]
-        _check_field(field)
-        row = db.execute(f"SELECT {field} FROM codes WHERE id = ?", (change["code_id"],)).fetchone()
-        if row is None:
-            raise DecisionError(f"no code {change['code_id']}")
-        _check_before(row[0], change)
-        db.execute(f"UPDATE codes SET {field} = ? WHERE id = ?",
-                   (change["after"], change["code_id"]))
-    elif kind == "theme_link":
-        row = db.execute("SELECT code_id FROM themes WHERE id = ?",
-                         (change["theme_id"],)).fetchone()
-        if row is None:
-            raise DecisionError(f"no theme {change['theme_id']}")
-        _check_before(row[0], change)
-        db.execute("UPDATE themes SET code_id = ? WHERE id = ?",
-                   (change["after"], change["theme_id"]))
-    elif kind == "theme_status":
-        row = db.execute("SELECT status FROM themes WHERE id = ?", (change["theme_id"],)).fetchone()
-        if row is None:
-            raise DecisionError(f"no theme {change['theme_id']}")
-        _check_before(row[0], change)
-        db.execute("UPDATE themes SET status = ? WHERE id = ?",
-                   (change["after"], change["theme_id"]))
-    elif kind == "membership":
-        key = (change["run_id"], change["segment_id"])
-        field = change.get("field", "theme_id")
-        if field not in MEMBERSHIP_FIELDS:
-            raise DecisionError(f"memberships have no field {field!r}")
-        row = db.execute(f"SELECT {field} FROM theme_members WHERE run_id = ? AND "
-                         "segment_id = ?", key).fetchone()
-        if row is None:
-            raise DecisionError(f"segment {change['segment_id']} is not in run {change['run_id']}")
-        _check_before(row[0], change)
-        db.execute(f"UPDATE theme_members SET {field} = ? WHERE run_id = ? AND segment_id = ?",
-                   (change["after"], *key))
-    elif kind == "quote":
-        field = change["field"]
-        if field not in QUOTE_FIELDS:
-            raise DecisionError(f"quotes have no field {field!r}")
-        row = db.execute(f"SELECT {field} FROM quotes WHERE id = ?",
-                         (change["quote_id"],)).fetchone()
-        if row is None:
-            raise DecisionError(f"no quote {change['quote_id']}")
-        _check_before(row[0], change)
-        db.execute(f"UPDATE quotes SET {field} = ? WHERE id = ?",
-                   (change["after"], change["quote_id"]))
-    elif kind == "run_status":
-        row = db.execute("SELECT status FROM analysis_runs WHERE id = ?",
-                         (change["run_id"],)).fetchone()
-        if row is None:
-            raise DecisionError(f"no analysis run {change['run_id']}")
-        _check_before(row[0], change)
-        db.execute("UPDATE analysis_runs SET status = ? WHERE id = ?",
-                   (change["after"], change["run_id"]))
+    _HANDLERS[type(change)](db, change, decision_id)
+
+
+def _apply_coding(db: sqlite3.Connection, change: CodingChange, decision_id: int) -> None:
+    key = (change.segment_id, change.code_id, change.coder)
+    row = db.execute("SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND "
+                     "coder = ?", key).fetchone()
+    _check_before(row["status"] if row else None, change)
+    if change.after is None:
+        db.execute("DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", key)
     else:
-        raise DecisionError(f"unknown change kind {kind!r}")
+        db.execute("INSERT INTO codings (segment_id, code_id, coder, status, decision_id, "
+                   "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                   "status = excluded.status, decision_id = excluded.decision_id, "
+                   "updated_at = excluded.updated_at",
+                   (*key, change.after, decision_id, utc_now()))
+
+
+def _set_field(db: sqlite3.Connection, change: Change, table: str, column: str,
+               where: str, key: tuple, missing: str) -> None:
+    """Check a column's ``before`` and set its ``after`` (one row, by ``where``)."""
+    row = db.execute(f"SELECT {column} FROM {table} WHERE {where}", key).fetchone()
+    if row is None:
+        raise DecisionError(missing)
+    _check_before(row[0], change)
+    db.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (change.after, *key))
+
+
+def _apply_code(db: sqlite3.Connection, change: CodeChange, _: int) -> None:
+    _check_field(change.field)
+    _set_field(db, change, "codes", change.field, "id = ?", (change.code_id,),
+               f"no code {change.code_id}")
+
+
+def _apply_theme_link(db: sqlite3.Connection, change: ThemeLinkChange, _: int) -> None:
+    _set_field(db, change, "themes", "code_id", "id = ?", (change.theme_id,),
+               f"no theme {change.theme_id}")
+
+
+def _apply_theme_status(db: sqlite3.Connection, change: ThemeStatusChange, _: int) -> None:
+    _set_field(db, change, "themes", "status", "id = ?", (change.theme_id,),
+               f"no theme {change.theme_id}")
+
+
+def _apply_membership(db: sqlite3.Connection, change: MembershipChange, _: int) -> None:
+    if change.field not in MEMBERSHIP_FIELDS:
+        raise DecisionError(f"memberships have no field {change.field!r}")
+    _set_field(db, change, "theme_members", change.field, "run_id = ? AND segment_id = ?",
+               (change.run_id, change.segment_id),
+               f"segment {change.segment_id} is not in run {change.run_id}")
+
+
+def _apply_quote(db: sqlite3.Connection, change: QuoteChange, _: int) -> None:
+    if change.field not in QUOTE_FIELDS:
+        raise DecisionError(f"quotes have no field {change.field!r}")
+    _set_field(db, change, "quotes", change.field, "id = ?", (change.quote_id,),
+               f"no quote {change.quote_id}")
+
+
+def _apply_run_status(db: sqlite3.Connection, change: RunStatusChange, _: int) -> None:
+    _set_field(db, change, "analysis_runs", "status", "id = ?", (change.run_id,),
+               f"no analysis run {change.run_id}")
+
+
+_HANDLERS: dict[type, Callable[[sqlite3.Connection, Any, int], None]] = {
+    CodingChange: _apply_coding, CodeChange: _apply_code, ThemeLinkChange: _apply_theme_link,
+    ThemeStatusChange: _apply_theme_status, MembershipChange: _apply_membership,
+    QuoteChange: _apply_quote, RunStatusChange: _apply_run_status}
 
 
 def _check_before(current: Any, change: Change) -> None:
-    if current != change["before"]:
+    if current != change.before:
         raise DecisionError("the project changed since this was shown (another window or coder "
                             "edited it)", hint="reload and decide again")
 
@@ -309,9 +311,8 @@ def _check_field(field: str) -> None:
         raise DecisionError(f"codes have no field {field!r}")
 
 
-def _inverse(changes: Sequence[Change]) -> list[dict[str, Any]]:
-    return [{**change, "before": change["after"], "after": change["before"]}
-            for change in reversed(changes)]
+def _inverse(changes: Sequence[Mapping[str, Any]]) -> list[Change]:
+    return [change_from_json(change).inverse() for change in reversed(changes)]
 
 
 def _decision(row: Any) -> Decision:

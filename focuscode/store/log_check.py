@@ -13,6 +13,9 @@ import json
 import sqlite3
 from typing import Any, Mapping
 
+from focuscode.domain import DecisionError
+from focuscode.domain.changes import change_from_json
+
 CODE_FIELDS = ("name", "definition", "include_notes", "exclude_notes", "examples", "parent_id",
                "color", "memo", "status", "source")
 QUOTE_FIELDS = ("status", "starred", "position", "code_id")
@@ -20,20 +23,8 @@ MAX_PROBLEMS = 50
 
 
 def change_key(change: Mapping[str, Any]) -> tuple:
-    """The piece of state a change sets."""
-    kind = change["kind"]
-    if kind == "coding":
-        return ("coding", change["segment_id"], change["code_id"], change["coder"])
-    if kind in ("code", "quote"):
-        return (kind, change[f"{kind}_id"], change["field"])
-    if kind in ("theme_link", "theme_status"):
-        return (kind, change["theme_id"])
-    if kind == "membership":
-        return ("membership", change["run_id"], change["segment_id"],
-                change.get("field", "theme_id"))
-    if kind == "run_status":
-        return ("run_status", change["run_id"])
-    raise ValueError(f"unknown change kind {kind!r}")
+    """The piece of state a change (in its JSON form) sets."""
+    return change_from_json(change).key
 
 
 def current_values(conn: sqlite3.Connection) -> dict[tuple, Any]:
@@ -80,7 +71,7 @@ def check_log(conn: sqlite3.Connection) -> list[str]:
         try:
             changes = json.loads(payload)["changes"]
             keys = [change_key(change) for change in changes]
-        except (ValueError, KeyError, TypeError) as error:
+        except (DecisionError, KeyError, TypeError) as error:
             problems.append(f"decision {decision_id} cannot be read: {error}")
             continue
         for key, change in zip(keys, changes):

@@ -61,7 +61,7 @@ class ReviewApp(App[None]):
         except FocuscodeError as error:
             self.notify(str(error), severity="warning")
             return None
-        self.say(f"{decision.payload.get('summary', decision.action)}  (u undoes)")
+        self.say(f"{decision.summary}  (u undoes)")
         self.revision += 1
         return decision
 

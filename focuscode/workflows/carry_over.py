@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from focuscode.domain import Theme
+from focuscode.domain.changes import MembershipChange
 from focuscode.store import DecisionLog, ProjectStore, ThemeRecord
 from focuscode.store.review_queries import ReviewQueries
 
@@ -182,9 +183,9 @@ def _touched_themes(log: DecisionLog, run_id: int) -> set[int]:
     """Themes of the run that segments were moved into or out of by a decision."""
     touched: set[int] = set()
     for decision in log.history():
-        for change in decision.payload.get("changes", []):
-            if change.get("kind") == "membership" and change.get("run_id") == run_id:
-                touched |= {t for t in (change["before"], change["after"]) if t is not None}
+        for change in decision.changes:
+            if isinstance(change, MembershipChange) and change.run_id == run_id:
+                touched |= {t for t in (change.before, change.after) if t is not None}
     return touched
 
 

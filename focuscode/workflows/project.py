@@ -97,9 +97,25 @@ class Project:
                                       speakers_file=speakers_file, attributes=attributes,
                                       encoding=encoding, progress=progress)
 
-    def analyse(self, progress: Progress | None = None) -> AnalysisReport:
-        return analysis.analyse(self.store, self.settings, self.embedder(), progress,
-                                log=self.log, coder=self.coder)
+    def analyse(self, progress: Progress | None = None, *,
+                plan: "analysis.AnalysisPlan | None" = None) -> AnalysisReport:
+        """Analyse (or save the ``plan`` a preview showed): a re-analysis keeps every code,
+        split, merge, move and decision, and is one decision of the log."""
+        if plan is None:
+            plan = self.plan_analysis(progress)
+        return analysis.save_analysis(self.store, self.log, plan, coder=self.coder,
+                                      progress=progress)
+
+    def asks_before_analysing(self) -> bool:
+        """Whether an analysis now is a re-analysis of a project with decisions (a shell shows
+        its preview and asks first)."""
+        return self.store.latest_run() is not None and self.log.last_id() is not None
+
+    def plan_analysis(self, progress: Progress | None = None) -> "analysis.AnalysisPlan":
+        """Embed and cluster without saving: ``plan.preview`` says what a re-analysis would
+        change, ``plan.needs_confirmation`` whether to ask; ``analyse(plan=plan)`` saves it."""
+        return analysis.plan_analysis(self.store, self.settings, self.embedder(), progress,
+                                      log=self.log)
 
     def themes(self) -> list[ReviewEntry]:
         """The themes overview, as the review workbench shows it: codes with their themes,

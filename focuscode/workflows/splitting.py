@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from focuscode.domain import Decision, DecisionError
+from focuscode.domain.changes import Change, MembershipChange, ThemeStatusChange
 from focuscode.domain.hashing import text_sha256
 from focuscode.pipeline.label import KeywordLabeler, rank_exemplars
 from focuscode.pipeline.split import ThemeSplitter
@@ -59,12 +60,12 @@ def split_entry(store: ProjectStore, log: DecisionLog, key: str, *, coder: str,
             exemplar_ids=[members[row][0] for row in exemplars[t]],
             size=int((splitter.labels_ == t).sum()), parent_id=target.themes[0].id)
             for t in range(splitter.n_themes_)]
-        changes = [{"kind": "theme_status", "theme_id": tid, "before": "pending",
-                    "after": "active"} for tid in new_ids]
-        changes += [{"kind": "theme_status", "theme_id": t.id, "before": t.status,
-                     "after": "split"} for t in target.themes]
-        changes += [{"kind": "membership", "run_id": run.id, "segment_id": sid, "before": tid,
-                     "after": new_ids[int(label)]}
+        changes: list[Change] = [ThemeStatusChange(theme_id=tid, before="pending",
+                                                   after="active") for tid in new_ids]
+        changes += [ThemeStatusChange(theme_id=t.id, before=t.status, after="split")
+                    for t in target.themes]
+        changes += [MembershipChange(run_id=run.id, segment_id=sid, before=tid,
+                                     after=new_ids[int(label)])
                     for (sid, tid), label in zip(members, splitter.labels_)]
         decision_id = log.record("split", changes, coder=coder,
                                  summary=f"split '{target.label}' into {len(new_ids)} themes",

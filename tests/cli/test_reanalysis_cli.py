@@ -4,6 +4,9 @@ where they were, and the command says what it kept."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,7 +41,7 @@ def test_rerunning_keeps_the_researchers_structure(tmp_path, monkeypatch, comman
         project.decisions.confirm(code, [r.segment_id for r in project.review.segments(code).rows
                                          [:3]])
         before = _seen(project)
-    result = CliRunner().invoke(app, [*command, "--project", str(folder),
+    result = CliRunner().invoke(app, [*command, "--project", str(folder), "--yes",
                                       *(["--to", str(tmp_path / "s.csv")]
                                         if command[0] == "run" else [])])
     assert result.exit_code == 0, result.output
@@ -50,3 +53,44 @@ def test_rerunning_keeps_the_researchers_structure(tmp_path, monkeypatch, comman
         assert project.store.latest_run().id == 1
     with Project.open(folder, coder="ana") as project:
         assert _seen(project) == before
+
+
+@pytest.fixture
+def decided(tmp_path, monkeypatch) -> Path:
+    """An analysed project with one decision (a theme accepted), analysed by the test
+    embedder whatever the command."""
+    monkeypatch.setattr(Project, "embedder", lambda self: HashingEmbedder())
+    folder = tmp_path / "p"
+    with Project.init(folder) as project:
+        project.import_files([REPO / "transcripts"])
+        project.analyse()
+        project.decisions.accept(project.review.entries()[0].key, CODE)
+    return folder
+
+
+def _runs(folder: Path) -> int:
+    with Project.open(folder) as project:
+        return len(project.store.runs())
+
+
+def test_without_yes_and_no_terminal_one_line_and_nothing_changes(decided) -> None:
+    result = subprocess.run([sys.executable, "-m", "focuscode", "analyse", "--project",
+                             str(decided)], capture_output=True, text=True, timeout=300,
+                            stdin=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode != 0
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert len(lines) == 1 and "pass --yes" in lines[0] and "nothing was changed" in lines[0]
+    assert _runs(decided) == 1
+
+
+@pytest.mark.parametrize(("answer", "runs"), [("n\n", 1), ("y\n", 2)])
+def test_at_a_terminal_the_preview_is_shown_and_asked(decided, monkeypatch, answer,
+                                                      runs) -> None:
+    monkeypatch.setattr("focuscode.cli.app.interactive", lambda: True)
+    with Project.open(decided) as project:  # settings that change the themes
+        project.configure(min_cluster_size=4, cluster_selection_method="leaf")
+    result = CliRunner().invoke(app, ["analyse", "--project", str(decided)], input=answer)
+    assert result.exit_code == 0, result.output
+    assert "Re-analysing keeps your codes" in result.output and "Re-analyse?" in result.output
+    assert "new theme '" in result.output and "is gone" in result.output
+    assert _runs(decided) == runs
