@@ -5,6 +5,7 @@ where the researcher left it, and one ``u`` undoes the re-analysis."""
 from __future__ import annotations
 
 from focuscode.tui import make_app
+from focuscode.tui.confirm_modal import ConfirmModal
 from focuscode.workflows import Project
 
 SIZE = (120, 40)
@@ -38,7 +39,13 @@ async def test_R_keeps_the_researchers_structure_and_u_undoes_it(review_project)
     before, run = seen(review_project), review_project.store.latest_run().id
     async with make_app(review_project).run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("R", "y")
+        await pilot.press("R")  # works out what changes, then asks
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        modal = pilot.app.screen
+        assert isinstance(modal, ConfirmModal) and "What changes:" in modal.question
+        assert review_project.store.latest_run().id == run  # nothing saved before the answer
+        await pilot.press("y")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert review_project.store.latest_run().id != run
@@ -49,3 +56,21 @@ async def test_R_keeps_the_researchers_structure_and_u_undoes_it(review_project)
         assert pilot.app.status.startswith("Undo: re-analysed")
         assert review_project.store.latest_run().id == run
         assert seen(review_project) == before
+
+
+async def test_R_preview_lists_what_changes_and_no_changes_nothing(review_project):
+    shape(review_project)
+    review_project.configure(min_cluster_size=4, cluster_selection_method="leaf")
+    before, run = seen(review_project), review_project.store.latest_run().id
+    n = len(review_project.log.history())
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        question = pilot.app.screen.question
+        assert "• code '" in question and "• new theme '" in question
+        await pilot.press("n")
+        await pilot.pause()
+    assert review_project.store.latest_run().id == run and seen(review_project) == before
+    assert len(review_project.log.history()) == n
