@@ -131,9 +131,7 @@ def analyse(
 def _analyse(opened: Project, yes: bool) -> AnalysisReport:
     """Analyse; a re-analysis of a project with decisions first shows what it will change and
     asks (``--yes``: do not ask; not asked at a terminal: refuse in one line, change nothing)."""
-    if not yes and opened.asks_before_analysing() and not interactive():
-        raise ConfigError("the project has decisions: pass --yes to re-analyse it without "
-                          "being asked (nothing was changed)")
+    refuse_unasked(opened, yes)
     with RichProgress(errors) as progress:
         plan = opened.plan_analysis(progress)
     if plan.needs_confirmation and not yes:
@@ -147,6 +145,13 @@ def _analyse(opened: Project, yes: bool) -> AnalysisReport:
             raise typer.Exit(0)
     with RichProgress(errors) as progress:
         return opened.analyse(progress, plan=plan)
+
+
+def refuse_unasked(opened: Project, yes: bool) -> None:
+    """A re-analysis nobody can be asked about, without ``--yes``: one line, nothing done."""
+    if not yes and opened.asks_before_analysing() and not interactive():
+        raise ConfigError("the project has decisions: pass --yes to re-analyse it without "
+                          "being asked (nothing was changed)")
 
 
 def interactive() -> bool:
@@ -232,6 +237,7 @@ def run(
 ) -> None:
     """Do it all: create the project if needed, import, analyse, show themes, export segments."""
     with Project.init(project) as opened:
+        refuse_unasked(opened, yes)  # before importing: nothing is done then
         with RichProgress(errors) as progress:
             report = opened.import_files(paths, speakers_file=speakers, progress=progress)
         for line in import_lines(report):

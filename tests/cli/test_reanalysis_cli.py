@@ -73,8 +73,9 @@ def _runs(folder: Path) -> int:
         return len(project.store.runs())
 
 
-def test_without_yes_and_no_terminal_one_line_and_nothing_changes(decided) -> None:
-    result = subprocess.run([sys.executable, "-m", "focuscode", "analyse", "--project",
+@pytest.mark.parametrize("command", [["analyse"], ["run", str(REPO / "transcripts")]])
+def test_without_yes_and_no_terminal_one_line_and_nothing_changes(decided, command) -> None:
+    result = subprocess.run([sys.executable, "-m", "focuscode", *command, "--project",
                              str(decided)], capture_output=True, text=True, timeout=300,
                             stdin=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "200"})
     assert result.returncode != 0
