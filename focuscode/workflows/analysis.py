@@ -91,8 +91,8 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
             progress: Progress | None = None, *, log: DecisionLog | None = None,
             coder: str = "focuscode") -> AnalysisReport:
     """Embed, cluster and label the included segments and store the run. A re-analysis keeps
-    the researcher's structure (``workflows.carry_over``) and is one decision of the log, made
-    by ``coder``: undoing it brings the previous run back."""
+    the researcher's structure (``workflows.carry_over``); on a project with decisions it is
+    one decision of the log, made by ``coder``: undoing it brings the previous run back."""
     log = log or DecisionLog(store.db)
     return save_analysis(store, log, plan_analysis(store, settings, embedder, progress, log=log),
                          coder=coder, progress=progress)
@@ -155,6 +155,7 @@ def save_analysis(store: ProjectStore, log: DecisionLog, plan: AnalysisPlan, *, 
     progress.stage("Saving themes", None)
     with store.db.atomic():  # the run and its decision together, or neither
         previous = store.latest_run()
+        logged = previous is not None and log.last_id() is not None
         carry = plan.carry
         if (previous.id if previous else None, log.last_id()) != (plan.previous_id,
                                                                     plan.last_decision):
@@ -167,9 +168,9 @@ def save_analysis(store: ProjectStore, log: DecisionLog, plan: AnalysisPlan, *, 
             themes=carry.themes, labels=carry.labels, probabilities=plan.probabilities,
             nearest=carry.nearest, seconds=time.perf_counter() - plan.clock,
             theme_codes=carry.theme_codes, theme_status=carry.theme_status,
-            moved_from=carry.moved_from, status="active" if previous is None else "pending")
+            moved_from=carry.moved_from, status="pending" if logged else "active")
         decision_id = None
-        if previous is not None:  # a re-analysis: one decision, undone at once
+        if logged:  # a re-analysis of a project with decisions: one decision, undone at once
             decision_id = log.record(
                 "analyse", [RunStatusChange(run_id=run_id, previous=previous.id,
                                             before="pending", after="active")], coder=coder,
