@@ -303,7 +303,7 @@ def kill_round(project: Path, work: Path, rng: random.Random, scenario: str, num
     children: list[Child] = []
     if scenario == "cli analyse":
         children.append(start_cli(work / f"{number}-cli.log", "analyse", "--project",
-                                  str(project), "--seed", str(rng.randrange(3))))
+                                  str(project), "--seed", str(rng.randrange(3)), "--yes"))
         children.append(start_driver(project, work / f"{number}-a.log", seed=seed))
         delays = [rng.uniform(*cli_delay), rng.uniform(0.3, cli_delay[1])]
     else:
