@@ -71,3 +71,18 @@ def test_blind_coders_undo_messages_hold_only_their_own_decisions(shared) -> Non
                          f"undo: confirmed 2 segments for '{CODE}'"]
     assert bea.undo() is None and not bea.can_undo()  # nothing of ana's is hers to undo
     assert _statuses(ana, key, s[:2]) == ["confirmed", "confirmed"]
+
+
+def test_undoing_a_reanalysis_another_coder_worked_in_is_refused(shared) -> None:
+    """ana re-analyses; bea deletes a theme of the new run: ana's undo would take the run
+    bea decided in away, so it is refused until bea undoes hers."""
+    ana, bea, key, s = shared
+    report = ana.analyse()
+    theme = next(e for e in bea.review.entries() if not e.is_queue and e.code_id is None)
+    bea.decisions.delete(theme.key)
+    with pytest.raises(DecisionError, match=f"cannot undo 're-analysed: .*{BEA} has since"):
+        ana.undo()
+    assert ana.store.latest_run().id == report.run_id
+    bea.undo()
+    assert ana.log.decision(ana.undo()).undoes == report.decision_id
+    assert ana.store.latest_run().id != report.run_id
