@@ -11,6 +11,7 @@ from pathlib import Path
 
 from focuscode.tui import make_app
 from focuscode.tui.widgets import EntryTable
+from focuscode.workflows import Project
 
 SIZE = (120, 40)
 STARTER = Path(__file__).parents[2] / "codebooks" / "starter_codebook.yaml"
@@ -54,3 +55,20 @@ async def test_u_never_undoes_a_decision_the_screen_has_not_shown(review_project
         await pilot.press("u")  # now it has been shown: u undoes it
         await pilot.pause()
         assert len(review_project.log.codes()) == n_codes
+
+
+async def test_in_blind_mode_the_reload_says_nothing_of_another_coders_decision(review_project):
+    review_project.coders.set_blind(True)
+    theme = review_project.review.entries()[0]
+    [row] = review_project.review.segments(theme.key, limit=1).rows
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        with Project.open(review_project.folder, coder="bob") as other:  # another window
+            other.decisions.accept(theme.key, "Bob's secret code")
+            other.decisions.reject(other.review.resolve_key(theme.key), row.segment_id)
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if pilot.app.status.startswith("Changed elsewhere"):
+                break
+        assert pilot.app.status == "Changed elsewhere, reloaded"
+        assert "bob" not in pilot.app.status.lower()
