@@ -2,7 +2,7 @@
 
 Every change of the log continues its key's chain: its ``before`` is what the previous change
 of the same key left (or what the row is born with: codings none, codes deleted, quotes
-removed, split themes pending), and the state tables hold what the last change left. Codings
+removed), and the state tables hold what the last change left. Codings
 no decision made, codes alive without a decision, and codings naming the wrong decision are
 problems too. One line per problem; none when the project is consistent.
 """
@@ -47,7 +47,7 @@ def current_values(conn: sqlite3.Connection) -> dict[tuple, Any]:
     return values
 
 
-def _born(key: tuple, change: Mapping[str, Any], split_themes: set[int]) -> Any:
+def _born(key: tuple, change: Mapping[str, Any]) -> Any:
     """What the row held before the first change of ``key`` (its ``before`` when not known)."""
     if key[0] == "coding":
         return None
@@ -55,8 +55,6 @@ def _born(key: tuple, change: Mapping[str, Any], split_themes: set[int]) -> Any:
         return "deleted"
     if key[0] == "quote" and key[2] == "status":
         return "removed"
-    if key[0] == "theme_status" and key[1] in split_themes:
-        return "pending"
     return change["before"]
 
 
@@ -64,7 +62,6 @@ def check_log(conn: sqlite3.Connection) -> list[str]:
     """Problems found replaying the log over the state tables (empty: consistent)."""
     problems: list[str] = []
     now = current_values(conn)
-    split_themes = {r[0] for r in conn.execute("SELECT id FROM themes WHERE parent_id IS NOT NULL")}
     last: dict[tuple, Any] = {}
     coding_decision: dict[tuple, int] = {}
     for decision_id, payload in conn.execute("SELECT id, payload FROM decisions ORDER BY id"):
@@ -75,7 +72,7 @@ def check_log(conn: sqlite3.Connection) -> list[str]:
             problems.append(f"decision {decision_id} cannot be read: {error}")
             continue
         for key, change in zip(keys, changes):
-            expected = last[key] if key in last else _born(key, change, split_themes)
+            expected = last[key] if key in last else _born(key, change)
             if change["before"] != expected:
                 problems.append(f"decision {decision_id} changed {_name(key)} from "
                                 f"{change['before']!r}, but the log left it {expected!r}")

@@ -231,6 +231,11 @@ class ProjectStore:
             sql += " AND status = 'active'"
         return [_theme(row) for row in self.db.query(sql + " ORDER BY number", (run_id,))]
 
+    def theme_ids(self, run_id: int, by_number: Mapping[int, Any]) -> dict[str, Any]:
+        """The run's theme ids (as JSON keys) for a mapping keyed by theme number."""
+        rows = self.db.query("SELECT id, number FROM themes WHERE run_id = ?", (run_id,))
+        return {str(r["id"]): by_number[r["number"]] for r in rows if r["number"] in by_number}
+
     def memberships(self, run_id: int) -> list[Membership]:
         return [Membership(row["segment_id"], row["theme_id"], row["probability"],
                            tuple((int(t), float(s)) for t, s in json.loads(row["nearest"])))

@@ -175,7 +175,8 @@ def save_analysis(store: ProjectStore, log: DecisionLog, plan: AnalysisPlan, *, 
                 "analyse", [RunStatusChange(run_id=run_id, previous=previous.id,
                                             before="pending", after="active")], coder=coder,
                 summary=f"re-analysed: {carry.n_themes} themes, your codes and themes kept",
-                extra={"kept": list(carry.kept),
+                extra={"carried_themes": store.theme_ids(run_id, carry.carried),
+                       "kept": list(carry.kept),
                        "no_longer_applies": list(carry.no_longer_applies),
                        "differences": list(carry.changes)})
     n_unassigned = sum(1 for label in carry.labels if label < 0) + sum(

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from focuscode.domain import Theme
-from focuscode.domain.changes import MembershipChange
+from focuscode.domain.changes import MembershipChange, RunStatusChange, ThemeStatusChange
 from focuscode.store import DecisionLog, ProjectStore, ThemeRecord
 from focuscode.store.review_queries import ReviewQueries
 
@@ -61,6 +61,7 @@ class CarryOver:
     theme_codes: dict[int, int]
     theme_status: dict[int, str]
     moved_from: dict[int, int] = field(default_factory=dict)  # segment row -> theme number
+    carried: dict[int, str] = field(default_factory=dict)  # theme number -> split | moved
     kept: tuple[str, ...] = ()
     no_longer_applies: tuple[str, ...] = ()
     changes: tuple[str, ...] = ()
@@ -144,10 +145,8 @@ def _structure(store: ProjectStore, log: DecisionLog, row_of: dict[int, int]) ->
             continue  # split into sub-themes, or born in a split not in effect
         elif theme.code_id in live:
             kind = "code"
-        elif theme.parent_id is not None:
-            kind = "split"
         elif theme.id in touched:
-            kind = "moved"  # segments moved in or out: the researcher shaped it
+            kind = touched[theme.id]  # born in a split, or segments moved in or out
         else:
             continue  # nobody touched it: the new clustering replaces it
         slot_of[theme.id] = len(slots)
@@ -179,13 +178,24 @@ def _structure(store: ProjectStore, log: DecisionLog, row_of: dict[int, int]) ->
     return result
 
 
-def _touched_themes(log: DecisionLog, run_id: int) -> set[int]:
-    """Themes of the run that segments were moved into or out of by a decision."""
-    touched: set[int] = set()
-    for decision in log.history():
+def _touched_themes(log: DecisionLog, run_id: int) -> dict[int, str]:
+    """Themes of the run the researcher shaped -> how: born in a split (``split``), segments
+    moved in or out (``moved``), or carried into the run by the re-analysis that made it.
+    Read from the log, not from the themes' columns, so any clusterer's theme tree is free to
+    use them."""
+    touched: dict[int, str] = {}
+    for decision in reversed(log.history()):
+        if decision.action == "analyse" and any(
+                isinstance(c, RunStatusChange) and c.run_id == run_id for c in decision.changes):
+            touched.update({int(t): kind for t, kind in
+                            decision.payload.get("carried_themes", {}).items()})
         for change in decision.changes:
-            if isinstance(change, MembershipChange) and change.run_id == run_id:
-                touched |= {t for t in (change.before, change.after) if t is not None}
+            if isinstance(change, ThemeStatusChange) and change.before == "pending":
+                touched.setdefault(change.theme_id, "split")
+            elif isinstance(change, MembershipChange) and change.run_id == run_id:
+                for theme_id in (change.before, change.after):
+                    if theme_id is not None:
+                        touched.setdefault(theme_id, "moved")
     return touched
 
 
@@ -227,6 +237,8 @@ def _numbered(before: _Before, segment_ids: Sequence[int],
         theme_status={number[i]: s.status for i, s in enumerate(slots) if i in number},
         moved_from={row_of[sid]: number[slot] for sid, slot in before.moved_from.items()
                     if slot in number},
+        carried={number[i]: s.kind for i, s in enumerate(slots)
+                 if i in number and s.kind in ("split", "moved")},
         kept=tuple(_kept_lines(slots)), no_longer_applies=tuple(gone),
         changes=tuple(_changes(slots, store)))
 

@@ -86,3 +86,13 @@ def test_reanalysis_with_other_settings_keeps_the_researchers_codes(walked) -> N
 def test_a_first_analysis_is_not_a_decision(imported_project) -> None:
     report = imported_project.analyse()
     assert report.decision_id is None and imported_project.log.history() == []
+
+
+def test_a_second_reanalysis_still_keeps_everything(walked) -> None:
+    """What a re-analysis carried (split themes, themes segments moved out of) is the
+    researcher's still at the next one."""
+    project, before, _ = walked
+    project.analyse()
+    report = project.analyse()
+    assert overview(project) == before
+    assert any(line.startswith("split theme '") for line in report.kept)
