@@ -15,10 +15,18 @@ from rich.console import Console
 from rich.markup import escape
 
 from focuscode.cli import INTERRUPTED, interrupted
-from focuscode.cli.options import BlindOption, CoderOption, ProjectOption, RealNames, TableFile
+from focuscode.cli.options import (
+    BlindOption,
+    CoderOption,
+    ProjectOption,
+    RealNames,
+    TableFile,
+    YesOption,
+)
 from focuscode.cli.progress import RichProgress
-from focuscode.cli.render import import_lines, themes_table
+from focuscode.cli.render import import_lines, reanalysis_lines, themes_table
 from focuscode.domain import ConfigError, FocuscodeError
+from focuscode.domain.views import AnalysisReport
 from focuscode.workflows import Project
 from focuscode.workflows.importing import SurveyColumns
 from focuscode.workflows.project import RUN_PROJECT
@@ -160,6 +168,7 @@ def analyse(
     include_moderator: Annotated[Optional[bool], typer.Option(
         "--include-moderator/--exclude-moderator",
         help="Cluster moderator turns too (default: keep them as context only).")] = None,
+    yes: YesOption = False,
 ) -> None:
     """Embed segments and discover themes; human decisions are never changed."""
     with _open(project) as opened:
@@ -167,12 +176,44 @@ def analyse(
                                     min_samples=min_samples, n_components=components,
                                     cluster_selection_method=selection, random_state=seed,
                                     include_moderator=include_moderator)
-        with RichProgress(errors) as progress:
-            report = opened.analyse(progress)
+        report = _analyse(opened, yes)
     console.print(f"Found {report.n_themes} themes in {report.n_segments} segments "
                   f"({report.n_unassigned} unassigned) in {report.seconds:.1f} s "
                   f"[dim](run {report.run_id}, model {report.model_id}, seed "
                   f"{settings.random_state}, {report.n_embedded} newly embedded)[/]")
+    for line in reanalysis_lines(report):
+        console.print(line)
+
+
+def _analyse(opened: Project, yes: bool) -> AnalysisReport:
+    """Analyse; a re-analysis of a project with decisions first shows what it will change and
+    asks (``--yes``: do not ask; not asked at a terminal: refuse in one line, change nothing)."""
+    refuse_unasked(opened, yes)
+    with RichProgress(errors) as progress:
+        plan = opened.plan_analysis(progress)
+    if plan.needs_confirmation and not yes:
+        console.print("Re-analysing keeps your codes, splits, merges, moves and decisions. "
+                      "What changes:")
+        for line in plan.preview or ("nothing you made: only themes nobody touched are found "
+                                     "again",):
+            console.print(f"  {escape(line)}")
+        if not typer.confirm("Re-analyse?", default=True):
+            console.print("Nothing was changed.")
+            raise typer.Exit(0)
+    with RichProgress(errors) as progress:
+        return opened.analyse(progress, plan=plan)
+
+
+def refuse_unasked(opened: Project, yes: bool) -> None:
+    """A re-analysis nobody can be asked about, without ``--yes``: one line, nothing done."""
+    if not yes and opened.asks_before_analysing() and not interactive():
+        raise ConfigError("the project has decisions: pass --yes to re-analyse it without "
+                          "being asked (nothing was changed)")
+
+
+def interactive() -> bool:
+    """Whether someone at a terminal can answer a question."""
+    return sys.stdin.isatty()
 
 
 @app.command()
@@ -213,7 +254,9 @@ def export_segments(
 
 
 @app.command()
-def status(project: ProjectOption = Path(".")) -> None:
+def status(project: ProjectOption = Path("."), check: Annotated[bool, typer.Option(
+        "--check", help="Also check the database file and replay the decision log against "
+                        "the project's state; exit 1 if anything is wrong.")] = False) -> None:
     """Summarise the project: transcripts, speakers, segments, analysis runs, decisions."""
     with _open(project) as opened:
         transcripts = opened.store.transcripts()
@@ -230,6 +273,13 @@ def status(project: ProjectOption = Path(".")) -> None:
                           f"themes over {run.n_segments} segments, model {run.model_id}, "
                           f"seed {run.random_state}")
         console.print(f"Decisions logged: {len(opened.log.history())}")
+        problems = opened.check() if check else []
+    if check and not problems:
+        console.print("Check: the database is sound and the decision log matches the project.")
+    for problem in problems:
+        errors.print(f"Problem: {escape(problem)}", soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -240,17 +290,20 @@ def run(
                                                      help="Speakers file (YAML or CSV).")] = None,
     to: Annotated[Path, typer.Option("--to", help="Segment table to write.")] = Path(
         "exports/segments.csv"),
+    yes: YesOption = False,
 ) -> None:
     """Do it all: create the project if needed, import, analyse, show themes, export segments."""
     with Project.init(project) as opened:
+        refuse_unasked(opened, yes)  # before importing: nothing is done then
         with RichProgress(errors) as progress:
             report = opened.import_files(paths, speakers_file=speakers, progress=progress)
         for line in import_lines(report):
             console.print(line)
-        with RichProgress(errors) as progress:
-            analysed = opened.analyse(progress)
+        analysed = _analyse(opened, yes)
         console.print(f"Found {analysed.n_themes} themes in {analysed.n_segments} segments "
                       f"({analysed.n_unassigned} unassigned) in {analysed.seconds:.1f} s.")
+        for line in reanalysis_lines(analysed):
+            console.print(line)
         _print_themes(opened)
         opened.export_segments(to)
     where = "" if project == RUN_PROJECT else f" --project {project}"  # found from here

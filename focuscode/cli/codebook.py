@@ -240,7 +240,7 @@ def code(
             decide = (opened.suggestions.clear if clear else opened.suggestions.reject if reject
                       else opened.suggestions.confirm)
             decision = decide(pairs)
-    console.print(f"{escape(decision.coder)}: {escape(decision.payload.get('summary', ''))} "
+    console.print(f"{escape(decision.coder)}: {escape(decision.summary)} "
                   f"[dim](decision {decision.id})[/]")
 
 

@@ -22,3 +22,6 @@ TableFile = Annotated[Path, typer.Option("--to", help="Output file (.csv or .xls
 AlsoTable = Annotated[Path | None, typer.Option("--to", help="Also write .csv or .xlsx.")]
 CodebookFormat = Annotated[str | None, typer.Option(
     "--format", help="yaml, csv, xlsx or qdc (default: from the file name).")]
+YesOption = Annotated[bool, typer.Option(
+    "--yes", "-y", help="Re-analyse a project with decisions without showing what changes and "
+                        "asking first (for scripts).")]

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from focuscode.domain import FileReport
 from focuscode.domain.review import ReviewEntry
-from focuscode.domain.views import ImportReport
+from focuscode.domain.views import AnalysisReport, ImportReport
 
 QUOTE_CHARS = 110
 
@@ -106,4 +106,15 @@ def file_lines(file: FileReport) -> list[str]:
         lines.append(f"  … and {len(file.as_text) - MAX_LISTED} more label-like line starts "
                      "read as speech")
     lines.extend(f"  {escape(note)}" for note in file.notes)
+    return lines
+
+
+def reanalysis_lines(report: AnalysisReport) -> list[str]:
+    """What a re-analysis kept of the researcher's structure and what no longer applies."""
+    if report.decision_id is None:
+        return []
+    lines = [f"Kept: {escape(line)}" for line in report.kept]
+    lines += [f"[yellow]No longer applies:[/] {escape(line)}" for line in report.no_longer_applies]
+    lines.append(f"[dim](decision {report.decision_id}: u in the workbench undoes the "
+                 "re-analysis at once)[/]")
     return lines

@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Any, Mapping
 
 from focuscode.domain.ingest_report import LabelAsText, SkippedLines
+from focuscode.domain.changes import Change, change_from_json
 
 MODERATOR_ROLE = "moderator"
 UNKNOWN_ROLE = "unknown"
@@ -186,6 +187,15 @@ class Decision:
     action: str
     payload: Mapping[str, Any]
     undoes: int | None = None
+
+    @property
+    def summary(self) -> str:
+        """What it did, in a sentence (its action when it has no summary)."""
+        return str(self.payload.get("summary") or self.action)
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return tuple(change_from_json(c) for c in self.payload.get("changes", ()))
 
 
 @dataclass(frozen=True)

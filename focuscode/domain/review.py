@@ -136,11 +136,12 @@ class ReviewSegment:
     start_char: int
     end_char: int
     text: str
-    status: str  # one of SEGMENT_STATUSES
+    status: str  # one of SEGMENT_STATUSES, or moved (out of the entry shown)
     entry_key: str | None = None  # where it sits now (search results, the queue)
     entry_label: str = ""
     also: tuple[str, ...] = ()  # other codes it is confirmed for
     nearest: tuple[NearestEntry, ...] = ()
+    moved_to: str = ""  # status moved: the entry it was moved to
 
 
 @dataclass(frozen=True)

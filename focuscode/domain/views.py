@@ -49,3 +49,6 @@ class AnalysisReport:
     n_embedded: int  # newly embedded (not from the cache)
     seconds: float
     model_id: str
+    decision_id: int | None = None  # a re-analysis' entry of the log (undone at once)
+    kept: tuple[str, ...] = ()  # the researcher's codes and themes carried into the run
+    no_longer_applies: tuple[str, ...] = ()  # structure none of whose segments is analysed

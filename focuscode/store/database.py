@@ -170,6 +170,15 @@ class Database:
     def integrity_ok(self) -> bool:
         return self.query("PRAGMA integrity_check")[0][0] == "ok"
 
+    def integrity_problems(self) -> list[str]:
+        """SQLite's own check of the file (``PRAGMA integrity_check``) and of its references
+        (``PRAGMA foreign_key_check``), one line per problem."""
+        problems = [str(row[0]) for row in self.query("PRAGMA integrity_check")
+                    if row[0] != "ok"]
+        problems += [f"{row[0]} row {row[1]} refers to a missing {row[2]} row"
+                     for row in self.query("PRAGMA foreign_key_check")]
+        return problems
+
 
 def _translate(error: sqlite3.Error, path: str) -> StoreError:
     text = str(error)

@@ -3,17 +3,12 @@
 A decision is a list of *changes*, each with its state before and after; applying a decision
 checks that every ``before`` still holds (so two processes cannot silently overwrite each
 other), updates the current-state tables and appends the decision, all in one transaction.
-Undo and redo append compensating decisions: nothing is ever deleted from the log.
+Undo and redo append compensating decisions: nothing is ever deleted from the log. Each coder
+undoes and redoes their own decisions only (see ``undo_stacks``).
 
-Change kinds::
-
-    {"kind": "coding", "segment_id", "code_id", "coder",
-     "before", "after"}                                                  # None|confirmed|rejected
-    {"kind": "code", "code_id", "field", "before", "after"}                   # a field of codes
-    {"kind": "theme_link", "theme_id", "before", "after"}                     # themes.code_id
-    {"kind": "theme_status", "theme_id", "before", "after"}   # active | pending | split | deleted
-    {"kind": "membership", "run_id", "segment_id", "before", "after"}   # theme_members.theme_id
-    {"kind": "quote", "quote_id", "field", "before", "after"}                 # a field of quotes
+Changes are the frozen classes of ``domain.changes`` (coding, code field, theme link, theme
+status, membership, quote field, run status), each applied by its one handler below; the log
+stores their JSON form.
 
 Rows a decision brings into being (codes, quotes, split themes) are inserted in the decision's
 transaction in an inert state (deleted / removed / pending) and made live by a change, so undoing
@@ -24,17 +19,29 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from focuscode.domain import Code, Coding, CodingStatus, Decision, DecisionError
 from focuscode.domain.model import GROUP_SOURCE
+from focuscode.domain.changes import (
+    Change,
+    CodeChange,
+    CodingChange,
+    MembershipChange,
+    QuoteChange,
+    RunStatusChange,
+    ThemeLinkChange,
+    ThemeStatusChange,
+    change_from_json,
+)
 from focuscode.store.database import Database, utc_now
+from focuscode.store.log_check import check_log
+from focuscode.store.undo_stacks import Stacks, built_on_by, coder_stacks
 
-NEW_CODE = "__new_code__"  # in create_code's extra changes: the id of the code being created
 CODE_FIELDS = {"name", "definition", "include_notes", "exclude_notes", "examples", "parent_id",
                "color", "memo", "status", "source"}
 QUOTE_FIELDS = {"status", "starred", "position", "code_id"}
-Change = Mapping[str, Any]
+MEMBERSHIP_FIELDS = {"theme_id", "moved_from"}
 
 
 class DecisionLog:
@@ -42,13 +49,15 @@ class DecisionLog:
         self.db = db
 
     # writing ------------------------------------------------------------------------------
-    def record(self, action: str, changes: Sequence[Change], *, coder: str,
+    def record(self, action: str, changes: Sequence[Change | Mapping[str, Any]], *, coder: str,
                summary: str = "", extra: Mapping[str, Any] | None = None,
                undoes: int | None = None) -> int:
         """Apply ``changes`` and append the decision; returns its id."""
         if not changes:
             raise DecisionError("nothing to change")
-        payload = {"summary": summary, "changes": [dict(c) for c in changes], **(extra or {})}
+        changes = [change_from_json(c) for c in changes]
+        payload = {"summary": summary, "changes": [c.to_json() for c in changes],
+                   **(extra or {})}
         with self.db.atomic() as db:
             cursor = db.execute("INSERT INTO decisions (created_at, coder, action, payload, "
                                 "undoes) VALUES (?, ?, ?, ?, ?)",
@@ -103,33 +112,40 @@ class DecisionLog:
             return int(cursor.lastrowid)
 
     def create_code(self, code: Code, *, coder: str, summary: str = "",
-                    extra_changes: Sequence[Change] = ()) -> int:
+                    extra_changes: Sequence[Change | Mapping[str, Any]] = ()) -> int:
         """Insert a code (born deleted) and record its acceptance, so undo can hide it again."""
         with self.db.atomic():
             code_id = self.new_code_row(code)
-            extra = [{key: code_id if value == NEW_CODE else value for key, value in c.items()}
-                     for c in extra_changes]
+            extra = [change_from_json(c).with_new_code(code_id) for c in extra_changes]
             self.record("create_code", [
-                {"kind": "code", "code_id": code_id, "field": "status", "before": "deleted",
-                 "after": code.status}, *extra],
+                CodeChange(code_id=code_id, field="status", before="deleted",
+                           after=code.status), *extra],
                 coder=coder, summary=summary or f"created code '{code.name}'",
                 extra={"code": {"id": code_id, "name": code.name, "source": code.source}})
         return code_id
 
-    def undo(self, *, coder: str) -> int | None:
-        """Undo the latest decision still in effect; None when there is nothing to undo."""
+    def undo(self, *, coder: str, reveal: bool = True) -> int | None:
+        """Undo ``coder``'s latest decision still in effect; None when they have nothing to
+        undo. Refused (one line why) when another coder has since built on it; ``reveal``
+        False (blind mode) leaves the other coder's name out of that line."""
         with self.db.atomic():
-            done, _ = self._stacks()
+            done = self._stacks(coder).done
             if not done:
                 return None
             target = self.decision(done[-1])
+            summary = target.payload.get("summary", target.action)
+            other = built_on_by(self.db, target.id, coder)
+            if other is not None:
+                who = other if reveal else "another coder"
+                raise DecisionError(f"cannot undo '{summary}': {who} has since made a decision "
+                                    "that builds on it", hint="ask them to undo theirs first")
             return self.record("undo", _inverse(target.payload["changes"]), coder=coder,
-                               summary=f"undo: {target.payload.get('summary', target.action)}",
-                               undoes=target.id)
+                               summary=f"undo: {summary}", undoes=target.id)
 
     def redo(self, *, coder: str) -> int | None:
+        """Redo what ``coder`` undid last; None when they have nothing to redo."""
         with self.db.atomic():
-            _, redo = self._stacks()
+            redo = self._stacks(coder).redo
             if not redo:
                 return None
             target = self.decision(redo[-1])
@@ -137,28 +153,25 @@ class DecisionLog:
                                summary=target.payload.get("summary", "").removeprefix("undo: "),
                                undoes=target.id)
 
-    def can_undo(self) -> bool:
-        return bool(self._stacks()[0])
+    def can_undo(self, coder: str) -> bool:
+        return bool(self._stacks(coder).done)
 
-    def can_redo(self) -> bool:
-        return bool(self._stacks()[1])
+    def can_redo(self, coder: str) -> bool:
+        return bool(self._stacks(coder).redo)
 
-    def _stacks(self) -> tuple[list[int], list[int]]:
-        done: list[int] = []
-        redo: list[int] = []
-        for row in self.db.query("SELECT id, action, undoes FROM decisions ORDER BY id"):
-            if row["action"] == "undo":
-                if done and done[-1] == row["undoes"]:
-                    done.pop()
-                redo.append(row["id"])
-            elif row["action"] == "redo":
-                if redo and redo[-1] == row["undoes"]:
-                    redo.pop()
-                done.append(row["id"])
-            else:
-                done.append(row["id"])
-                redo.clear()
-        return done, redo
+    def last_undoable(self, coder: str) -> int | None:
+        """The id of the decision ``coder``'s next undo would reverse."""
+        done = self._stacks(coder).done
+        return done[-1] if done else None
+
+    def _stacks(self, coder: str) -> Stacks:
+        return coder_stacks(self.db).get(coder, Stacks([], []))
+
+    def verify(self) -> list[str]:
+        """Replay the log against the state tables: one line per problem, none when the
+        current state is exactly what the logged decisions made (see ``store.log_check``)."""
+        with self.db.atomic() as conn:  # one consistent snapshot
+            return check_log(conn)
 
     # reading ------------------------------------------------------------------------------
     def decision(self, decision_id: int) -> Decision:
@@ -166,6 +179,11 @@ class DecisionLog:
         if not rows:
             raise DecisionError(f"no decision {decision_id}")
         return _decision(rows[0])
+
+    def last_id(self) -> int | None:
+        """The id of the log's latest entry (None: no decision yet): it changes with every
+        decision of any process, so a screen can tell that the project changed."""
+        return self.db.query("SELECT MAX(id) FROM decisions")[0][0]
 
     def history(self, limit: int | None = None) -> list[Decision]:
         sql = "SELECT * FROM decisions ORDER BY id DESC"
@@ -220,73 +238,80 @@ def _check_codable(db: sqlite3.Connection, code_id: int) -> None:
 
 
 def _apply(db: sqlite3.Connection, change: Change, decision_id: int) -> None:
-    kind = change["kind"]
-    if kind == "coding":
-        key = (change["segment_id"], change["code_id"], change["coder"])
-        row = db.execute("SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND "
-                         "coder = ?", key).fetchone()
-        _check_before(row["status"] if row else None, change)
-        if change["after"] == "confirmed":
-            _check_codable(db, change["code_id"])
-        if change["after"] is None:
-            db.execute("DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?",
-                       key)
-        else:
-            db.execute("INSERT INTO codings (segment_id, code_id, coder, status, decision_id, "
-                       "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                       "status = excluded.status, decision_id = excluded.decision_id, "
-                       "updated_at = excluded.updated_at",
-                       (*key, change["after"], decision_id, utc_now()))
-    elif kind == "code":
-        field = change["field"]
-        _check_field(field)
-        row = db.execute(f"SELECT {field} FROM codes WHERE id = ?", (change["code_id"],)).fetchone()
-        if row is None:
-            raise DecisionError(f"no code {change['code_id']}")
-        _check_before(row[0], change)
-        db.execute(f"UPDATE codes SET {field} = ? WHERE id = ?",
-                   (change["after"], change["code_id"]))
-    elif kind == "theme_link":
-        row = db.execute("SELECT code_id FROM themes WHERE id = ?",
-                         (change["theme_id"],)).fetchone()
-        if row is None:
-            raise DecisionError(f"no theme {change['theme_id']}")
-        _check_before(row[0], change)
-        db.execute("UPDATE themes SET code_id = ? WHERE id = ?",
-                   (change["after"], change["theme_id"]))
-    elif kind == "theme_status":
-        row = db.execute("SELECT status FROM themes WHERE id = ?", (change["theme_id"],)).fetchone()
-        if row is None:
-            raise DecisionError(f"no theme {change['theme_id']}")
-        _check_before(row[0], change)
-        db.execute("UPDATE themes SET status = ? WHERE id = ?",
-                   (change["after"], change["theme_id"]))
-    elif kind == "membership":
-        key = (change["run_id"], change["segment_id"])
-        row = db.execute("SELECT theme_id FROM theme_members WHERE run_id = ? AND segment_id = ?",
-                         key).fetchone()
-        if row is None:
-            raise DecisionError(f"segment {change['segment_id']} is not in run {change['run_id']}")
-        _check_before(row[0], change)
-        db.execute("UPDATE theme_members SET theme_id = ? WHERE run_id = ? AND segment_id = ?",
-                   (change["after"], *key))
-    elif kind == "quote":
-        field = change["field"]
-        if field not in QUOTE_FIELDS:
-            raise DecisionError(f"quotes have no field {field!r}")
-        row = db.execute(f"SELECT {field} FROM quotes WHERE id = ?",
-                         (change["quote_id"],)).fetchone()
-        if row is None:
-            raise DecisionError(f"no quote {change['quote_id']}")
-        _check_before(row[0], change)
-        db.execute(f"UPDATE quotes SET {field} = ? WHERE id = ?",
-                   (change["after"], change["quote_id"]))
+    _HANDLERS[type(change)](db, change, decision_id)
+
+
+def _apply_coding(db: sqlite3.Connection, change: CodingChange, decision_id: int) -> None:
+    key = (change.segment_id, change.code_id, change.coder)
+    row = db.execute("SELECT status FROM codings WHERE segment_id = ? AND code_id = ? AND "
+                     "coder = ?", key).fetchone()
+    _check_before(row["status"] if row else None, change)
+    if change.after == "confirmed":
+        _check_codable(db, change.code_id)
+    if change.after is None:
+        db.execute("DELETE FROM codings WHERE segment_id = ? AND code_id = ? AND coder = ?", key)
     else:
-        raise DecisionError(f"unknown change kind {kind!r}")
+        db.execute("INSERT INTO codings (segment_id, code_id, coder, status, decision_id, "
+                   "updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                   "status = excluded.status, decision_id = excluded.decision_id, "
+                   "updated_at = excluded.updated_at",
+                   (*key, change.after, decision_id, utc_now()))
+
+
+def _set_field(db: sqlite3.Connection, change: Change, table: str, column: str,
+               where: str, key: tuple, missing: str) -> None:
+    """Check a column's ``before`` and set its ``after`` (one row, by ``where``)."""
+    row = db.execute(f"SELECT {column} FROM {table} WHERE {where}", key).fetchone()
+    if row is None:
+        raise DecisionError(missing)
+    _check_before(row[0], change)
+    db.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (change.after, *key))
+
+
+def _apply_code(db: sqlite3.Connection, change: CodeChange, _: int) -> None:
+    _check_field(change.field)
+    _set_field(db, change, "codes", change.field, "id = ?", (change.code_id,),
+               f"no code {change.code_id}")
+
+
+def _apply_theme_link(db: sqlite3.Connection, change: ThemeLinkChange, _: int) -> None:
+    _set_field(db, change, "themes", "code_id", "id = ?", (change.theme_id,),
+               f"no theme {change.theme_id}")
+
+
+def _apply_theme_status(db: sqlite3.Connection, change: ThemeStatusChange, _: int) -> None:
+    _set_field(db, change, "themes", "status", "id = ?", (change.theme_id,),
+               f"no theme {change.theme_id}")
+
+
+def _apply_membership(db: sqlite3.Connection, change: MembershipChange, _: int) -> None:
+    if change.field not in MEMBERSHIP_FIELDS:
+        raise DecisionError(f"memberships have no field {change.field!r}")
+    _set_field(db, change, "theme_members", change.field, "run_id = ? AND segment_id = ?",
+               (change.run_id, change.segment_id),
+               f"segment {change.segment_id} is not in run {change.run_id}")
+
+
+def _apply_quote(db: sqlite3.Connection, change: QuoteChange, _: int) -> None:
+    if change.field not in QUOTE_FIELDS:
+        raise DecisionError(f"quotes have no field {change.field!r}")
+    _set_field(db, change, "quotes", change.field, "id = ?", (change.quote_id,),
+               f"no quote {change.quote_id}")
+
+
+def _apply_run_status(db: sqlite3.Connection, change: RunStatusChange, _: int) -> None:
+    _set_field(db, change, "analysis_runs", "status", "id = ?", (change.run_id,),
+               f"no analysis run {change.run_id}")
+
+
+_HANDLERS: dict[type, Callable[[sqlite3.Connection, Any, int], None]] = {
+    CodingChange: _apply_coding, CodeChange: _apply_code, ThemeLinkChange: _apply_theme_link,
+    ThemeStatusChange: _apply_theme_status, MembershipChange: _apply_membership,
+    QuoteChange: _apply_quote, RunStatusChange: _apply_run_status}
 
 
 def _check_before(current: Any, change: Change) -> None:
-    if current != change["before"]:
+    if current != change.before:
         raise DecisionError("the project changed since this was shown (another window or coder "
                             "edited it)", hint="reload and decide again")
 
@@ -296,9 +321,8 @@ def _check_field(field: str) -> None:
         raise DecisionError(f"codes have no field {field!r}")
 
 
-def _inverse(changes: Sequence[Change]) -> list[dict[str, Any]]:
-    return [{**change, "before": change["after"], "after": change["before"]}
-            for change in reversed(changes)]
+def _inverse(changes: Sequence[Mapping[str, Any]]) -> list[Change]:
+    return [change_from_json(change).inverse() for change in reversed(changes)]
 
 
 def _decision(row: Any) -> Decision:

@@ -186,40 +186,49 @@ class ProjectStore:
                  segment_ids: Sequence[int], themes: Sequence[ThemeRecord],
                  labels: Sequence[int], probabilities: Sequence[float],
                  nearest: Sequence[Sequence[tuple[int, float]]], seconds: float,
-                 theme_codes: Mapping[int, int] | None = None) -> int:
-        """Store a finished run, its themes and every segment's membership in one transaction."""
+                 theme_codes: Mapping[int, int] | None = None,
+                 theme_status: Mapping[int, str] | None = None, status: str = "active",
+                 moved_from: Mapping[int, int] | None = None) -> int:
+        """Store a finished run, its themes and every segment's membership in one transaction.
+
+        ``status`` pending: a re-analysis, put in effect by its decision (``run_status``);
+        ``moved_from``: segment row -> number of the theme it was moved out of."""
         with self.db.atomic() as db:
             cursor = db.execute(
                 "INSERT INTO analysis_runs (started_at, finished_at, model_id, params, "
-                "random_state, versions, input_sha256, n_segments, n_themes, seconds) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "random_state, versions, input_sha256, n_segments, n_themes, seconds, status) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (started_at, utc_now(), model_id, json.dumps(dict(params), sort_keys=True),
                  random_state, json.dumps(dict(versions), sort_keys=True), input_sha256,
-                 len(segment_ids), len(themes), seconds))
+                 len(segment_ids), len(themes), seconds, status))
             run_id = int(cursor.lastrowid)
             theme_ids: dict[int, int] = {}
             for theme in themes:
                 cursor = db.execute(
                     "INSERT INTO themes (run_id, number, label, keywords, exemplar_ids, size, "
-                    "code_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "code_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (run_id, theme.number, theme.label, json.dumps(list(theme.keywords)),
                      json.dumps([segment_ids[row] for row in theme.exemplar_rows]), theme.size,
-                     (theme_codes or {}).get(theme.number)))
+                     (theme_codes or {}).get(theme.number),
+                     (theme_status or {}).get(theme.number, "active")))
                 theme_ids[theme.number] = int(cursor.lastrowid)
+            moved = {row: theme_ids[number] for row, number in (moved_from or {}).items()}
             db.executemany(
-                "INSERT INTO theme_members (run_id, segment_id, theme_id, probability, nearest) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO theme_members (run_id, segment_id, theme_id, probability, nearest, "
+                "moved_from) VALUES (?, ?, ?, ?, ?, ?)",
                 [(run_id, segment_id, theme_ids.get(int(label)), float(probability),
-                  json.dumps([[theme_ids[int(t)], round(float(sim), 4)] for t, sim in near]))
-                 for segment_id, label, probability, near in
-                 zip(segment_ids, labels, probabilities, nearest)])
+                  json.dumps([[theme_ids[int(t)], round(float(sim), 4)] for t, sim in near]),
+                  moved.get(row))
+                 for row, (segment_id, label, probability, near) in
+                 enumerate(zip(segment_ids, labels, probabilities, nearest))])
         return run_id
 
     def runs(self) -> list[AnalysisRun]:
         return [_run(row) for row in self.db.query("SELECT * FROM analysis_runs ORDER BY id")]
 
     def latest_run(self) -> AnalysisRun | None:
-        rows = self.db.query("SELECT * FROM analysis_runs ORDER BY id DESC LIMIT 1")
+        rows = self.db.query("SELECT * FROM analysis_runs WHERE status = 'active' "
+                             "ORDER BY id DESC LIMIT 1")
         return _run(rows[0]) if rows else None
 
     def themes(self, run_id: int, *, include_inactive: bool = False) -> list[Theme]:
@@ -228,6 +237,11 @@ class ProjectStore:
         if not include_inactive:
             sql += " AND status = 'active'"
         return [_theme(row) for row in self.db.query(sql + " ORDER BY number", (run_id,))]
+
+    def theme_ids(self, run_id: int, by_number: Mapping[int, Any]) -> dict[str, Any]:
+        """The run's theme ids (as JSON keys) for a mapping keyed by theme number."""
+        rows = self.db.query("SELECT id, number FROM themes WHERE run_id = ?", (run_id,))
+        return {str(r["id"]): by_number[r["number"]] for r in rows if r["number"] in by_number}
 
     def memberships(self, run_id: int) -> list[Membership]:
         return [Membership(row["segment_id"], row["theme_id"], row["probability"],

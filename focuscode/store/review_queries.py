@@ -125,6 +125,24 @@ class ReviewQueries:
             f"SELECT segment_id, theme_id FROM theme_members WHERE run_id = ? AND theme_id IN "
             f"({','.join('?' * len(theme_ids))}) ORDER BY segment_id", (run_id, *theme_ids))]
 
+    def membership(self, run_id: int,
+                   segment_id: int) -> tuple[int | None, int | None, bool] | None:
+        """The segment's theme in the run, the theme it was moved from, and whether it is in
+        the unassigned queue (no theme, or one no longer in effect); None: not in the run."""
+        rows = self.db.query("SELECT m.theme_id, m.moved_from, t.status FROM theme_members m "
+                             "LEFT JOIN themes t ON t.id = m.theme_id WHERE m.run_id = ? AND "
+                             "m.segment_id = ?", (run_id, segment_id))
+        if not rows:
+            return None
+        row = rows[0]
+        return row[0], row[1], row[0] is None or row[2] != "active"
+
+    def moved(self, run_id: int) -> dict[int, int]:
+        """Segment id -> the theme it was moved out of, in the run."""
+        return {r[0]: r[1] for r in self.db.query(
+            "SELECT segment_id, moved_from FROM theme_members WHERE run_id = ? AND "
+            "moved_from IS NOT NULL", (run_id,))}
+
     def segment_texts(self, ids: Sequence[int]) -> dict[int, SegmentText]:
         """Segments by id with who said them."""
         found: dict[int, SegmentText] = {}
@@ -179,27 +197,36 @@ class ReviewQueries:
         """A page of the entry's segments in transcript order, with the coder's status for the
         entry's code (``suggested`` when undecided); ``segment_id`` picks one segment."""
         themes = ",".join(str(int(t)) for t in scope.theme_ids) or "NULL"
-        where = "WHERE COALESCE(cd.status, 'suggested') = :status" if status else ""
+        moved = f"""moved_from IN ({themes}) AND (theme_id IS NULL OR theme_id NOT IN ({themes}))"""
+        shown = "CASE WHEN cd.status IS NULL AND mv.segment_id IS NOT NULL THEN 'moved' " \
+                "ELSE COALESCE(cd.status, 'suggested') END"
+        where = f"WHERE {shown} = :status" if status else ""
         if segment_id is None:
             ids = f"""WITH ids AS (
                 SELECT segment_id FROM theme_members WHERE run_id = :run AND theme_id IN ({themes})
                 UNION
-                SELECT segment_id FROM codings WHERE code_id = :code AND coder = :coder)"""
+                SELECT segment_id FROM codings WHERE code_id = :code AND coder = :coder
+                UNION
+                SELECT segment_id FROM theme_members WHERE run_id = :run AND {moved})"""
         else:  # one row, fresh after a decision: look it up by key, do not list them all
             ids = f"""WITH ids AS (SELECT :segment AS segment_id WHERE EXISTS (
                     SELECT 1 FROM theme_members WHERE run_id = :run AND segment_id = :segment
-                    AND theme_id IN ({themes}))
+                    AND (theme_id IN ({themes}) OR {moved}))
                 OR EXISTS (SELECT 1 FROM codings WHERE segment_id = :segment AND code_id = :code
                     AND coder = :coder))"""
         source = f"""FROM ids JOIN segments s ON s.id = ids.segment_id {_SEGMENT_JOINS}
             LEFT JOIN codings cd ON cd.segment_id = s.id AND cd.code_id = :code
                 AND cd.coder = :coder
+            LEFT JOIN (SELECT segment_id, theme_id FROM theme_members WHERE run_id = :run
+                AND {moved}) mv ON mv.segment_id = s.id
             {where}"""
         params = {"run": scope.run_id, "code": scope.code_id, "coder": coder, "status": status,
                   "segment": segment_id, "limit": limit, "offset": offset}
         total = self.db.query(f"{ids} SELECT COUNT(*) {source}", params)[0][0]
-        rows = self.db.query(f"""{ids} SELECT {_SEGMENT_COLUMNS},
-                COALESCE(cd.status, 'suggested') AS status {source}
+        rows = self.db.query(f"""{ids} SELECT {_SEGMENT_COLUMNS}, {shown} AS status,
+                (SELECT COALESCE(k.name, t.label) FROM themes t LEFT JOIN codes k
+                 ON k.id = t.code_id AND k.status != 'deleted' WHERE t.id = mv.theme_id)
+                AS moved_to {source}
             ORDER BY s.transcript_id, s.idx LIMIT :limit OFFSET :offset""", params)
         also = self._also(coder, [r["segment_id"] for r in rows], scope.code_id)
         return [_review_segment(r, also=also.get(r["segment_id"], ())) for r in rows], total
@@ -417,4 +444,11 @@ def _review_segment(row: Any, *, also: tuple[str, ...] = (),
                          speaker_name=row["speaker_name"], role=row["role"],
                          start_time=row["start_time"], start_char=row["start_char"],
                          end_char=row["end_char"], text=row["text"], status=row["status"],
-                         entry_key=entry_key, also=also)
+                         entry_key=entry_key, also=also, moved_to=_moved_to(row, also))
+
+
+def _moved_to(row: Any, also: tuple[str, ...]) -> str:
+    """Where a segment shown as moved went: the entry of its theme now, else its code."""
+    if row["status"] != "moved":
+        return ""
+    return row["moved_to"] or (also[0] if also else "(unassigned)")

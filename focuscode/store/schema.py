@@ -263,3 +263,16 @@ def _segment_cue_start_times(db: sqlite3.Connection) -> None:
     ALTER TABLE segments ADD COLUMN start_time REAL;  -- its cue's start, in seconds, or NULL
     UPDATE segments SET start_time = (SELECT start_time FROM turns WHERE turns.id = segments.turn_id);
     """)  # noqa: E501 - a migration: its SQL is stored verbatim in sqlite_master
+
+
+@migration("0006_undoable_runs_and_moved_segments")
+def _undoable_runs_and_moved_segments(db: sqlite3.Connection) -> None:
+    """A re-analysis is one decision of the log: its run is born pending and made active by a
+    ``run_status`` change (undone: the previous run is the latest again). A segment moved out
+    of a theme remembers it (``moved_from``), so the theme shows it as moved, not rejected."""
+    run_script(db, """
+    -- active | pending (a re-analysis not yet in effect, or undone)
+    ALTER TABLE analysis_runs ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+    ALTER TABLE theme_members ADD COLUMN moved_from INTEGER REFERENCES themes(id);
+    CREATE INDEX analysis_runs_status ON analysis_runs(status, id);
+    """)

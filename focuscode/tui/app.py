@@ -12,6 +12,8 @@ from textual.reactive import var
 from focuscode.domain import Decision, FocuscodeError
 from focuscode.workflows import Project
 
+POLL_SECONDS = 0.5  # how often an idle workbench looks for another process' decisions
+
 
 class ProjectChanged(Message):
     """The project changed under the screen (undo, redo, a finished job): read it again."""
@@ -44,6 +46,9 @@ class ReviewApp(App[None]):
     def __init__(self, project: Project) -> None:
         super().__init__()
         self.project = project
+        self.seen = project.log.last_id()
+        """The latest decision of the log this screen has shown: another process' decision
+        after it means the screen is stale (reloaded when idle, and before any write)."""
 
     def on_mount(self) -> None:
         from focuscode.tui.themes_screen import ThemesScreen
@@ -54,18 +59,41 @@ class ReviewApp(App[None]):
             "blind mode" if blind else "saved as you decide")
         self.say("Every decision is saved at once · u undoes, even after a restart · ? keys")
         self.push_screen(ThemesScreen())
+        self.set_interval(POLL_SECONDS, self.check_for_changes)
 
     # decisions ----------------------------------------------------------------------------
     def decide(self, make: Callable[[], Decision]) -> Decision | None:
         """Make one decision: say what it did, or why it could not be made."""
+        if self.check_for_changes():
+            self.notify("The project changed in another window: reloaded. Decide again.",
+                        severity="warning")
+            return None
         try:
             decision = make()
         except FocuscodeError as error:
             self.notify(str(error), severity="warning")
             return None
-        self.say(f"{decision.payload.get('summary', decision.action)}  (u undoes)")
+        self.seen = self.project.log.last_id()
+        self.say(f"{decision.summary}  (u undoes)")
         self.revision += 1
         return decision
+
+    def check_for_changes(self) -> bool:
+        """Reload when another process (the CLI, another window) changed the project since
+        the screen last showed it; True when it did. Skipped while this app's own job writes."""
+        if any(w.group == "job" and not w.is_finished for w in self.workers):
+            return False
+        latest = self.project.log.last_id()
+        if latest == self.seen:
+            return False
+        self.changed()
+        decision = self.project.log.decision(latest) if latest is not None else None
+        if decision is not None and (decision.coder == self.project.coder
+                                     or not self.project.blind):
+            self.say(f"Changed elsewhere, reloaded: {decision.coder}: {decision.summary}")
+        else:  # blind mode: nothing of another coder's decision
+            self.say("Changed elsewhere, reloaded")
+        return True
 
     def say(self, message: str) -> None:
         """What was just done, in the status bar: calmer than a toast for every key."""
@@ -73,6 +101,7 @@ class ReviewApp(App[None]):
 
     def changed(self) -> None:
         """The project changed outside a screen's own decision: the screen shown reloads."""
+        self.seen = self.project.log.last_id()
         self.revision += 1
         self.screen.post_message(ProjectChanged())
 
@@ -83,6 +112,10 @@ class ReviewApp(App[None]):
         self._step(self.project.redo, "Nothing to redo")
 
     def _step(self, step: Callable[[], int | None], nothing: str) -> None:
+        if self.check_for_changes():  # never undo a decision the screen has not shown
+            self.notify("The project changed in another window: reloaded. Press again to "
+                        "undo or redo.", severity="warning")
+            return
         try:
             decision_id = step()
         except FocuscodeError as error:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,7 +13,7 @@ from textual.reactive import var
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from focuscode.domain import Decision
+from focuscode.domain import Decision, FocuscodeError
 from focuscode.domain.review import ReviewEntry
 from focuscode.tui.confirm_modal import ConfirmModal
 from focuscode.tui.job_screen import JobScreen
@@ -20,6 +21,10 @@ from focuscode.tui.picker_modal import PickerModal
 from focuscode.tui.text_modal import TextModal
 from focuscode.tui.widgets import EntryTable, JobPanel, StatusBar, TuiProgress
 from focuscode.tui.widgets.formatting import shorten
+from focuscode.workflows import Cancelled
+
+if TYPE_CHECKING:  # importing the analysis would load the clustering libraries
+    from focuscode.workflows.analysis import AnalysisPlan
 
 SORTS: dict[str, tuple[str, Callable[[ReviewEntry], object]]] = {
     "number": ("analysis order", lambda e: (e.number is None, e.number or 0, e.label.lower())),
@@ -30,6 +35,7 @@ SORTS: dict[str, tuple[str, Callable[[ReviewEntry], object]]] = {
                                               e.label.lower())),
     "speakers": ("speakers", lambda e: (-e.n_speakers, e.label.lower())),
 }
+PREVIEW_LINES = 12
 SORT_CYCLE = ("number", "size", "label", "status", "progress")
 SORT_PREFERENCE = "themes_sort"
 # What the unassigned queue does not offer: it is no theme (its footer hides these keys).
@@ -297,15 +303,50 @@ class ThemesScreen(JobScreen):
     def action_reanalyse(self) -> None:
         if self.job_running():
             return
+        if self.project.asks_before_analysing():  # work out what changes, then ask
+            self.job.start("Working out what a re-analysis changes")
+            self._plan()
+            return
 
         def reanalyse(sure: bool | None) -> None:
             if sure:
                 self.job.start("Re-analysing")
-                self._reanalyse()
+                self._reanalyse(None)
 
         self.app.push_screen(ConfirmModal(
             "Re-analyse the project with its current settings? Your decisions are kept; "
             "themes are found again."), reanalyse)
+
+    @work(thread=True, exclusive=True, group="job")
+    def _plan(self) -> None:
+        progress = TuiProgress(self.app, self.job, get_current_worker())
+        try:
+            plan = self.project.plan_analysis(progress)
+        except Cancelled:
+            self.app.call_from_thread(self._job_done, "Cancelled: the project is as it was",
+                                      "information")
+            return
+        except FocuscodeError as error:
+            self.app.call_from_thread(self._job_done, str(error), "warning")
+            return
+        self.app.call_from_thread(self._ask_to_save, plan)
+
+    def _ask_to_save(self, plan: AnalysisPlan) -> None:
+        self.job.finish()
+        lines = list(plan.preview) or ["nothing you made: only themes nobody touched are found "
+                                       "again"]
+        shown = [f"• {line}" for line in lines[:PREVIEW_LINES]]
+        if len(lines) > PREVIEW_LINES:
+            shown.append(f"… and {len(lines) - PREVIEW_LINES} more")
+        question = ("Re-analyse? Your codes, splits, merges, moves and decisions are kept "
+                    "(u undoes it at once). What changes:\n" + "\n".join(shown))
+
+        def save(sure: bool | None) -> None:
+            if sure:
+                self.job.start("Re-analysing")
+                self._reanalyse(plan)
+
+        self.app.push_screen(ConfirmModal(escape(question)), save)
 
     @work(thread=True, exclusive=True, group="job")
     def _split(self, key: str, n_themes: int | None) -> None:
@@ -314,13 +355,19 @@ class ThemesScreen(JobScreen):
             self.project.decisions.split(key, n_themes=n_themes, progress=progress).id))
 
     @work(thread=True, exclusive=True, group="job")
-    def _reanalyse(self) -> None:
+    def _reanalyse(self, plan: AnalysisPlan | None) -> None:
         progress = TuiProgress(self.app, self.job, get_current_worker())
 
         def run() -> str:
-            report = self.project.analyse(progress)
+            report = self.project.analyse(progress, plan=plan)
+            if report.no_longer_applies:
+                self.app.call_from_thread(
+                    self.app.notify, "No longer applies: " + "; ".join(report.no_longer_applies),
+                    severity="warning", timeout=20)
+            kept = (f"; {len(report.kept)} of your codes and themes kept (u undoes the "
+                    "re-analysis)" if report.decision_id is not None else "")
             return (f"Found {report.n_themes} themes in {report.n_segments} segments "
-                    f"({report.n_unassigned} unassigned)")
+                    f"({report.n_unassigned} unassigned){kept}")
 
         self.run_job(run)
 

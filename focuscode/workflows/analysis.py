@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import platform
 import time
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Sequence
 
@@ -12,18 +13,19 @@ import numpy as np
 
 from focuscode import __version__
 from focuscode.domain import AnalysisError, Segment
+from focuscode.domain.changes import RunStatusChange
 from focuscode.domain.hashing import text_sha256
 from focuscode.domain.views import AnalysisReport
 from focuscode.pipeline.cluster import ThemeClusterer
 from focuscode.pipeline.embed import Embedder
 from focuscode.pipeline.label import KeywordLabeler, rank_exemplars
-from focuscode.store import Membership, ProjectStore, ThemeRecord, utc_now
+from focuscode.store import DecisionLog, Membership, ProjectStore, ThemeRecord, utc_now
+from focuscode.workflows.carry_over import CarryOver, carry_over
 from focuscode.workflows.progress import NullProgress, Progress, check_cancelled
 from focuscode.workflows.settings import AnalysisSettings
 
 LIBRARIES = ("sentence-transformers", "torch", "transformers", "scikit-learn", "numpy", "spacy",
              "webvtt-py", "srt", "python-docx")
-LINK_OVERLAP = 0.5
 
 
 def embed_segments(store: ProjectStore, embedder: Embedder, segments: Sequence[Segment],
@@ -51,9 +53,58 @@ def embed_segments(store: ProjectStore, embedder: Embedder, segments: Sequence[S
     return np.vstack([cached[h] for h in hashes]).astype(np.float32), len(missing)
 
 
+@dataclass(frozen=True)
+class AnalysisPlan:
+    """A finished clustering laid over the researcher's structure, not saved yet: what a
+    re-analysis will change can be shown (``preview``) and asked about before it is saved."""
+
+    started: str
+    clock: float
+    model_id: str
+    params: dict
+    random_state: int
+    input_sha256: str
+    segment_ids: list[int]
+    themes: list[ThemeRecord]
+    labels: list[int]
+    probabilities: list[float]
+    nearest: list[list[tuple[int, float]]]
+    n_embedded: int
+    previous_id: int | None
+    last_decision: int | None
+    carry: CarryOver
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A re-analysis of a project with decisions: show the preview and ask first."""
+        return self.previous_id is not None and self.last_decision is not None
+
+    @property
+    def preview(self) -> tuple[str, ...]:
+        """Codes and themes that gain or lose segments, themes new and gone, and what no
+        longer applies, one line each."""
+        return self.carry.changes + tuple(f"no longer applies: {line}"
+                                          for line in self.carry.no_longer_applies)
+
+
 def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
-            progress: Progress | None = None) -> AnalysisReport:
+            progress: Progress | None = None, *, log: DecisionLog | None = None,
+            coder: str = "focuscode") -> AnalysisReport:
+    """Embed, cluster and label the included segments and store the run. A re-analysis keeps
+    the researcher's structure (``workflows.carry_over``); on a project with decisions it is
+    one decision of the log, made by ``coder``: undoing it brings the previous run back."""
+    log = log or DecisionLog(store.db)
+    return save_analysis(store, log, plan_analysis(store, settings, embedder, progress, log=log),
+                         coder=coder, progress=progress)
+
+
+def plan_analysis(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
+                  progress: Progress | None = None, *,
+                  log: DecisionLog | None = None) -> AnalysisPlan:
+    """Everything but saving: embeddings (cached as they are computed), themes, and how they
+    map onto the researcher's structure."""
     progress = progress or NullProgress()
+    log = log or DecisionLog(store.db)
     started, clock = utc_now(), time.perf_counter()
     segments = store.segments(included_only=True)
     if not segments:
@@ -84,45 +135,57 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
                for row in range(len(segments))]
     segment_ids = [int(segment.id) for segment in segments]
     check_cancelled(progress)
-    progress.stage("Saving themes", None)
-    params = {**settings.to_dict(), "min_cluster_size_used": int(clusterer.min_cluster_size_)}
-    run_id = store.save_run(
-        started_at=started, model_id=embedder.model_id, params=params,
-        random_state=settings.random_state, versions=library_versions(),
+    previous, last = store.latest_run(), log.last_id()
+    labels = clusterer.labels_.tolist()
+    return AnalysisPlan(
+        started=started, clock=clock, model_id=embedder.model_id,
+        params={**settings.to_dict(), "min_cluster_size_used": int(clusterer.min_cluster_size_)},
+        random_state=settings.random_state,
         input_sha256=_input_hash(embedder.model_id, segments), segment_ids=segment_ids,
-        themes=themes, labels=clusterer.labels_.tolist(),
-        probabilities=clusterer.probabilities_.tolist(), nearest=nearest,
-        seconds=time.perf_counter() - clock,
-        theme_codes=_inherited_codes(store, segment_ids, clusterer.labels_))
-    return AnalysisReport(run_id=run_id, n_segments=len(segments), n_themes=len(themes),
-                          n_unassigned=int((clusterer.labels_ < 0).sum()), n_embedded=n_embedded,
-                          seconds=time.perf_counter() - clock, model_id=embedder.model_id)
+        themes=themes, labels=labels, probabilities=clusterer.probabilities_.tolist(),
+        nearest=nearest, n_embedded=n_embedded, previous_id=previous.id if previous else None,
+        last_decision=last, carry=carry_over(store, log, segment_ids, themes, labels, nearest))
 
 
-def _inherited_codes(store: ProjectStore, segment_ids: list[int],
-                     labels: np.ndarray) -> dict[int, int]:
-    """New themes that overlap an accepted theme of the previous run keep its code."""
-    previous = store.latest_run()
-    if previous is None:
-        return {}
-    linked = {t.id: t.code_id for t in store.themes(previous.id) if t.code_id is not None}
-    if not linked:
-        return {}
-    old_members: dict[int, set[int]] = {}
-    for member in store.memberships(previous.id):
-        if member.theme_id in linked:
-            old_members.setdefault(member.theme_id, set()).add(member.segment_id)
-    result: dict[int, int] = {}
-    for theme in range(int(labels.max()) + 1 if len(labels) else 0):
-        members = {sid for sid, label in zip(segment_ids, labels) if label == theme}
-        best, score = None, 0.0
-        for old_theme, old in old_members.items():
-            jaccard = len(members & old) / len(members | old)
-            if jaccard > score:
-                best, score = old_theme, jaccard
-        if best is not None and score >= LINK_OVERLAP and linked[best] not in result.values():
-            result[theme] = linked[best]
-    return result
+def save_analysis(store: ProjectStore, log: DecisionLog, plan: AnalysisPlan, *, coder: str,
+                  progress: Progress | None = None) -> AnalysisReport:
+    """Store the planned run (and, for a re-analysis, its decision) in one transaction. When
+    decisions were made since the plan, the themes are laid over the structure as it is now."""
+    progress = progress or NullProgress()
+    progress.stage("Saving themes", None)
+    with store.db.atomic():  # the run and its decision together, or neither
+        previous = store.latest_run()
+        logged = previous is not None and log.last_id() is not None
+        carry = plan.carry
+        if (previous.id if previous else None, log.last_id()) != (plan.previous_id,
+                                                                    plan.last_decision):
+            carry = carry_over(store, log, plan.segment_ids, plan.themes, plan.labels,
+                               plan.nearest)
+        run_id = store.save_run(
+            started_at=plan.started, model_id=plan.model_id, params=plan.params,
+            random_state=plan.random_state, versions=library_versions(),
+            input_sha256=plan.input_sha256, segment_ids=plan.segment_ids,
+            themes=carry.themes, labels=carry.labels, probabilities=plan.probabilities,
+            nearest=carry.nearest, seconds=time.perf_counter() - plan.clock,
+            theme_codes=carry.theme_codes, theme_status=carry.theme_status,
+            moved_from=carry.moved_from, status="pending" if logged else "active")
+        decision_id = None
+        if logged:  # a re-analysis of a project with decisions: one decision, undone at once
+            decision_id = log.record(
+                "analyse", [RunStatusChange(run_id=run_id, previous=previous.id,
+                                            before="pending", after="active")], coder=coder,
+                summary=f"re-analysed: {carry.n_themes} themes, your codes and themes kept",
+                extra={"carried_themes": store.theme_ids(run_id, carry.carried),
+                       "kept": list(carry.kept),
+                       "no_longer_applies": list(carry.no_longer_applies),
+                       "differences": list(carry.changes)})
+    n_unassigned = sum(1 for label in carry.labels if label < 0) + sum(
+        t.size for t in carry.themes if carry.theme_status.get(t.number) == "deleted")
+    return AnalysisReport(run_id=run_id, n_segments=len(plan.segment_ids),
+                          n_themes=carry.n_themes, n_unassigned=n_unassigned,
+                          n_embedded=plan.n_embedded, seconds=time.perf_counter() - plan.clock,
+                          model_id=plan.model_id, decision_id=decision_id, kept=carry.kept,
+                          no_longer_applies=carry.no_longer_applies)
 
 
 def _input_hash(model_id: str, segments: Sequence[Segment]) -> str:

@@ -12,9 +12,9 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from focuscode.domain import Code, DecisionError
+from focuscode.domain.changes import CodeChange
 from focuscode.domain.codebook import Codebook
 from focuscode.domain.model import GROUP_SOURCE
 from focuscode.export.codebooks import read_codebook, to_yaml, write_codebook
@@ -95,7 +95,7 @@ class CodebookChanges:
     """What joining a codebook to the project's changes, before it is recorded: the log
     changes, code names created / updated / unchanged, and each code's id (by folded name)."""
 
-    changes: list[dict[str, Any]]
+    changes: list[CodeChange]
     created: list[str]
     updated: list[tuple[str, tuple[str, ...]]]
     unchanged: list[str]
@@ -111,7 +111,7 @@ def codebook_changes(log: DecisionLog, codebook: Codebook) -> CodebookChanges:
     unchanged: list[str] = []
     existing = {c.name.casefold(): c for c in log.codes()}
     ids: dict[str, int] = {}
-    changes: list[dict[str, Any]] = []
+    changes: list[CodeChange] = []
     for code in codebook.codes:
         key = code.name.casefold()
         old = existing.get(key)
@@ -177,8 +177,8 @@ def codebook_sha256(codebook: Codebook) -> str:
     return hashlib.sha256(to_yaml(codebook).encode("utf-8")).hexdigest()
 
 
-def _change(code_id: int, field: str, before: object, after: object) -> dict[str, Any]:
-    return {"kind": "code", "code_id": code_id, "field": field, "before": before, "after": after}
+def _change(code_id: int, field: str, before: object, after: object) -> CodeChange:
+    return CodeChange(code_id=code_id, field=field, before=before, after=after)
 
 
 def _add_field(updated: list[tuple[str, tuple[str, ...]]], unchanged: list[str], name: str,

@@ -5,10 +5,25 @@ from __future__ import annotations
 from typing import Sequence
 
 from focuscode.domain import Code, Decision, DecisionError, Theme
+from focuscode.domain.changes import (
+    Change,
+    CodeChange,
+    MembershipChange,
+    QuoteChange,
+    ThemeLinkChange,
+    ThemeStatusChange,
+)
 from focuscode.domain.review import UNASSIGNED
 from focuscode.store import NEW_CODE, DecisionLog, ProjectStore
 from focuscode.store.review_queries import ReviewQueries
-from focuscode.workflows.entries import Target, ensure_code, resolve
+from focuscode.workflows.entries import (
+    STATUS_ACTIONS,
+    Target,
+    check_segments,
+    coding_changes,
+    ensure_code,
+    resolve,
+)
 from focuscode.workflows.progress import Progress
 
 
@@ -27,15 +42,15 @@ def accept_theme(store: ProjectStore, log: DecisionLog, theme_id: int, *, coder:
     theme = find_theme(store, theme_id)
     if theme.code_id is not None:
         if log.code(theme.code_id).status == "suggested":  # born with a first review decision
-            log.record("accept", [{"kind": "code", "code_id": theme.code_id, "field": "status",
-                                   "before": "suggested", "after": "accepted"}], coder=coder,
+            log.record("accept", [CodeChange(code_id=theme.code_id, field="status",
+                                             before="suggested", after="accepted")], coder=coder,
                        summary=f"accepted '{log.code(theme.code_id).name}' as a code")
         return theme.code_id
     code = Code(id=None, name=name or theme.label, definition="",
                 examples=(), source="theme", status="accepted")
     return log.create_code(code, coder=coder, summary=f"accepted theme '{code.name}' as a code",
-                           extra_changes=[{"kind": "theme_link", "theme_id": theme.id,
-                                           "before": None, "after": NEW_CODE}])
+                           extra_changes=[ThemeLinkChange(theme_id=theme.id, before=None,
+                                                          after=NEW_CODE)])
 
 
 def set_segment_status(store: ProjectStore, log: DecisionLog, segment_id: int, theme_id: int,
@@ -45,20 +60,16 @@ def set_segment_status(store: ProjectStore, log: DecisionLog, segment_id: int, t
     One transaction: the theme's implicit acceptance (its own log entry) and the decision are
     committed together or not at all, and the state decided on is read under the write lock."""
     with log.db.atomic():
-        if not store.segments(ids=[segment_id]):
-            raise DecisionError(f"no segment {segment_id}")
+        check_segments(store, [segment_id])
         theme = find_theme(store, theme_id)
         code_id = theme.code_id if theme.code_id is not None else accept_theme(
             store, log, theme_id, coder=coder)
-        before = log.coding_status(segment_id, code_id, coder)
-        if before == status:
+        changes = coding_changes(log, [(segment_id, code_id)], status, coder=coder)
+        if not changes:
             raise DecisionError(f"segment {segment_id} is already {status or 'undecided'}")
-        action, verb = {"confirmed": ("confirm", "confirmed"), "rejected": ("reject", "rejected"),
-                        None: ("clear", "cleared")}[status]
-        return log.record(action, [
-            {"kind": "coding", "segment_id": segment_id, "code_id": code_id, "coder": coder,
-             "before": before, "after": status}],
-            coder=coder, summary=f"{verb} segment {segment_id} for '{log.code(code_id).name}'")
+        action, verb = STATUS_ACTIONS[status]
+        return log.record(action, changes, coder=coder,
+                          summary=f"{verb} segment {segment_id} for '{log.code(code_id).name}'")
 
 
 class Decisions:
@@ -66,8 +77,9 @@ class Decisions:
 
     Segment decisions take one id or many (a bulk decision is one entry, undone at once).
     Entries are named by key (``c12``, ``t5``, ``unassigned``, see ``domain.review``). A theme
-    becomes a code of the codebook with ``accept`` or with the first decision about it (a
-    confirmation, a rejection, a name...), in the same entry of the log. Nothing is deleted:
+    becomes a code of the codebook with ``accept``, a name, or a decision that needs a code (a
+    confirmation, a rejection, a definition), in the same entry of the log; moving segments in
+    or out of it does not make it a code. Nothing is deleted:
     undo brings anything back.
     """
 
@@ -91,39 +103,64 @@ class Decisions:
 
     def move(self, segment_ids: int | Sequence[int], to_key: str | None = None, *,
              from_key: str | None = None, new_code: str | None = None) -> Decision:
-        """Reassign segment(s) to another entry (or to a new code named ``new_code``): confirmed
-        there and, when they come from an entry (not the queue), rejected there."""
+        """Reassign segment(s) to another entry (or to a new code named ``new_code``).
+
+        A segment moved out of a theme joins the destination's theme and remembers where it
+        came from (the theme shows it as moved, and counts it no more); the coder's coding of
+        the source's code, if any, is cleared; the destination's code, if it has one, is
+        confirmed. Neither a source nor a destination that is a theme becomes a code: only
+        accepting or naming it does that."""
         ids = _ids(segment_ids)
         with self.log.db.atomic():
-            self._check_segments(ids)
+            check_segments(self.store, ids)
+            dest: Target | None = None
             if new_code is not None:
                 to_code, changes, label = self._new_code(new_code)
             else:
                 if to_key is None:
                     raise DecisionError("say where the segments go")
                 dest = self._target(to_key)
-                to_code, changes = ensure_code(self.log, dest)
+                to_code, changes = (ensure_code(self.log, dest) if dest.code is not None
+                                    else (None, []))
                 label = dest.label
             source = None
             if from_key is not None and from_key != UNASSIGNED:
                 source = self._target(from_key)
-                if source.code_id == to_code or (source.code is None and new_code is None
-                                                 and source.key == to_key):
+                if dest is not None and source.key == dest.key:
                     raise DecisionError(f"the segments are already in '{label}'")
-            from_code = None
-            if source is not None:
-                from_code, born = ensure_code(self.log, source)
-                changes += born
             n_before = len(changes)
+            dest_theme = dest.themes[0].id if dest is not None and dest.themes else None
             for segment_id in ids:
-                changes += self._coding(segment_id, to_code, "confirmed")
-                if from_code is not None:
-                    changes += self._coding(segment_id, from_code, "rejected")
+                if to_code is not None:
+                    changes += self._coding(segment_id, to_code, "confirmed")
+                if source is not None and source.code_id is not None:
+                    changes += self._coding(segment_id, source.code_id, None)
+                changes += self._membership(segment_id, source, dest_theme)
             if len(changes) == n_before:
                 raise DecisionError(f"already in '{label}'")
             verb = "assigned" if source is None else "moved"
             return self._record("move" if source else "assign", changes,
                                 f"{verb} {_n_segments(ids)} to '{label}'")
+
+    def _membership(self, segment_id: int, source: Target | None,
+                    dest_theme: int | None) -> list[Change]:
+        """The segment's theme in the latest run, when it leaves the source's themes (or the
+        queue) for the destination's theme."""
+        run = self.store.latest_run()
+        member = ReviewQueries(self.store.db).membership(run.id, segment_id) if run else None
+        if member is None:
+            return []
+        theme_id, moved_from, in_queue = member
+        leaving = theme_id in source.theme_ids if source is not None else in_queue
+        if not leaving or theme_id == dest_theme:
+            return []
+        changes: list[Change] = [MembershipChange(run_id=run.id, segment_id=segment_id,
+                                                  before=theme_id, after=dest_theme)]
+        if source is not None and moved_from != theme_id:
+            changes.append(MembershipChange(run_id=run.id, segment_id=segment_id,
+                                            field="moved_from", before=moved_from,
+                                            after=theme_id))
+        return changes
 
     # the codebook -------------------------------------------------------------------------
     def accept(self, key: str, name: str | None = None) -> Decision:
@@ -185,8 +222,8 @@ class Decisions:
             if source.key == dest.key:
                 raise DecisionError("pick another theme to merge with")
             to_code, changes = ensure_code(self.log, dest)
-            changes += [{"kind": "theme_link", "theme_id": t.id, "before": t.code_id,
-                         "after": to_code} for t in source.themes]
+            changes += [ThemeLinkChange(theme_id=t.id, before=t.code_id, after=to_code)
+                        for t in source.themes]
             if source.code is not None:
                 changes += self._fold_code(source.code, to_code, dest)
             return self._record("merge", changes, f"merged '{source.label}' into '{dest.label}'")
@@ -196,8 +233,8 @@ class Decisions:
         unassigned queue. Undo brings it all back."""
         with self.log.db.atomic():
             target = self._target(key)
-            changes: list[dict] = [{"kind": "theme_status", "theme_id": t.id, "before": t.status,
-                                    "after": "deleted"} for t in target.themes]
+            changes: list[Change] = [ThemeStatusChange(theme_id=t.id, before=t.status,
+                                                       after="deleted") for t in target.themes]
             if target.code is not None:
                 changes.append(_code_change(int(target.code.id), "status", target.code.status,
                                             "deleted"))
@@ -223,44 +260,40 @@ class Decisions:
                 action: str) -> Decision:
         ids = _ids(segment_ids)
         with self.log.db.atomic():
-            self._check_segments(ids)
+            check_segments(self.store, ids)
             target = self._target(key)
             code_id, changes = ensure_code(self.log, target)
-            decided = [c for sid in ids for c in self._coding(sid, code_id, status)]
+            decided = coding_changes(self.log, [(sid, code_id) for sid in ids], status,
+                                     coder=self.coder)
             if not decided:
                 raise DecisionError(f"{_n_segments(ids)} already "
                                     f"{status or 'undecided'} for '{target.label}'")
-            verb = {"confirmed": "confirmed", "rejected": "rejected", None: "cleared"}[status]
+            verb = STATUS_ACTIONS[status][1]
             return self._record(action, changes + decided,
                                 f"{verb} {_n_segments(ids)} for '{target.label}'")
 
     def _coding(self, segment_id: int, code_id: int, status: str | None,
-                coder: str | None = None) -> list[dict]:
-        coder = coder or self.coder
-        before = self.log.coding_status(segment_id, code_id, coder)
-        if before == status:
-            return []
-        return [{"kind": "coding", "segment_id": segment_id, "code_id": code_id, "coder": coder,
-                 "before": before, "after": status}]
+                coder: str | None = None) -> list[Change]:
+        return list(coding_changes(self.log, [(segment_id, code_id)], status,
+                                   coder=coder or self.coder))
 
-    def _fold_code(self, code: Code, to_code: int, dest: Target) -> list[dict]:
-        changes: list[dict] = []
+    def _fold_code(self, code: Code, to_code: int, dest: Target) -> list[Change]:
+        changes: list[Change] = []
         for coding in self.log.codings(code_id=code.id):
             changes += self._coding(coding.segment_id, int(code.id), None, coding.coder)
             if self.log.coding_status(coding.segment_id, to_code, coding.coder) is None:
                 changes += self._coding(coding.segment_id, to_code, coding.status.value,
                                         coding.coder)
         queries = ReviewQueries(self.store.db)
-        changes += [{"kind": "quote", "quote_id": quote_id, "field": "code_id",
-                     "before": code.id, "after": to_code}
-                    for quote_id in queries.quote_ids(int(code.id))]
+        changes += [QuoteChange(quote_id=quote_id, field="code_id", before=code.id,
+                                after=to_code) for quote_id in queries.quote_ids(int(code.id))]
         target_definition = dest.code.definition if dest.code else ""
         if code.definition and not target_definition:
             changes.append(_code_change(to_code, "definition", "", code.definition))
         changes.append(_code_change(int(code.id), "status", code.status, "deleted"))
         return changes
 
-    def _new_code(self, name: str) -> tuple[int, list[dict], str]:
+    def _new_code(self, name: str) -> tuple[int, list[Change], str]:
         name = " ".join(name.split())
         if not name:
             raise DecisionError("a code needs a name")
@@ -276,23 +309,13 @@ class Decisions:
             raise DecisionError(f"there is already a code called '{same.name}'",
                                 hint="pick it, or merge into it")
 
-    def _check_segments(self, ids: Sequence[int]) -> None:
-        if not ids:
-            raise DecisionError("no segment selected")
-        found: set[int] = set()
-        for begin in range(0, len(ids), 900):
-            found |= {s.id for s in self.store.segments(ids=list(ids[begin:begin + 900]))}
-        missing = [i for i in ids if i not in found]
-        if missing:
-            raise DecisionError(f"no segment {missing[0]}")
-
-    def _record(self, action: str, changes: list[dict], summary: str) -> Decision:
+    def _record(self, action: str, changes: list[Change], summary: str) -> Decision:
         return self.log.decision(self.log.record(action, changes, coder=self.coder,
                                                  summary=summary))
 
 
-def _code_change(code_id: int, field: str, before: object, after: object) -> dict:
-    return {"kind": "code", "code_id": code_id, "field": field, "before": before, "after": after}
+def _code_change(code_id: int, field: str, before: object, after: object) -> CodeChange:
+    return CodeChange(code_id=code_id, field=field, before=before, after=after)
 
 
 def _ids(segment_ids: int | Sequence[int]) -> list[int]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Sequence
 
 from focuscode.domain import Code, DecisionError, Theme
+from focuscode.domain.changes import Change, CodeChange, CodingChange, ThemeLinkChange
 from focuscode.domain.review import UNASSIGNED, code_key, parse_key, theme_key
 from focuscode.store import DecisionLog, ProjectStore
 
-Change = dict[str, Any]
+# A coding status -> the decision's action and the verb its summary uses.
+STATUS_ACTIONS = {"confirmed": ("confirm", "confirmed"), "rejected": ("reject", "rejected"),
+                  None: ("clear", "cleared")}
 
 
 @dataclass(frozen=True)
@@ -83,15 +86,43 @@ def ensure_code(log: DecisionLog, target: Target, *,
         code_id = int(target.code.id)
         if target.code.status == "accepted":
             return code_id, []
-        return code_id, [{"kind": "code", "code_id": code_id, "field": "status",
-                          "before": target.code.status, "after": "accepted"}]
+        return code_id, [CodeChange(code_id=code_id, field="status",
+                                    before=target.code.status, after="accepted")]
     code_id = log.new_code_row(Code(id=None, name=name or target.label, source="theme",
                                     status="deleted"))
-    changes: list[Change] = [{"kind": "code", "code_id": code_id, "field": "status",
-                              "before": "deleted", "after": "accepted"}]
-    changes += [{"kind": "theme_link", "theme_id": t.id, "before": t.code_id, "after": code_id}
+    changes: list[Change] = [CodeChange(code_id=code_id, field="status", before="deleted",
+                                        after="accepted")]
+    changes += [ThemeLinkChange(theme_id=t.id, before=t.code_id, after=code_id)
                 for t in target.themes]
     return code_id, changes
+
+
+def check_segments(store: ProjectStore, ids: Sequence[int]) -> None:
+    """Refuse an empty selection or a segment the project does not have."""
+    if not ids:
+        raise DecisionError("no segment selected")
+    found: set[int] = set()
+    for begin in range(0, len(ids), 900):
+        found |= {int(s.id) for s in store.segments(ids=list(ids[begin:begin + 900]))}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise DecisionError(f"no segment {missing[0]}")
+
+
+def coding_changes(log: DecisionLog, pairs: Sequence[tuple[int, int]], status: str | None, *,
+                   coder: str) -> list[CodingChange]:
+    """The one path every shell's codings take: for each (segment, code), the change that
+    gives ``coder``'s coding ``status`` (confirmed, rejected, None: undecided), none where it
+    already has it. Read inside the decision's transaction."""
+    if status not in STATUS_ACTIONS:
+        raise DecisionError(f"no coding status {status!r}")
+    changes = []
+    for segment_id, code_id in dict.fromkeys((int(s), int(c)) for s, c in pairs):
+        before = log.coding_status(segment_id, code_id, coder)
+        if before != status:
+            changes.append(CodingChange(segment_id=segment_id, code_id=code_id, coder=coder,
+                                        before=before, after=status))
+    return changes
 
 
 def _live_code(log: DecisionLog, code_id: int | None) -> Code | None:

@@ -121,8 +121,25 @@ class Project:
 
         return import_qdpx(self.store, self.log, self.settings, Path(path), coder=self.coder)
 
-    def analyse(self, progress: Progress | None = None) -> AnalysisReport:
-        return analysis.analyse(self.store, self.settings, self.embedder(), progress)
+    def analyse(self, progress: Progress | None = None, *,
+                plan: "analysis.AnalysisPlan | None" = None) -> AnalysisReport:
+        """Analyse (or save the ``plan`` a preview showed): a re-analysis keeps every code,
+        split, merge, move and decision, and is one decision of the log."""
+        if plan is None:
+            plan = self.plan_analysis(progress)
+        return analysis.save_analysis(self.store, self.log, plan, coder=self.coder,
+                                      progress=progress)
+
+    def asks_before_analysing(self) -> bool:
+        """Whether an analysis now is a re-analysis of a project with decisions (a shell shows
+        its preview and asks first)."""
+        return self.store.latest_run() is not None and self.log.last_id() is not None
+
+    def plan_analysis(self, progress: Progress | None = None) -> "analysis.AnalysisPlan":
+        """Embed and cluster without saving: ``plan.preview`` says what a re-analysis would
+        change, ``plan.needs_confirmation`` whether to ask; ``analyse(plan=plan)`` saves it."""
+        return analysis.plan_analysis(self.store, self.settings, self.embedder(), progress,
+                                      log=self.log)
 
     def themes(self) -> list[ReviewEntry]:
         """The themes overview, as the review workbench shows it: codes with their themes,
@@ -158,8 +175,13 @@ class Project:
         return coding.set_segment_status(self.store, self.log, segment_id, theme_id, "rejected",
                                          coder=self.coder)
 
+    def check(self) -> list[str]:
+        """Problems of the project's file and decision log, one line each (none: consistent):
+        SQLite's integrity and reference checks, then the log replayed over the state."""
+        return self.store.db.integrity_problems() + self.log.verify()
+
     def undo(self) -> int | None:
-        return self.log.undo(coder=self.coder)
+        return self.log.undo(coder=self.coder, reveal=not self.blind)
 
     def redo(self) -> int | None:
         return self.log.redo(coder=self.coder)
@@ -207,10 +229,10 @@ class Project:
         return Preferences(self.store, self.coder)
 
     def can_undo(self) -> bool:
-        return self.log.can_undo()
+        return self.log.can_undo(self.coder)
 
     def can_redo(self) -> bool:
-        return self.log.can_redo()
+        return self.log.can_redo(self.coder)
 
     # codebooks and coders (issue 5) -------------------------------------------------------
     @property

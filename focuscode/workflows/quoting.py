@@ -8,6 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from focuscode.domain import Decision, DecisionError
+from focuscode.domain.changes import Change, QuoteChange
 from focuscode.domain.hashing import text_sha256
 from focuscode.domain.review import Quote, QuoteSuggestion
 from focuscode.pipeline.quotes import QuoteRanker
@@ -153,14 +154,13 @@ class Quotes:
             raise DecisionError(f"no quote {quote_id}", hint="it may have been removed")
         return quote
 
-    def _record(self, action: str, changes: list[dict], summary: str) -> Decision:
+    def _record(self, action: str, changes: list[Change], summary: str) -> Decision:
         return self.log.decision(self.log.record(action, changes, coder=self.coder,
                                                  summary=summary))
 
 
-def _quote_change(quote_id: int, field: str, before: object, after: object) -> dict:
-    return {"kind": "quote", "quote_id": quote_id, "field": field, "before": before,
-            "after": after}
+def _quote_change(quote_id: int, field: str, before: object, after: object) -> QuoteChange:
+    return QuoteChange(quote_id=quote_id, field=field, before=before, after=after)
 
 
 def _positions(order: Sequence[Quote], new_order: Sequence[int]) -> list[int]:

@@ -30,6 +30,7 @@ from focuscode.domain import (
     Segment,
     Speaker,
 )
+from focuscode.domain.changes import Change, CodeChange, CodingChange, QuoteChange
 from focuscode.domain.codebook import Codebook
 from focuscode.domain.reports import MODEL_CODER
 from focuscode.domain.suggestions import is_model_coder
@@ -288,8 +289,8 @@ class _Importer:
 
     # codings ----------------------------------------------------------------------------------
     def coding_changes(self, texts: Mapping[str, SourceText],
-                       code_ids: Mapping[str, int]) -> list[dict[str, Any]]:
-        changes: list[dict[str, Any]] = []
+                       code_ids: Mapping[str, int]) -> list[Change]:
+        changes: list[Change] = []
         seen: set[tuple] = set()
         quotes = {(q.code_id, q.segment_id, q.start, q.end) for q in self.store.quotes()}
         for coding in self.project.codings:
@@ -322,7 +323,7 @@ class _Importer:
         return changes
 
     def _coding(self, segment: Segment, code_id: int, coder: str,
-                seen: set[tuple]) -> list[dict[str, Any]]:
+                seen: set[tuple]) -> list[Change]:
         key = (int(segment.id), code_id, coder)
         if key in seen:
             return []
@@ -335,11 +336,11 @@ class _Importer:
             self.n_conflicts += 1
             return []
         self.by_coder[coder] += 1
-        return [{"kind": "coding", "segment_id": key[0], "code_id": code_id, "coder": coder,
-                 "before": None, "after": "confirmed"}]
+        return [CodingChange(segment_id=key[0], code_id=code_id, coder=coder, before=None,
+                             after="confirmed")]
 
     def _quote(self, segment: Segment, code_id: int, coder: str, a: int, b: int,
-               text: SourceText, quotes: set[tuple]) -> list[dict[str, Any]]:
+               text: SourceText, quotes: set[tuple]) -> list[Change]:
         words = text.parsed.text[a:b]
         a += len(words) - len(words.lstrip())
         b -= len(words) - len(words.rstrip())
@@ -349,13 +350,13 @@ class _Importer:
         quotes.add(key)
         self.n_quotes += 1
         quote_id = self.log.new_quote_row(code_id, int(segment.id), a, b, coder=coder)
-        return [{"kind": "quote", "quote_id": quote_id, "field": "status",
-                 "before": "removed", "after": "active"}]
+        return [QuoteChange(quote_id=quote_id, field="status", before="removed",
+                            after="active")]
 
     # memos ------------------------------------------------------------------------------------
-    def memo_changes(self, code_ids: Mapping[str, int]) -> list[dict[str, Any]]:
+    def memo_changes(self, code_ids: Mapping[str, int]) -> list[Change]:
         """Notes on codes (``code_ids``: by GUID) join the code's memo, unless it holds them."""
-        changes = []
+        changes: list[Change] = []
         memos: dict[int, list[str]] = defaultdict(list)
         for note in self.project.notes:
             for target in note.targets:
@@ -366,8 +367,8 @@ class _Importer:
             missing = [t for t in texts if t not in before]
             if missing:
                 after = "\n\n".join([before, *missing] if before else missing)
-                changes.append({"kind": "code", "code_id": code_id, "field": "memo",
-                                "before": before, "after": after})
+                changes.append(CodeChange(code_id=code_id, field="memo", before=before,
+                                          after=after))
                 self.n_memos += len(missing)
         return changes
 

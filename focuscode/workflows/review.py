@@ -256,7 +256,7 @@ class Review:
             decision = self.log.decision(decision_id)
         except DecisionError:
             return ""
-        return str(decision.payload.get("summary") or decision.action)
+        return decision.summary
 
 
 def _scope(target: Target) -> EntryScope:

@@ -10,6 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 from focuscode.domain import Decision, DecisionError
+from focuscode.domain.changes import (
+    Change,
+    CodeChange,
+    MembershipChange,
+    ThemeLinkChange,
+    ThemeStatusChange,
+)
 from focuscode.domain.hashing import text_sha256
 from focuscode.pipeline.label import KeywordLabeler, rank_exemplars
 from focuscode.pipeline.split import ThemeSplitter
@@ -78,12 +85,12 @@ def split_entry(store: ProjectStore, log: DecisionLog, key: str, *, coder: str,
             size=sizes[t] + (len(rejected & set(hashes)) if t == home else 0),
             parent_id=target.themes[0].id)
             for t in range(splitter.n_themes_)]
-        changes = [{"kind": "theme_status", "theme_id": tid, "before": "pending",
-                    "after": "active"} for tid in new_ids]
-        changes += [{"kind": "theme_status", "theme_id": t.id, "before": t.status,
-                     "after": "split"} for t in target.themes]
-        changes += [{"kind": "membership", "run_id": run.id, "segment_id": sid, "before": tid,
-                     "after": new_ids[placed[sid]]} for sid, tid in all_members]
+        changes: list[Change] = [ThemeStatusChange(theme_id=tid, before="pending",
+                                                   after="active") for tid in new_ids]
+        changes += [ThemeStatusChange(theme_id=t.id, before=t.status, after="split")
+                    for t in target.themes]
+        changes += [MembershipChange(run_id=run.id, segment_id=sid, before=tid,
+                                     after=new_ids[placed[sid]]) for sid, tid in all_members]
         if target.code is not None:
             changes += _follow(log, target, new_ids[home], labeler.labels_[home])
         summary = (f"split '{target.label}' ({len(all_members)} segments) into "
@@ -102,15 +109,14 @@ def _home(labels: np.ndarray, placed: dict[int, int], codings: list) -> int:
     return int(votes.argmax()) if votes.any() else 0
 
 
-def _follow(log: DecisionLog, target: Target, theme_id: int, label: str) -> list[dict]:
+def _follow(log: DecisionLog, target: Target, theme_id: int, label: str) -> list[Change]:
     """Changes linking the target's code to its sub-theme, renamed after it unless a
     researcher named the code (its name is not one of its old themes' keyword labels)."""
     code = target.code
     assert code is not None
-    changes: list[dict] = [{"kind": "theme_link", "theme_id": theme_id, "before": None,
-                            "after": code.id}]
+    changes: list[Change] = [ThemeLinkChange(theme_id=theme_id, before=None, after=code.id)]
     taken = {c.name.casefold() for c in log.codes() if c.id != code.id}
     if code.name in {t.label for t in target.themes} and label.casefold() not in taken:
-        changes.append({"kind": "code", "code_id": code.id, "field": "name",
-                        "before": code.name, "after": label})
+        changes.append(CodeChange(code_id=code.id, field="name", before=code.name,
+                                  after=label))
     return changes

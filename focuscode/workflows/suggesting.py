@@ -38,6 +38,7 @@ from focuscode.store import DecisionLog, ProjectStore
 from focuscode.store.suggestion_store import SuggestionStore
 from focuscode.workflows.analysis import embed_segments
 from focuscode.workflows.codebooks import codebook_sha256, find_code, project_codebook
+from focuscode.workflows.entries import STATUS_ACTIONS, check_segments, coding_changes
 from focuscode.workflows.progress import NullProgress, Progress, check_cancelled
 from focuscode.workflows.visibility import Visibility
 
@@ -346,26 +347,16 @@ class Suggestions:
             raise DecisionError("the model's name is not a coder's",
                                 hint="choose another name with --coder")
         with self.log.db.atomic():
-            known = {int(s.id) for s in self.store.segments(
-                ids=sorted({int(p[0]) for p in pairs}))}
-            changes, names = [], []
-            for segment_id, code in dict.fromkeys((int(s), c) for s, c in pairs):
-                if segment_id not in known:
-                    raise DecisionError(f"no segment {segment_id}")
-                found = find_code(self.log, code)
-                before = self.log.coding_status(segment_id, int(found.id), self.coder)
-                if before == status:
-                    continue
-                changes.append({"kind": "coding", "segment_id": segment_id,
-                                "code_id": int(found.id), "coder": self.coder,
-                                "before": before, "after": status})
-                names.append(found.name)
+            check_segments(self.store, sorted({int(p[0]) for p in pairs}))
+            codes = {c: find_code(self.log, c) for c in dict.fromkeys(c for _, c in pairs)}
+            changes = coding_changes(self.log, [(s, int(codes[c].id)) for s, c in pairs],
+                                     status, coder=self.coder)
             if not changes:
                 raise DecisionError(f"already {status or 'undecided'}")
-            verb = {"confirmed": "confirmed", "rejected": "rejected", None: "cleared"}[status]
-            what = (f"segment {changes[0]['segment_id']} for '{names[0]}'" if len(changes) == 1
+            action, verb = STATUS_ACTIONS[status]
+            name = self.log.code(changes[0].code_id).name
+            what = (f"segment {changes[0].segment_id} for '{name}'" if len(changes) == 1
                     else f"{len(changes)} codings")
-            action = {"confirmed": "confirm", "rejected": "reject", None: "clear"}[status]
             decision_id = self.log.record(action, changes, coder=self.coder,
                                           summary=f"{verb} {what}")
         return self.log.decision(decision_id)

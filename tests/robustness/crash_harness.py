@@ -36,12 +36,11 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 from coding_driver import changes_digest  # noqa: E402
 
+from focuscode.store.log_check import change_key, current_values  # noqa: E402
+
 DRIVER = HERE / "coding_driver.py"
 DB_NAME = "focuscode.sqlite"
 TALLY = {"kills": 0, "acked": 0}
-CODE_FIELDS = ("name", "definition", "include_notes", "exclude_notes", "examples", "parent_id",
-               "color", "memo", "status", "source")
-QUOTE_FIELDS = ("status", "starred", "position", "code_id")
 
 
 # children ---------------------------------------------------------------------------------------
@@ -167,24 +166,6 @@ def connect(folder: Path) -> sqlite3.Connection:
     return conn
 
 
-def current_values(conn: sqlite3.Connection) -> dict[tuple, Any]:
-    values: dict[tuple, Any] = {}
-    for row in conn.execute("SELECT * FROM codings"):
-        values[("coding", row["segment_id"], row["code_id"], row["coder"])] = row["status"]
-    for row in conn.execute("SELECT * FROM codes"):
-        for name in CODE_FIELDS:
-            values[("code", row["id"], name)] = row[name]
-    for row in conn.execute("SELECT id, code_id, status FROM themes"):
-        values[("theme_link", row["id"])] = row["code_id"]
-        values[("theme_status", row["id"])] = row["status"]
-    for row in conn.execute("SELECT run_id, segment_id, theme_id FROM theme_members"):
-        values[("membership", row["run_id"], row["segment_id"])] = row["theme_id"]
-    for row in conn.execute("SELECT * FROM quotes"):
-        for name in QUOTE_FIELDS:
-            values[("quote", row["id"], name)] = row[name]
-    return values
-
-
 def transcript_shapes(conn: sqlite3.Connection) -> dict[str, tuple[str, int, int]]:
     return {row["name"]: (row["text"], row["n_turns"], row["n_segments"]) for row in conn.execute(
         "SELECT t.name, t.text, (SELECT COUNT(*) FROM turns WHERE transcript_id = t.id) AS "
@@ -205,21 +186,6 @@ def baseline(folder: Path) -> Baseline:
         conn.close()
 
 
-def _key(change: dict) -> tuple:
-    kind = change["kind"]
-    if kind == "coding":
-        return ("coding", change["segment_id"], change["code_id"], change["coder"])
-    if kind == "code":
-        return ("code", change["code_id"], change["field"])
-    if kind in ("theme_link", "theme_status"):
-        return (kind, change["theme_id"])
-    if kind == "membership":
-        return ("membership", change["run_id"], change["segment_id"])
-    if kind == "quote":
-        return ("quote", change["quote_id"], change["field"])
-    raise AssertionError(f"unknown change kind in the log: {change}")
-
-
 def check_project(folder: Path, base: Baseline, acks: Acks, *,
                   reference: dict[str, tuple[str, int, int]] | None = None) -> dict[str, int]:
     """Raise AssertionError naming the first broken promise; return a few counts."""
@@ -232,6 +198,9 @@ def check_project(folder: Path, base: Baseline, acks: Acks, *,
         assert project.store.db.integrity_ok(), "PRAGMA integrity_check failed"
         project.review.entries()  # the workbench's first read works
         project.can_undo()
+        problems = project.check()  # what 'focuscode status --check' runs
+        assert problems == [], "the decision log does not explain the state:\n" + \
+            "\n".join(problems)
     conn = connect(folder)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -261,7 +230,7 @@ def check_project(folder: Path, base: Baseline, acks: Acks, *,
             "SELECT id FROM themes WHERE parent_id IS NOT NULL")}
         for decision_id in sorted(decisions):
             for change in decisions[decision_id][1]["changes"]:
-                key = _key(change)
+                key = change_key(change)
                 if key in last:
                     expected = last[key]
                 elif key in base.values or key[0] == "coding":
@@ -334,7 +303,7 @@ def kill_round(project: Path, work: Path, rng: random.Random, scenario: str, num
     children: list[Child] = []
     if scenario == "cli analyse":
         children.append(start_cli(work / f"{number}-cli.log", "analyse", "--project",
-                                  str(project), "--seed", str(rng.randrange(3))))
+                                  str(project), "--seed", str(rng.randrange(3)), "--yes"))
         children.append(start_driver(project, work / f"{number}-a.log", seed=seed))
         delays = [rng.uniform(*cli_delay), rng.uniform(0.3, cli_delay[1])]
     else:

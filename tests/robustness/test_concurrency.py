@@ -50,7 +50,7 @@ def test_decisions_go_on_while_focuscode_analyse_runs(tmp_path, real_analysed_co
                                         pause=0.005)
     crash_harness.wait_for(lambda: "READY" in driver.output(), 60, "the coding session")
     before = driver.output().count("ACK")
-    result = run_cli("analyse", "--project", str(real_analysed_copy), "--seed", "4")
+    result = run_cli("analyse", "--project", str(real_analysed_copy), "--seed", "4", "--yes")
     during = driver.output().count("ACK") - before
     driver.signal(9)
     driver.wait()

@@ -68,7 +68,7 @@ def test_undo_and_redo_walk_the_history(log, code_id):
     assert state(log) == []
     log.undo(coder=CODER)  # undoes the code's creation
     assert log.codes() == []
-    assert (log.undo(coder=CODER), log.can_undo()) == (None, False)
+    assert (log.undo(coder=CODER), log.can_undo(CODER)) == (None, False)
 
     log.redo(coder=CODER)
     assert [c.name for c in log.codes()] == ["Access to care"]
@@ -76,7 +76,7 @@ def test_undo_and_redo_walk_the_history(log, code_id):
     assert state(log) == [(2, code_id, "confirmed")]
     log.redo(coder=CODER)
     assert state(log) == both
-    assert (log.redo(coder=CODER), log.can_redo()) == (None, False)
+    assert (log.redo(coder=CODER), log.can_redo(CODER)) == (None, False)
     assert [d.action for d in reversed(log.history())] == [
         "create_code", "confirm", "reject", "undo", "undo", "undo", "redo", "redo", "redo"]
 
@@ -84,19 +84,62 @@ def test_undo_and_redo_walk_the_history(log, code_id):
 def test_undo_records_what_it_undoes(log, code_id):
     first = log.record("confirm", [coding(2, code_id, None, "confirmed")], coder=CODER,
                        summary="confirmed segment 2")
-    undo_id = log.undo(coder="sam")
+    undo_id = log.undo(coder=CODER)
     undo = log.decision(undo_id)
-    assert (undo.action, undo.coder, undo.undoes) == ("undo", "sam", first)
+    assert (undo.action, undo.coder, undo.undoes) == ("undo", CODER, first)
     assert undo.payload["changes"] == [coding(2, code_id, "confirmed", None)]
     assert undo.payload["summary"] == "undo: confirmed segment 2"
+
+
+def test_each_coder_undoes_and_redoes_their_own_decisions(log, code_id):
+    """sam's undo walks sam's decisions only, even when rita decided last."""
+    log.record("confirm", [coding(2, code_id, None, "confirmed", "sam")], coder="sam")
+    rita = log.record("confirm", [coding(3, code_id, None, "confirmed")], coder=CODER)
+    undo = log.decision(log.undo(coder="sam"))
+    assert (undo.coder, undo.payload["changes"]) == ("sam", [coding(2, code_id, "confirmed", None,
+                                                                     "sam")])
+    assert state(log) == [(3, code_id, "confirmed")]  # rita's decision untouched
+    assert log.can_undo("sam") is False and log.undo(coder="sam") is None
+    assert log.can_redo(CODER) is False  # sam's undo is not rita's to redo
+    log.redo(coder="sam")
+    assert sorted(state(log)) == [(2, code_id, "confirmed"), (3, code_id, "confirmed")]
+    assert log.decision(log.undo(coder=CODER)).undoes == rita
+
+
+def test_an_undo_another_coder_built_on_is_refused_in_one_line(log):
+    """rita created the code; sam has since confirmed a segment for it: her undo would take
+    the code from under his decision, so it is refused, naming him (not in blind mode)."""
+    code = log.create_code(Code(id=None, name="Trust"), coder=CODER)
+    log.record("confirm", [coding(2, code, None, "confirmed", "sam")], coder="sam")
+    count = n_decisions(log)
+    with pytest.raises(DecisionError) as refused:
+        log.undo(coder=CODER)
+    assert str(refused.value) == ("cannot undo 'created code 'Trust'': sam has since made a "
+                                  "decision that builds on it (ask them to undo theirs first)")
+    with pytest.raises(DecisionError) as blind:
+        log.undo(coder=CODER, reveal=False)
+    assert "sam" not in str(blind.value) and "another coder" in str(blind.value)
+    assert (n_decisions(log), [c.name for c in log.codes()]) == (count, ["Trust"])
+    log.undo(coder="sam")  # once sam's decision is undone, nothing builds on rita's
+    assert log.undo(coder=CODER) is not None and log.codes() == []
+
+
+def test_independent_decisions_of_two_coders_do_not_block_each_other(log, code_id):
+    log.record("confirm", [coding(2, code_id, None, "confirmed", "sam")], coder="sam")
+    log.record("confirm", [coding(2, code_id, None, "rejected")], coder=CODER)
+    log.record("rename", [{"kind": "code", "code_id": code_id, "field": "name",
+                           "before": "Access to care", "after": "Access"}], coder="sam")
+    assert log.undo(coder=CODER) is not None  # rita's coding is hers alone
+    with pytest.raises(DecisionError, match="sam has since"):  # the code sam renamed
+        log.undo(coder=CODER)
 
 
 def test_new_decision_clears_redo(log, code_id):
     log.record("confirm", [coding(2, code_id, None, "confirmed")], coder=CODER)
     log.undo(coder=CODER)
-    assert log.can_redo()
+    assert log.can_redo(CODER)
     log.record("reject", [coding(4, code_id, None, "rejected")], coder=CODER)
-    assert (log.can_redo(), log.redo(coder=CODER)) == (False, None)
+    assert (log.can_redo(CODER), log.redo(coder=CODER)) == (False, None)
     assert state(log) == [(4, code_id, "rejected")]
 
 
@@ -117,7 +160,7 @@ def test_undo_works_across_reopening_the_database(tiny_db_path):
 
     store = ProjectStore(path)
     log = DecisionLog(store.db)
-    assert log.can_redo()
+    assert log.can_redo(CODER)
     log.redo(coder=CODER)
     assert state(log) == [(2, code_id, "confirmed")]
     store.close()

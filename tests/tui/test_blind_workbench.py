@@ -44,3 +44,28 @@ async def test_blind_workbench_shows_none_of_another_coders_work(review_project)
         await pilot.press("p")  # the quotes: bob's is not among them
         await pilot.pause()
         assert pilot.app.screen.quotes == []
+
+
+async def test_blind_undo_in_the_workbench_never_shows_another_coders_decision(review_project):
+    """bob decided last, but tester's u undoes tester's own decision and says so; once only
+    the code's acceptance (which bob built on) is left, u is refused without naming bob."""
+    theme = review_project.review.entries()[0]
+    ids = [r.segment_id for r in review_project.review.segments(theme.key, limit=3).rows]
+    review_project.decisions.accept(theme.key, "Tester's code")
+    key = review_project.review.resolve_key(theme.key)
+    review_project.decisions.confirm(key, ids[:1])
+    bob = Project(review_project.folder, review_project.store, coder="bob",
+                  embedder=HashingEmbedder())
+    bob.decisions.reject(key, ids[1:3])
+    review_project.coders.set_blind(True)
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert pilot.app.status == f"Undo: confirmed segment {ids[0]} for 'Tester's code'"
+        await pilot.press("u")
+        await pilot.pause()
+        [refused] = [n.message for n in pilot.app._notifications]
+        assert "another coder has since" in refused and "bob" not in refused
+        assert "rejected" not in refused and "bob" not in pilot.app.status
+    assert [c.status.value for c in bob.log.codings(coder="bob")] == ["rejected", "rejected"]

@@ -18,7 +18,10 @@ async def test_reanalysis_in_a_worker_keeps_every_decision(review_project, store
     runs = len(review_project.store.runs())
     async with make_app(review_project).run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("R", "y")  # fast with the test embedder: it may be done already
+        await pilot.press("R")  # the project has a decision: what changes is worked out first
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("y")  # fast with the test embedder: it may be done already
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert not pilot.app.screen.query_one("#job").is_running

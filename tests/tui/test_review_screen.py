@@ -63,9 +63,11 @@ async def test_move_a_segment_to_another_theme_with_the_fuzzy_picker(review_proj
         await open_first(pilot)
         await pilot.press("t", *b.label.split(" / ")[0], "enter")
         await pilot.pause()
-        assert segments(pilot.app).segments[0].status == "rejected"
-    assert set(stored.codings()) == {(first.segment_id, a.label, "rejected"),
-                                     (first.segment_id, b.label, "confirmed")}
+        assert segments(pilot.app).segments[0].status == "moved"  # shown moved, not rejected
+        assert segments(pilot.app).segments[0].moved_to == b.label
+    assert stored.codings() == []  # both are themes still: a move makes neither a code
+    with stored.reopen() as fresh:
+        assert fresh.review.segment(b.key, first.segment_id).status == "suggested"
 
 
 async def test_move_a_selection_to_a_new_code(review_project, stored):

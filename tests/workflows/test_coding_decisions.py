@@ -73,10 +73,30 @@ def test_move_a_segment_to_another_theme(analysed_project):
     [sid] = segment_ids(analysed_project, a.key)
     decision = analysed_project.decisions.move(sid, b.key, from_key=a.key)
     assert decision.payload["summary"] == f"moved segment {sid} to '{b.label}'"
-    assert statuses(analysed_project, a.key)[sid] == "rejected"
-    assert statuses(analysed_project, b.key)[sid] == "confirmed"
+    assert statuses(analysed_project, a.key)[sid] == "moved"  # shown as moved, not rejected
+    [row] = [r for r in analysed_project.review.segments(a.key).rows if r.segment_id == sid]
+    assert row.moved_to == b.label
+    assert statuses(analysed_project, b.key)[sid] == "suggested"  # b is no code to confirm
     assert analysed_project.review.entry(a.key).n_segments == a.n_segments - 1
     assert analysed_project.review.entry(b.key).n_segments == b.n_segments + 1
+    assert analysed_project.log.codes() == []  # a move makes neither theme a code
+    analysed_project.undo()
+    assert statuses(analysed_project, a.key)[sid] == "suggested"
+    assert analysed_project.review.entry(b.key).n_segments == b.n_segments
+
+
+def test_a_segment_moved_into_a_code_counts_for_the_code_only(analysed_project):
+    project = analysed_project
+    a, b = first_theme(project), first_theme(project, 1)
+    project.decisions.accept(b.key, "Waiting")
+    code = project.review.resolve_key(b.key)
+    [sid] = segment_ids(project, a.key)
+    project.decisions.move(sid, code, from_key=a.key)
+    assert statuses(project, a.key)[sid] == "moved" and statuses(project, code)[sid] == "confirmed"
+    assert project.review.entry(a.key).n_segments == a.n_segments - 1
+    assert project.review.entry(code).n_segments == b.n_segments + 1
+    assert project.review.resolve_key(a.key) == a.key  # still a theme, not a code
+    assert [c.name for c in project.log.codes()] == ["Waiting"]
 
 
 def test_move_to_a_new_code(analysed_project):
@@ -97,7 +117,9 @@ def test_assign_from_the_unassigned_queue(analysed_project):
     analysed_project.decisions.move(row.segment_id, target.key)
     after = analysed_project.review.segments(UNASSIGNED, limit=1)
     assert after.total == queue.total - 1
-    assert statuses(analysed_project, target.key)[row.segment_id] == "confirmed"
+    # a member of the theme now; the theme is not made a code by it
+    assert statuses(analysed_project, target.key)[row.segment_id] == "suggested"
+    assert analysed_project.log.codes() == []
     analysed_project.undo()
     assert analysed_project.review.segments(UNASSIGNED).total == queue.total
 
@@ -279,6 +301,7 @@ def test_decisions_survive_reanalysis_and_reopening(analysed_project, tmp_path):
     with Project.open(project.folder, embedder=HashingEmbedder()) as reopened:
         assert {ids[0]: "confirmed", ids[1]: "rejected"}.items() <= \
             statuses(reopened, key).items()
+        reopened.undo()  # the re-analysis (one decision)
         reopened.undo()  # the quote
         assert reopened.quotes.of(key) == []
 

@@ -38,7 +38,8 @@ def test_the_themes_overview_follows_every_decision(analysed_project):
     assert "Care" in by_label and c.label not in by_label and d.label not in by_label
     assert by_label["Care"].n_segments == c.n_segments + 1
     assert by_label[e.label].n_segments == e.n_segments - 1
-    assert by_label[e.label].n_rejected == 1
+    assert by_label[e.label].n_rejected == 0  # moved, not rejected: shown as moved
+    assert project.review.segment(e.key, moved).status == "moved"
     assert themes[-1].n_segments == queue.n_segments + d.n_segments - 1
 
 
@@ -93,9 +94,10 @@ def test_a_segment_confirmed_elsewhere_shows_that_code(analysed_project):
     project = analysed_project
     a, b = project.review.entries()[:2]
     sid = project.review.segments(a.key, limit=1).rows[0].segment_id
-    project.decisions.move(sid, b.key, from_key=a.key)
+    project.decisions.accept(b.key)
+    project.decisions.move(sid, project.review.resolve_key(b.key), from_key=a.key)
     row = project.review.segment(project.review.resolve_key(a.key), sid)
-    assert (row.status, row.also) == ("rejected", (b.label,))
+    assert (row.status, row.moved_to, row.also) == ("moved", b.label, (b.label,))
 
 
 def test_context_includes_the_last_moderator_prompt(analysed_project):

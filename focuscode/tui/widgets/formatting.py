@@ -11,7 +11,7 @@ from rich.text import Text
 from focuscode.domain.review import SUBSTRING_MIN, SearchTerm
 
 STATUS_MARKS = {"suggested": "·", "confirmed": "✓", "rejected": "✗", "unassigned": "○",
-                "excluded": "–", "assigned": "→"}
+                "excluded": "–", "assigned": "→", "moved": "→"}
 
 
 def shorten(text: str, width: int) -> str:

@@ -50,7 +50,8 @@ class SegmentView(Vertical):
         head = Text()
         where = [segment.speaker_name, segment.role, segment.transcript,
                  timestamp(segment.start_time), f"turn {segment.turn_index + 1}",
-                 f"segment {segment.segment_id}", segment.status]
+                 f"segment {segment.segment_id}",
+                 f"moved → {segment.moved_to}" if segment.moved_to else segment.status]
         head.append(" · ".join(w for w in where if w), style("segment-view--meta"))
         if segment.also:
             head.append(f"  also: {', '.join(segment.also)}", style("segment-view--meta"))
