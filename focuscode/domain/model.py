@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Mapping
 
-from focuscode.domain.ingest_report import LabelAsText, SkippedLines
 from focuscode.domain.changes import Change, change_from_json
+from focuscode.domain.ingest_report import LabelAsText, SkippedLines
 
 MODERATOR_ROLE = "moderator"
 UNKNOWN_ROLE = "unknown"

@@ -22,7 +22,6 @@ import sqlite3
 from typing import Any, Callable, Mapping, Sequence
 
 from focuscode.domain import Code, Coding, CodingStatus, Decision, DecisionError
-from focuscode.domain.model import GROUP_SOURCE
 from focuscode.domain.changes import (
     Change,
     CodeChange,
@@ -34,6 +33,7 @@ from focuscode.domain.changes import (
     ThemeStatusChange,
     change_from_json,
 )
+from focuscode.domain.model import GROUP_SOURCE
 from focuscode.store.database import Database, utc_now
 from focuscode.store.log_check import check_log
 from focuscode.store.undo_stacks import Stacks, built_on_by, coder_stacks
