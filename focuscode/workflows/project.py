@@ -10,6 +10,7 @@ from typing import Any, Mapping, Sequence
 from focuscode.domain import ConfigError, ProjectNotFoundError
 from focuscode.domain.review import ReviewEntry
 from focuscode.domain.views import AnalysisReport, ImportReport, SegmentRow
+from focuscode.export.files import protect
 from focuscode.pipeline.embed import Embedder, SentenceTransformerEmbedder
 from focuscode.store import DecisionLog, ProjectStore
 from focuscode.workflows import analysis, coding, exporting, importing, views
@@ -35,6 +36,8 @@ class Project:
         self.folder = folder
         self.store = store
         self.log = DecisionLog(store.db)
+        if store.db.path != ":memory:":
+            protect(Path(store.db.path))
         self.coder = coder or store.get_setting("coder") or default_coder()
         self._embedder = embedder
 
