@@ -13,6 +13,8 @@ from rich.tree import Tree
 
 from focuscode.cli.app import _open, app, console, errors
 from focuscode.cli.options import (
+    MAX_COUNT,
+    MAX_ID,
     BlindOption,
     CodebookFormat,
     CoderOption,
@@ -109,15 +111,17 @@ def suggest(
     coder: CoderOption = None,
     blind: BlindOption = None,
     threshold: Annotated[Optional[float], typer.Option(
+        min=-100.0, max=100.0,
         help="Calibrated score (robust z) to suggest a code from (default: calibrated; fitted "
              "to the coders' decisions once there are enough).")] = None,
     max_codes: Annotated[int, typer.Option(min=1, max=10,
                                            help="Most codes per segment.")] = 3,
     min_similarity: Annotated[float, typer.Option(
-        help="Cosine a suggestion needs at least.")] = 0.2,
+        min=-1.0, max=1.0, help="Cosine a suggestion needs at least.")] = 0.2,
     include_parents: Annotated[bool, typer.Option(
         "--include-parents", help="Suggest parent codes too (usually group headings).")] = False,
-    show: Annotated[int, typer.Option(help="Pending suggestions to print.")] = 10,
+    show: Annotated[int, typer.Option(min=0, max=MAX_COUNT,
+                                      help="Pending suggestions to print.")] = 10,
     to: Annotated[Optional[Path], typer.Option(
         "--to", help="Also write every suggestion to .csv or .xlsx.")] = None,
 ) -> None:
@@ -204,7 +208,8 @@ def suggestions_table(pending: list[PendingSuggestion], total: int) -> Table:
 
 @app.command()
 def code(
-    segments: Annotated[list[int], typer.Argument(help="Segment ids (see 'focuscode suggest').")],
+    segments: Annotated[list[int], typer.Argument(
+        min=1, max=MAX_ID, help="Segment ids (see 'focuscode suggest').")],
     as_code: Annotated[str, typer.Option("--as", help="Code name or id (c12 or 12).")],
     project: ProjectOption = Path("."),
     coder: CoderOption = None,
@@ -266,7 +271,8 @@ def agreement(
                                            help="Leave the model out.")] = False,
     coder: CoderOption = None,
     blind: BlindOption = None,
-    show: Annotated[int, typer.Option(help="Disagreements to print.")] = 10,
+    show: Annotated[int, typer.Option(min=0, max=MAX_COUNT,
+                                      help="Disagreements to print.")] = 10,
     per_code: Annotated[bool, typer.Option("--per-code/--overall-only",
                                            help="Rows per code too.")] = True,
     to: Annotated[Optional[Path], typer.Option(

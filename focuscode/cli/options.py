@@ -7,8 +7,14 @@ from typing import Annotated
 
 import typer
 
+# Upper bounds of numeric options: what SQLite, NumPy and scikit-learn accept (a seed is 32-bit).
+MAX_COUNT = 1_000_000_000
+MAX_ID = 2**63 - 1
+MAX_SEED = 2**32 - 1
+MAX_COMPONENTS = 4096
+
 ProjectOption = Annotated[Path, typer.Option("--project", "-p", help="Project folder.",
-                                             show_default=True)]
+                                             file_okay=False, show_default=True)]
 CoderOption = Annotated[str | None, typer.Option(
     "--coder", help="Who makes the decisions (default: the project's coder or your OS user).")]
 BlindOption = Annotated[bool | None, typer.Option(
