@@ -87,11 +87,16 @@ def import_(
         help="Transcript attribute key=value (repeatable), e.g. --attr site=Boston.")] = [],
     encoding: Annotated[Optional[str], typer.Option(
         help="Text encoding when it cannot be detected (e.g. cp1252).")] = None,
+    allow_duplicate: Annotated[bool, typer.Option(
+        "--allow-duplicate",
+        help="Import a file even if it is byte for byte a transcript already imported under "
+             "another name.")] = False,
 ) -> None:
     """Import transcripts (.txt, .vtt, .srt, .docx): all of them or, on any error, none."""
     with _open(project) as opened, RichProgress(errors) as progress:
         report = opened.import_files(paths, speakers_file=speakers, attributes=_attributes(attr),
-                                     encoding=encoding, progress=progress)
+                                     encoding=encoding, progress=progress,
+                                     allow_duplicate=allow_duplicate)
     for line in import_lines(report):
         console.print(line)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from typing import Sequence
 
 from rich.table import Table
@@ -62,6 +64,8 @@ def import_lines(report: ImportReport) -> list[str]:
                      f"{report.n_segments} segments.")
     for name in report.skipped:
         lines.append(f"Skipped {name}: already in the project, unchanged.")
+    for name, note in report.decoding_notes.items():
+        lines.append(f"[yellow]Note[/]: {escape(name)}: {escape(note)}")
     for name, labels in report.unknown_speakers.items():
         lines.append(f"[yellow]Warning[/]: {name}: speakers not in the speakers file (role "
                      f"'unknown'): {', '.join(labels)}")

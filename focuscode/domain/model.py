@@ -68,6 +68,7 @@ class ParsedTranscript:
     turns: tuple[Turn, ...]
     source_sha256: str
     encoding: str = "utf-8"
+    decoding_note: str = ""  # how the encoding was guessed when it was not UTF-8 (for the user)
 
 
 @dataclass(frozen=True)

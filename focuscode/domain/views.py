@@ -34,6 +34,7 @@ class ImportReport:
     n_segments: int = 0
     unknown_speakers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # file -> labels
     guessed_roles: Mapping[str, str] = field(default_factory=dict)  # label -> role
+    decoding_notes: Mapping[str, str] = field(default_factory=dict)  # file -> how it was read
 
 
 @dataclass(frozen=True)

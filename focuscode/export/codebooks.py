@@ -25,7 +25,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from focuscode.domain import Code, ExportError, IngestError
 from focuscode.domain.archives import ArchiveKind, check_zip
 from focuscode.domain.codebook import CODE_FIELDS, Codebook
-from focuscode.domain.nesting import count_values
+from focuscode.domain.nesting import check_expansion
 from focuscode.export.files import FORMULA_PREFIXES, atomic_path
 
 FORMATS = ("yaml", "csv", "xlsx", "qdc")
@@ -46,6 +46,7 @@ _ALIASES = {
 _FIELD_OF = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
 _HEADER_ONLY = ("name", "description")
 MAX_YAML_VALUES = 1_000_000  # YAML aliases can make billions out of a few lines
+MAX_YAML_BYTES = 50 * 1024 * 1024  # ... or gigabytes of text out of one long anchor
 EXCEL_WORKBOOK = ArchiveKind(noun="workbook", program="Excel", suffix=".xlsx",
                              contents="a codebook")
 
@@ -95,9 +96,8 @@ def from_yaml(text: str, *, source: str | None = None) -> Codebook:
                           line=mark.line + 1 if mark else None) from None
     except RecursionError:
         raise IngestError("the YAML is nested too deeply to be a codebook", path=source) from None
-    if count_values(document, MAX_YAML_VALUES) > MAX_YAML_VALUES:
-        raise IngestError(f"the YAML expands to more than {MAX_YAML_VALUES:,} values (through "
-                          "aliases?); refusing to read it", path=source)
+    check_expansion(document, max_values=MAX_YAML_VALUES, max_bytes=MAX_YAML_BYTES,
+                    what="the YAML", source=source)
     if isinstance(document, list):
         document = {"codes": document}
     if not isinstance(document, dict) or not isinstance(document.get("codes"), list):

@@ -30,18 +30,27 @@ def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], Path | None]:
     files: list[Path] = []
     found_speakers = None
     for path in paths:
-        if path.is_dir():
-            for name in SPEAKER_FILE_NAMES:
-                if (path / name).is_file() and found_speakers is None:
-                    found_speakers = path / name
-            children = sorted(p for p in path.iterdir()
-                              if p.is_file() and p.suffix.lower() in FORMATS
-                              and not p.name.startswith((".", "~$")))
+        try:
+            is_folder, exists = path.is_dir(), path.exists()
+            if is_folder:
+                for name in SPEAKER_FILE_NAMES:
+                    if (path / name).is_file() and found_speakers is None:
+                        found_speakers = path / name
+                children = sorted(p for p in path.iterdir()
+                                  if p.is_file() and p.suffix.lower() in FORMATS
+                                  and not p.name.startswith((".", "~$")))
+        except PermissionError:
+            raise IngestError("permission denied (a folder on the way cannot be searched or "
+                              "read)", path=str(path),
+                              hint="make the folder readable, or copy the files elsewhere") from None
+        except OSError as error:
+            raise IngestError(f"cannot be read: {error.strerror}", path=str(path)) from None
+        if is_folder:
             if not children:
                 raise IngestError("no transcripts in this folder", path=str(path),
                                   hint=f"focuscode reads {SUPPORTED}")
             files.extend(children)
-        elif path.exists():
+        elif exists:
             files.append(path)
         else:
             raise IngestError("file not found", path=str(path), hint="check the path")
@@ -50,10 +59,12 @@ def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], Path | None]:
 
 def import_files(store: ProjectStore, settings: AnalysisSettings, paths: Sequence[Path], *,
                  speakers_file: Path | None = None, attributes: Mapping[str, Any] | None = None,
-                 encoding: str | None = None, progress: Progress | None = None) -> ImportReport:
+                 encoding: str | None = None, progress: Progress | None = None,
+                 allow_duplicate: bool = False) -> ImportReport:
     """Parse every file first; store them only if all parse (one transaction per transcript).
 
-    A file already imported unchanged is skipped; a different file under a known name is refused.
+    A file already imported unchanged is skipped; a different file under a known name is refused,
+    and so is a byte-identical copy under another name (unless ``allow_duplicate``).
     """
     progress = progress or NullProgress()
     files, found = expand_paths(paths)
@@ -74,6 +85,8 @@ def import_files(store: ProjectStore, settings: AnalysisSettings, paths: Sequenc
             raise IngestError(f"a different transcript named '{transcript.name}' is already in "
                               "the project", path=str(path),
                               hint="rename the file to import it as another transcript")
+        if not allow_duplicate:
+            _refuse_duplicate(transcript, path, known, parsed)
         parsed.append(transcript)
         progress.advance()
     if speakers_file and speaker_map.speakers:
@@ -103,7 +116,21 @@ def import_files(store: ProjectStore, settings: AnalysisSettings, paths: Sequenc
         refresh_exclusions(store, settings)
     return ImportReport(imported=tuple(t.name for t in parsed), skipped=tuple(skipped),
                         n_turns=n_turns, n_segments=n_segments, unknown_speakers=unknown,
-                        guessed_roles=guessed)
+                        guessed_roles=guessed,
+                        decoding_notes={t.name: t.decoding_note for t in parsed
+                                        if t.decoding_note})
+
+
+def _refuse_duplicate(transcript: ParsedTranscript, path: Path, known: Mapping[str, str],
+                      parsed: Sequence[ParsedTranscript]) -> None:
+    """A byte-identical copy of a transcript under another name would count it twice."""
+    same = [name for name, sha in known.items() if sha == transcript.source_sha256]
+    same += [p.name for p in parsed if p.source_sha256 == transcript.source_sha256]
+    if same:
+        raise IngestError(f"this file is byte for byte the transcript '{same[0]}'; importing it "
+                          "again would count every turn twice; nothing was imported",
+                          path=str(path), hint="leave it out, or pass --allow-duplicate to "
+                                               "import it anyway")
 
 
 def _speakers_for(transcript: ParsedTranscript, speaker_map: SpeakerMap,

@@ -95,10 +95,12 @@ class Project:
     # use cases ----------------------------------------------------------------------------
     def import_files(self, paths: Sequence[Path], *, speakers_file: Path | None = None,
                      attributes: Mapping[str, Any] | None = None, encoding: str | None = None,
-                     progress: Progress | None = None) -> ImportReport:
+                     progress: Progress | None = None,
+                     allow_duplicate: bool = False) -> ImportReport:
         return importing.import_files(self.store, self.settings, [Path(p) for p in paths],
                                       speakers_file=speakers_file, attributes=attributes,
-                                      encoding=encoding, progress=progress)
+                                      encoding=encoding, progress=progress,
+                                      allow_duplicate=allow_duplicate)
 
     def analyse(self, progress: Progress | None = None) -> AnalysisReport:
         return analysis.analyse(self.store, self.settings, self.embedder(), progress)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 import re
 from pathlib import Path
 
@@ -37,8 +38,9 @@ def parse_transcript(path: Path, *, encoding: str | None = None,
                                 turns=tuple(turns), source_sha256=hashlib.sha256(data).hexdigest(),
                                 encoding="docx")
     decoded = decode_text(data, path, encoding)
-    return parse_text(decoded.text, path=str(path), fmt=fmt, name=label, sha256=decoded.sha256,
-                      encoding=decoded.encoding)
+    parsed = parse_text(decoded.text, path=str(path), fmt=fmt, name=label,
+                        sha256=decoded.sha256, encoding=decoded.encoding)
+    return replace(parsed, decoding_note=decoded.note) if decoded.note else parsed
 
 
 def parse_text(text: str, *, path: str, fmt: str, name: str, sha256: str = "",

@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from focuscode.domain import UNKNOWN_ROLE, IngestError, Speaker
-from focuscode.domain.nesting import count_values
+from focuscode.domain.nesting import check_expansion
 from focuscode.pipeline.ingest.decode import decode_text, read_bytes
 
 _SPEAKER_KEYS = {"role", "pseudonym", "aliases", "attributes"}
 MAX_YAML_VALUES = 100_000  # a speakers file has hundreds; YAML aliases can make billions
+MAX_YAML_BYTES = 5 * 1024 * 1024  # ... or gigabytes of text out of one long anchor
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,8 @@ def _from_yaml(text: str, name: str) -> SpeakerMap:
     except RecursionError:
         raise IngestError("speakers file is nested too deeply to be a speakers file",
                           path=name, hint="see the example in transcripts/speakers.yaml") from None
-    if count_values(data, MAX_YAML_VALUES) > MAX_YAML_VALUES:
-        raise IngestError(f"speakers file expands to more than {MAX_YAML_VALUES:,} values "
-                          "(through YAML aliases?); refusing to read it", path=name)
+    check_expansion(data, max_values=MAX_YAML_VALUES, max_bytes=MAX_YAML_BYTES,
+                    what="speakers file", source=name)
     if not isinstance(data, dict) or not isinstance(data.get("speakers"), dict):
         raise IngestError("speakers file needs a 'speakers:' mapping of label -> role", path=name,
                           line=1, hint="see the example in transcripts/speakers.yaml")
