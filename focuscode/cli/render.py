@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
-
 from typing import Sequence
 
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 

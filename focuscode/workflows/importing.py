@@ -42,7 +42,8 @@ def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], Path | None]:
         except PermissionError:
             raise IngestError("permission denied (a folder on the way cannot be searched or "
                               "read)", path=str(path),
-                              hint="make the folder readable, or copy the files elsewhere") from None
+                              hint="make the folder readable, or copy the files elsewhere"
+                              ) from None
         except OSError as error:
             raise IngestError(f"cannot be read: {error.strerror}", path=str(path)) from None
         if is_folder:

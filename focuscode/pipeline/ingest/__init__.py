@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from focuscode.domain import IngestError, ParsedTranscript
