@@ -203,6 +203,11 @@ class DecisionLog:
             raise DecisionError(f"no code {code_id}")
         return _code(rows[0])
 
+    def code_tree(self) -> dict[int, tuple[str, int | None]]:
+        """Every code row (deleted ones too): id -> (name, parent id)."""
+        return {int(row["id"]): (row["name"], row["parent_id"])
+                for row in self.db.query("SELECT id, name, parent_id FROM codes")}
+
     def code_field(self, code_id: int, field: str) -> Any:
         _check_field(field)
         rows = self.db.query(f"SELECT {field} FROM codes WHERE id = ?", (code_id,))

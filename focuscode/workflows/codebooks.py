@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from focuscode.domain import Code, DecisionError
+from focuscode.domain import Code, DecisionError, IngestError
 from focuscode.domain.codebook import Codebook
 from focuscode.export.codebooks import read_codebook, to_yaml, write_codebook
 from focuscode.export.refi import SUGGESTED_GROUP
@@ -86,6 +86,29 @@ def import_codebook(store: ProjectStore, log: DecisionLog, path: Path, *, coder:
     return apply_codebook(store, log, codebook, coder=coder, source=Path(path).name)
 
 
+def _refuse_cycles(log: DecisionLog, changes: list[dict[str, Any]], source: str) -> None:
+    """The project's whole code tree after ``changes`` must stay a tree: a file can put a code
+    under one that the project already has under it (two valid imports, a cycle)."""
+    tree = log.code_tree()
+    parents = {code_id: parent for code_id, (_, parent) in tree.items()}
+    for change in changes:
+        if change["field"] == "parent_id":
+            parents[int(change["code_id"])] = change["after"]
+    names = {code_id: name for code_id, (name, _) in tree.items()}
+    for start in parents:
+        walked, node = [], start
+        while node is not None:
+            if node in walked:
+                loop = walked[walked.index(node):]
+                path = " -> ".join(f"'{names[n]}'" for n in [*loop, node])
+                raise IngestError(f"importing it would make codes their own ancestors ({path} "
+                                  "by parent); nothing was changed", path=source,
+                                  hint="fix the parents in the file, or move the codes in the "
+                                       "project first")
+            walked.append(node)
+            node = parents.get(node)
+
+
 def apply_codebook(store: ProjectStore, log: DecisionLog, codebook: Codebook, *, coder: str,
                    source: str = "codebook") -> CodebookImport:
     created: list[str] = []
@@ -134,6 +157,7 @@ def apply_codebook(store: ProjectStore, log: DecisionLog, codebook: Codebook, *,
                     _add_field(updated, unchanged, code.name, "parent")
         if not changes:
             return CodebookImport(path=source, unchanged=tuple(unchanged))
+        _refuse_cycles(log, changes, source)
         title = f" '{codebook.name}'" if codebook.name else ""
         decision_id = log.record(
             "import_codebook", changes, coder=coder,
