@@ -22,6 +22,7 @@ from focuscode.cli.options import (
     ProjectOption,
     RealNames,
     TableFile,
+    table_file,
 )
 from focuscode.cli.progress import RichProgress
 from focuscode.cli.render import import_lines, themes_table
@@ -199,7 +200,8 @@ def run(
     project: ProjectOption = Path("exports/project"),
     speakers: Annotated[Optional[Path], typer.Option("--speakers", "-s",
                                                      help="Speakers file (YAML or CSV).")] = None,
-    to: Annotated[Path, typer.Option("--to", help="Segment table to write.")] = Path(
+    to: Annotated[Path, typer.Option("--to", help="Segment table to write.",
+                                     callback=table_file)] = Path(
         "exports/segments.csv"),
 ) -> None:
     """Do it all: create the project if needed, import, analyse, show themes, export segments."""

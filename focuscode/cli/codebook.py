@@ -20,6 +20,7 @@ from focuscode.cli.options import (
     CoderOption,
     OutputFile,
     ProjectOption,
+    table_file,
 )
 from focuscode.cli.progress import RichProgress
 from focuscode.cli.render import _short
@@ -123,7 +124,8 @@ def suggest(
     show: Annotated[int, typer.Option(min=0, max=MAX_COUNT,
                                       help="Pending suggestions to print.")] = 10,
     to: Annotated[Optional[Path], typer.Option(
-        "--to", help="Also write every suggestion to .csv or .xlsx.")] = None,
+        "--to", help="Also write every suggestion to .csv or .xlsx.",
+        callback=table_file)] = None,
 ) -> None:
     """Suggest codebook codes for every segment (with why), beside the discovered themes."""
     with _open(project, coder, blind) as opened, RichProgress(errors) as progress:
@@ -139,14 +141,9 @@ def suggest(
 
 
 def _write_frame(frame, to: Path, blind_coder: str | None) -> None:  # noqa: ANN001 - DataFrame
-    from focuscode.export.spreadsheets import write_csv, write_xlsx
+    from focuscode.export.spreadsheets import write_tables
 
-    if to.suffix.lower() == ".xlsx":
-        write_xlsx({"Suggestions": frame}, to, blind_coder=blind_coder)
-    elif to.suffix.lower() == ".csv":
-        write_csv(frame, to, blind_coder=blind_coder)
-    else:
-        raise ConfigError("write .csv or .xlsx", path=str(to))
+    write_tables({"Suggestions": frame}, to, blind_coder=blind_coder)
 
 
 def print_suggest_report(report: SuggestReport, pending: list[PendingSuggestion],
@@ -276,7 +273,8 @@ def agreement(
     per_code: Annotated[bool, typer.Option("--per-code/--overall-only",
                                            help="Rows per code too.")] = True,
     to: Annotated[Optional[Path], typer.Option(
-        "--to", help="Also write agreement and disagreements to .xlsx (or .csv: agreement).")]
+        "--to", help="Also write agreement and disagreements to .xlsx (or .csv: agreement).",
+        callback=table_file)]
     = None,
 ) -> None:
     """Cohen's kappa, Krippendorff's alpha and percent agreement, per code and overall."""
@@ -293,15 +291,10 @@ def agreement(
 
 def _write_agreement(report: AgreementReport, to: Path, blind_coder: str | None) -> None:
     from focuscode.export.coding_tables import agreement_frame, disagreements_frame
-    from focuscode.export.spreadsheets import write_csv, write_xlsx
+    from focuscode.export.spreadsheets import write_tables
 
-    if to.suffix.lower() == ".xlsx":
-        write_xlsx({"Agreement": agreement_frame(report),
-                    "Disagreements": disagreements_frame(report)}, to, blind_coder=blind_coder)
-    elif to.suffix.lower() == ".csv":
-        write_csv(agreement_frame(report), to, blind_coder=blind_coder)
-    else:
-        raise ConfigError("write .xlsx or .csv", path=str(to))
+    write_tables({"Agreement": agreement_frame(report),
+                  "Disagreements": disagreements_frame(report)}, to, blind_coder=blind_coder)
 
 
 def _who(coder: str) -> str:

@@ -23,8 +23,31 @@ BlindOption = Annotated[bool | None, typer.Option(
          "project's setting, see 'focuscode coders'). Files made blind say so.")]
 RealNames = Annotated[bool, typer.Option(
     "--real-names", help="Use speaker labels instead of pseudonyms.")]
-OutputFile = Annotated[Path, typer.Option("--to", help="Output file.")]
-TableFile = Annotated[Path, typer.Option("--to", help="Output file (.csv or .xlsx).")]
-AlsoTable = Annotated[Path | None, typer.Option("--to", help="Also write .csv or .xlsx.")]
+
+
+def writable(value: Path | None) -> Path | None:
+    """A ``--to`` file, checked before any work is done: never the project's own files, a
+    folder or a device (the writer checks again, at the moment it writes)."""
+    if value is not None:
+        from focuscode.workflows.exporting import check_export_path
+
+        check_export_path(value)
+    return value
+
+
+def table_file(value: Path | None) -> Path | None:
+    """A ``--to`` table: writable, and named .csv or .xlsx."""
+    if value is not None:
+        from focuscode.workflows.exporting import check_export_path
+
+        check_export_path(value, table=True)
+    return value
+
+
+OutputFile = Annotated[Path, typer.Option("--to", help="Output file.", callback=writable)]
+TableFile = Annotated[Path, typer.Option("--to", help="Output file (.csv or .xlsx).",
+                                         callback=table_file)]
+AlsoTable = Annotated[Path | None, typer.Option("--to", help="Also write .csv or .xlsx.",
+                                                callback=table_file)]
 CodebookFormat = Annotated[str | None, typer.Option(
     "--format", help="yaml, csv, xlsx or qdc (default: from the file name).")]

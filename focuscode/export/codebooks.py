@@ -59,6 +59,10 @@ def format_of(path: Path, fmt: str | None = None) -> str:
         if fmt not in FORMATS:
             raise ExportError(f"unknown codebook format '{fmt}'",
                               hint=f"use one of {', '.join(FORMATS)}")
+        named = SUFFIXES.get(Path(path).suffix.lower())
+        if named is not None and named != fmt:
+            raise ExportError(f"--format {fmt} but the file name ends in {Path(path).suffix}",
+                              path=str(path), hint="make them agree, or leave --format out")
         return fmt
     found = SUFFIXES.get(Path(path).suffix.lower())
     if found is None:

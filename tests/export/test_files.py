@@ -157,3 +157,35 @@ def test_exports_honour_the_umask(tmp_path, umask, mode):
     finally:
         os.umask(previous)
     assert (tmp_path / "table.csv").stat().st_mode & 0o777 == mode
+
+
+@pytest.mark.parametrize(("name", "fmt", "expected"), [
+    ("t.csv", None, "csv"), ("t.XLSX", None, "xlsx"), ("t.data", "csv", "csv"),
+    ("t", "xlsx", "xlsx"), ("t.csv", "csv", "csv"),
+    ("t.xlsx", "csv", "--format csv but"), ("t.csv", "xlsx", "--format xlsx but"),
+    ("t.pdf", None, "unknown format '.pdf'"), ("t", None, "no suffix"),
+    ("t.csv", "json", "unknown format 'json'"),
+])
+def test_one_rule_for_the_format_of_every_table_export(tmp_path, name, fmt, expected):
+    """Issue 16: from --format or the file name, which must agree; never CSV under any name."""
+    from focuscode.export.spreadsheets import table_format
+
+    if expected in ("csv", "xlsx"):
+        assert table_format(tmp_path / name, fmt) == expected
+    else:
+        with pytest.raises(ExportError, match=expected):
+            table_format(tmp_path / name, fmt)
+
+
+def test_every_table_writer_goes_through_the_one_rule():
+    """No exporter chooses CSV or XLSX from the suffix itself any more (five places did)."""
+    import inspect
+
+    from focuscode import cli, export
+
+    for package in (export, cli):
+        folder = __import__("pathlib").Path(inspect.getfile(package)).parent
+        for source in folder.glob("*.py"):
+            text = source.read_text()
+            assert 'suffix.lower() == ".xlsx"' not in text, source
+            assert 'suffix.lower() == ".csv"' not in text, source
