@@ -27,7 +27,7 @@ import sqlite3
 from typing import Any, Mapping, Sequence
 
 from focuscode.domain import Code, Coding, CodingStatus, Decision, DecisionError
-from focuscode.store.database import Database, utc_now
+from focuscode.store.database import Database, load_json, utc_now
 
 NEW_CODE = "__new_code__"  # in create_code's extra changes: the id of the code being created
 CODE_FIELDS = {"name", "definition", "include_notes", "exclude_notes", "examples", "parent_id",
@@ -298,11 +298,11 @@ def _inverse(changes: Sequence[Change]) -> list[dict[str, Any]]:
 
 def _decision(row: Any) -> Decision:
     return Decision(id=row["id"], created_at=row["created_at"], coder=row["coder"],
-                    action=row["action"], payload=json.loads(row["payload"]), undoes=row["undoes"])
+                    action=row["action"], payload=load_json(row["payload"]), undoes=row["undoes"])
 
 
 def _code(row: Any) -> Code:
     return Code(id=row["id"], name=row["name"], definition=row["definition"],
                 include=row["include_notes"], exclude=row["exclude_notes"],
-                examples=tuple(json.loads(row["examples"])), parent=row["parent_name"],
+                examples=tuple(load_json(row["examples"])), parent=row["parent_name"],
                 color=row["color"], memo=row["memo"], source=row["source"], status=row["status"])

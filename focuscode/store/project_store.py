@@ -20,7 +20,7 @@ from focuscode.domain import (
 )
 from focuscode.domain.hashing import text_sha256
 from focuscode.domain.review import Quote
-from focuscode.store.database import Database, utc_now
+from focuscode.store.database import Database, load_json, utc_now
 from focuscode.store.review_queries import ReviewQueries
 
 
@@ -58,7 +58,7 @@ class ProjectStore:
     # settings -----------------------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:
         rows = self.db.query("SELECT value FROM settings WHERE key = ?", (key,))
-        return json.loads(rows[0]["value"]) if rows else default
+        return load_json(rows[0]["value"]) if rows else default
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.db.atomic() as db:
@@ -224,7 +224,7 @@ class ProjectStore:
 
     def memberships(self, run_id: int) -> list[Membership]:
         return [Membership(row["segment_id"], row["theme_id"], row["probability"],
-                           tuple((int(t), float(s)) for t, s in json.loads(row["nearest"])))
+                           tuple((int(t), float(s)) for t, s in load_json(row["nearest"])))
                 for row in self.db.query("SELECT * FROM theme_members WHERE run_id = ? "
                                          "ORDER BY segment_id", (run_id,))]
 
@@ -240,13 +240,13 @@ class ProjectStore:
 
 def _speaker(row: Any) -> Speaker:
     return Speaker(label=row["label"], role=row["role"], pseudonym=row["pseudonym"],
-                   attributes=json.loads(row["attributes"]), id=row["id"])
+                   attributes=load_json(row["attributes"]), id=row["id"])
 
 
 def _transcript(row: Any) -> Transcript:
     return Transcript(id=row["id"], name=row["name"], source_path=row["source_path"],
                       format=row["format"], text=row["text"], source_sha256=row["source_sha256"],
-                      attributes=json.loads(row["attributes"]), imported_at=row["imported_at"])
+                      attributes=load_json(row["attributes"]), imported_at=row["imported_at"])
 
 
 def _segment(row: Any) -> Segment:
@@ -259,14 +259,14 @@ def _segment(row: Any) -> Segment:
 
 def _theme(row: Any) -> Theme:
     return Theme(id=row["id"], run_id=row["run_id"], number=row["number"], label=row["label"],
-                 keywords=tuple(json.loads(row["keywords"])),
-                 exemplar_ids=tuple(json.loads(row["exemplar_ids"])), size=row["size"],
+                 keywords=tuple(load_json(row["keywords"])),
+                 exemplar_ids=tuple(load_json(row["exemplar_ids"])), size=row["size"],
                  code_id=row["code_id"], status=row["status"], parent_id=row["parent_id"])
 
 
 def _run(row: Any) -> AnalysisRun:
     return AnalysisRun(id=row["id"], started_at=row["started_at"], finished_at=row["finished_at"],
                        status="finished", model_id=row["model_id"],
-                       params=json.loads(row["params"]), random_state=row["random_state"],
-                       versions=json.loads(row["versions"]), input_sha256=row["input_sha256"],
+                       params=load_json(row["params"]), random_state=row["random_state"],
+                       versions=load_json(row["versions"]), input_sha256=row["input_sha256"],
                        n_segments=row["n_segments"], n_themes=row["n_themes"])
