@@ -39,3 +39,32 @@ def _measure(data: Any, max_values: int | None, max_bytes: int | None) -> tuple[
         else:
             size += 1
     return count, size
+
+
+def check_unique_keys(node: Any, *, what: str, source: str | None) -> None:
+    """Refuse a mapping that gives one key twice (YAML keeps the last silently). ``node`` is a
+    composed YAML node (PyYAML's ``compose``; read by duck typing: ``value`` and
+    ``start_mark``); a node shared through aliases is walked once."""
+    seen, stack = set(), [node]
+    while stack:
+        item = stack.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        value = getattr(item, "value", None)
+        if not isinstance(value, list):
+            continue
+        if value and isinstance(value[0], tuple):  # a mapping: (key node, value node) pairs
+            keys: dict[str, Any] = {}
+            for key, child in value:
+                text = str(getattr(key, "value", key))
+                if text in keys and text != "<<":
+                    mark = getattr(key, "start_mark", None)
+                    raise IngestError(f"{what} gives the key '{text}' twice (the second would "
+                                      "silently replace the first)", path=source,
+                                      line=mark.line + 1 if mark is not None else None,
+                                      hint="keep one of them")
+                keys[text] = key
+                stack.extend((key, child))
+        else:
+            stack.extend(value)

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from focuscode.domain import Code, ExportError, IngestError
 from focuscode.domain.archives import ArchiveKind, check_zip
 from focuscode.domain.codebook import CODE_FIELDS, Codebook
-from focuscode.domain.nesting import check_expansion
+from focuscode.domain.nesting import check_expansion, check_unique_keys
 from focuscode.export.files import FORMULA_PREFIXES, atomic_path
 
 FORMATS = ("yaml", "csv", "xlsx", "qdc")
@@ -93,6 +93,7 @@ def from_yaml(text: str, *, source: str | None = None) -> Codebook:
     import yaml
 
     try:
+        check_unique_keys(yaml.compose(text), what="the codebook", source=source)
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)

@@ -140,3 +140,16 @@ def test_codebook_order_is_parents_first_in_file_order() -> None:
     assert [c.name for c in codebook.codes] == ["A", "B", "child"]
     assert codebook.depth("child") == 1 and codebook.is_parent("B")
     assert replace(codebook, name="x") != codebook
+
+
+def test_a_codebook_giving_a_key_twice_is_refused():
+    """Issue 16: YAML keeps the last of two equal keys silently."""
+    import pytest
+
+    from focuscode.domain import IngestError
+    from focuscode.export.codebooks import from_yaml
+
+    with pytest.raises(IngestError, match="gives the key 'definition' twice") as caught:
+        from_yaml("codes:\n  - name: A\n    definition: one\n    definition: two\n",
+                  source="c.yaml")
+    assert caught.value.line == 4

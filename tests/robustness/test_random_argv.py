@@ -35,9 +35,10 @@ def _options(command) -> list[str]:  # noqa: ANN001
 
 
 def _values(folder: Path) -> st.SearchStrategy[str]:
+    demo = folder / "demo"  # a copy: an export may well be told to overwrite an input
     paths = [str(folder / "proj"), str(folder / "proj" / "focuscode.sqlite"),
-             str(DEMO), str(DEMO / "roundtable1_boston.txt"), str(DEMO / "speakers.yaml"),
-             str(DEMO / "roundtable3_chicago.docx"), "/dev/null", "/dev/zero", "/nonexistent/x",
+             str(demo), str(demo / "roundtable1_boston.txt"), str(demo / "speakers.yaml"),
+             str(demo / "roundtable3_chicago.docx"), "/dev/null", "/dev/zero", "/nonexistent/x",
              str(folder), "out.csv", "out.xlsx", "out.md", "out.docx", "out.html", "out.qdpx",
              "out.qdc", "out.yaml", "out", "plots", "q.pdf", ".", "", "-", "--", "*", "c1",
              "patient,physician", "role", "site", "eom", "leaf", "speakers", "segments"]
@@ -51,23 +52,28 @@ def _values(folder: Path) -> st.SearchStrategy[str]:
 
 OUTPUTS = ["out.csv", "out.xlsx", "out.md", "out.docx", "out.html", "out.qdpx", "out.qdc",
            "out.yaml", "plots", "out.sqlite", "out"]
-PLAUSIBLE = {  # values that often get a command past its parser, to run it for real
-    "paths": [str(DEMO), str(DEMO / "roundtable1_boston.txt"), str(DEMO / "roundtable2_zoom.vtt")],
-    "segments": ["1", "2", "17", "40", "100000"],
-    "as_code": ["c1", "1", "Holistic view of care", "no such code"],
-    "path": [str(DEMO.parent / "codebooks" / "starter_codebook.yaml"), str(DEMO / "speakers.yaml"),
-             "out.csv"],
-    "to": OUTPUTS,
-}
 
 
-def _required(draw, command, values) -> list[str]:  # noqa: ANN001
+def plausible(folder: Path) -> dict[str, list[str]]:
+    """Values that often get a command past its parser, to run it for real (inputs are copies
+    in ``folder``, never the repository's files)."""
+    demo = folder / "demo"
+    return {"paths": [str(demo), str(demo / "roundtable1_boston.txt"),
+                      str(demo / "roundtable2_zoom.vtt")],
+            "segments": ["1", "2", "17", "40", "100000"],
+            "as_code": ["c1", "1", "Holistic view of care", "no such code"],
+            "path": [str(folder / "starter_codebook.yaml"), str(demo / "speakers.yaml"),
+                     "out.csv"],
+            "to": OUTPUTS}
+
+
+def _required(draw, command, values, folder) -> list[str]:  # noqa: ANN001
     """Values for the command's required parameters, mostly plausible ones."""
     argv: list[str] = []
     for param in command.params:
         if not param.required:
             continue
-        pool = st.sampled_from(PLAUSIBLE.get(param.name, ["x"]))
+        pool = st.sampled_from(plausible(folder).get(param.name, ["x"]))
         value = draw(st.one_of(pool, pool, pool, values))
         argv += [value] if param.param_type_name == "argument" else [param.opts[0], value]
     return argv
@@ -82,7 +88,7 @@ def argv_strategy(folder: Path) -> st.SearchStrategy[list[str]]:
         words = list(words)
         if draw(st.integers(0, 9)) == 0:  # a partial or misspelt command
             words = draw(st.sampled_from([[], words[:1], [words[0][:-1] or "x"], ["imprt"]]))
-        tokens = _required(draw, command, values) if draw(st.integers(0, 3)) else []
+        tokens = _required(draw, command, values, folder) if draw(st.integers(0, 3)) else []
         tokens += draw(st.lists(st.one_of(st.sampled_from(_options(command) or ["--x"]), values),
                                 max_size=draw(st.sampled_from([0, 0, 2, 4, 6]))))
         if draw(st.integers(0, 4)):  # mostly over the demo project
@@ -94,7 +100,11 @@ def argv_strategy(folder: Path) -> st.SearchStrategy[list[str]]:
 
 def test_random_argv_never_gives_a_traceback(tmp_path, demo_analysed):
     shutil.copytree(demo_analysed, tmp_path / "proj")
+    shutil.copytree(DEMO, tmp_path / "demo")
+    shutil.copy(DEMO.parent / "codebooks" / "starter_codebook.yaml", tmp_path)
     (tmp_path / "work").mkdir()
+    inputs = [p for folder in (DEMO, DEMO.parent / "codebooks") for p in folder.rglob("*")]
+    repository = {p: p.stat().st_mtime_ns for p in inputs if p.is_file()}
     previous = os.getcwd()
     os.chdir(tmp_path / "work")  # every relative --to lands here, never in the repository
 
@@ -123,4 +133,7 @@ def test_random_argv_never_gives_a_traceback(tmp_path, demo_analysed):
     finally:
         os.chdir(previous)
     assert TALLY["runs"] >= EXAMPLES
+    changed = [p for p, mtime in repository.items() if not p.exists()
+               or p.stat().st_mtime_ns != mtime]
+    assert not changed, changed  # the repository's files are never written
     assert len(TALLY["exit codes"]) >= 2, TALLY  # both successes and refusals were reached

@@ -78,16 +78,40 @@ def _not_regular(path: Path) -> IngestError:
                        path=str(path), hint="copy the transcript into an ordinary file")
 
 
-def decode_text(data: bytes, path: Path, encoding: str | None = None) -> DecodedText:
-    """Decode ``data``, normalise newlines to ``\\n`` and refuse binary or empty files."""
+# What a refused file should have been, and what to do: for transcripts and speakers files.
+_KINDS = {
+    "transcript": ("export the transcript again", "focuscode reads .txt, .vtt, .srt and .docx"),
+    "speakers file": ("write the speakers in it (see transcripts/speakers.yaml)",
+                      "a speakers file is YAML or CSV text"),
+}
+
+
+def decode_text(data: bytes, path: Path, encoding: str | None = None, *,
+                kind: str = "transcript") -> DecodedText:
+    """Decode ``data``, normalise newlines to ``\\n`` and refuse binary or empty files (the
+    messages say ``kind``: a transcript or a speakers file)."""
+    try:
+        return _decode_text(data, path, encoding)
+    except IngestError as error:
+        if kind == "transcript":
+            raise
+        empty, reads = _KINDS[kind]
+        error.message = error.message.replace("a transcript", f"a {kind}")
+        error.hint = {_KINDS["transcript"][0]: empty,
+                      _KINDS["transcript"][1]: reads}.get(error.hint or "", error.hint)
+        error.args = (error.message,)
+        raise
+
+
+def _decode_text(data: bytes, path: Path, encoding: str | None = None) -> DecodedText:
     sha = hashlib.sha256(data).hexdigest()
     name = str(path)
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise IngestError("file is empty", path=name, hint="export the transcript again")
+        raise IngestError("file is empty", path=name, hint=_KINDS["transcript"][0])
     for signature, what in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
             raise IngestError(f"this is {what}, not a transcript", path=name,
-                              hint="focuscode reads .txt, .vtt, .srt and .docx")
+                              hint=_KINDS["transcript"][1])
     if encoding is not None:
         used = encoding
         try:
@@ -145,7 +169,7 @@ def _guess(data: bytes, name: str) -> tuple[str, str]:
         if half and evens > 0.4 * half and odds == 0:
             return _strict(data, "utf-16-be", name), "utf-16-be"
         raise IngestError("looks like a binary file (it contains NUL bytes), not a transcript",
-                          path=name, hint="focuscode reads .txt, .vtt, .srt and .docx")
+                          path=name, hint=_KINDS["transcript"][1])
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:
@@ -195,4 +219,4 @@ def _refuse_binary(text: str, name: str) -> None:
                    if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cs"))
     if "\x00" in text or controls > max(3, len(sample) // 100):
         raise IngestError("looks like a binary file, not a transcript", path=name,
-                          hint="focuscode reads .txt, .vtt, .srt and .docx")
+                          hint=_KINDS["transcript"][1])
