@@ -10,7 +10,7 @@ import stat
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from focuscode.domain import ExportError
 
@@ -23,6 +23,7 @@ STORE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 SQLITE_MAGIC = (b"SQLite format 3\x00", b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83",
                 b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7")
 _PROTECTED: set[Path] = set()
+_SOURCES: set[Path] = set()
 _UMASK_LOCK = threading.Lock()
 
 
@@ -33,10 +34,12 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def protect(database: Path) -> None:
-    """Never let an export overwrite ``database``, its companions or its backups, under any
-    name (a symlink or hard link to one of them included)."""
+def protect(database: Path, sources: Iterable[str | Path] = ()) -> None:
+    """Never let an export overwrite ``database``, its companions or its backups, nor the
+    transcript files imported into it (``sources``), under any name (a symlink or hard link to
+    one of them included)."""
     _PROTECTED.add(Path(os.path.abspath(database)))
+    _SOURCES.update(Path(os.path.abspath(source)) for source in sources)
 
 
 def _protected_files() -> Iterator[Path]:
@@ -79,6 +82,11 @@ def checked_target(target: Path) -> Path:
             if os.path.samefile(protected, resolved):
                 raise _refuse(target, f"it is the project file {protected}",
                               hint="exports never overwrite a project; choose another file name")
+    for source in _SOURCES:
+        with contextlib.suppress(OSError):
+            if os.path.samefile(source, resolved):
+                raise _refuse(target, "it is a transcript imported into the project",
+                              hint="exports never overwrite their sources; choose another name")
     if _starts_like_sqlite(resolved):
         raise _refuse(target, "it is an SQLite database (a project?)",
                       hint="exports never overwrite a database; choose another file name")

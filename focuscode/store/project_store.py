@@ -122,6 +122,11 @@ class ProjectStore:
         return _transcript(self.db.query("SELECT * FROM transcripts WHERE id = ?",
                                          (transcript_id,))[0])
 
+    def transcript_sources(self) -> list[str]:
+        """The files the transcripts were imported from (as given then)."""
+        return [row["source_path"] for row in
+                self.db.query("SELECT source_path FROM transcripts WHERE source_path != ''")]
+
     def transcript_names(self) -> dict[str, str]:
         """Transcript name -> source SHA-256."""
         return {row["name"]: row["source_sha256"]

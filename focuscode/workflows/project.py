@@ -37,7 +37,7 @@ class Project:
         self.store = store
         self.log = DecisionLog(store.db)
         if store.db.path != ":memory:":
-            protect(Path(store.db.path))
+            protect(Path(store.db.path), store.transcript_sources())
         self.coder = coder or store.get_setting("coder") or default_coder()
         self._embedder = embedder
 

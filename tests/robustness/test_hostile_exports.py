@@ -56,3 +56,22 @@ def test_no_export_replaces_a_device(analysed_copy, device):
                             "--to", device)
     assert code == 1 and "not a regular file" in err, err
     assert os.lstat(device).st_mode == mode
+
+
+def test_no_export_overwrites_an_imported_transcript(imported_copy, tmp_path):
+    """Found by the random-argv test: ``export quotes --to <the imported .docx>`` replaced the
+    demo transcript itself."""
+    source = tmp_path / "session.docx"
+    import shutil
+
+    from robust_support import DEMO
+
+    shutil.copy(DEMO / "roundtable3_chicago.docx", source)
+    code, _, err = run_main("import", str(source), "--project", str(imported_copy),
+                            "--allow-duplicate")
+    assert code == 0, err
+    before = source.read_bytes()
+    code, _, err = run_main("export", "quotes", "--project", str(imported_copy),
+                            "--to", str(source))
+    assert code == 1 and "a transcript imported into the project" in err, err
+    assert source.read_bytes() == before
