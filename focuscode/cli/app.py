@@ -12,7 +12,7 @@ import typer.main
 from rich.console import Console
 from rich.markup import escape
 
-from focuscode.cli import INTERRUPTED, interrupted
+from focuscode.cli import INTERRUPTED, caused_by_interrupt, interrupted, watch_sigint
 from focuscode.cli.options import (
     MAX_COMPONENTS,
     MAX_COUNT,
@@ -273,9 +273,12 @@ def main() -> None:
     """Run the commands: one clear line for every error a user can cause, never a traceback.
     (The ``focuscode`` command enters through ``focuscode.cli.main``, which imports this module
     once it can handle Ctrl-C.)"""
+    watch_sigint()
     try:
         code = app(standalone_mode=False, prog_name="focuscode")
     except FocuscodeError as error:
+        if caused_by_interrupt(error):  # a job that stopped at Ctrl-C (Cancelled)
+            interrupted()
         # soft_wrap: one line even when stderr is a pipe or a narrow terminal
         errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, markup=True,
                      soft_wrap=True)
@@ -285,7 +288,8 @@ def main() -> None:
     except USAGE_ERRORS as error:
         code = _usage_error(error)
     except BaseException as error:
-        if type(error).__name__ != "Abort":  # click's or Typer's: Ctrl-C inside a prompt
+        # click's or Typer's Abort: Ctrl-C inside a prompt; anything else raised by a Ctrl-C
+        if type(error).__name__ != "Abort" and not caused_by_interrupt(error):
             raise
         code = INTERRUPTED
     if code == INTERRUPTED:  # Typer turns Ctrl-C into this exit code (older Click: Abort)
