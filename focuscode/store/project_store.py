@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -15,6 +16,7 @@ from focuscode.domain import (
     ParsedTranscript,
     Segment,
     Speaker,
+    StoreError,
     Theme,
     Transcript,
 )
@@ -93,11 +95,20 @@ class ProjectStore:
                            "VALUES (?, ?, ?, ?)", (speaker.label, speaker.role, speaker.pseudonym,
                                                    json.dumps(dict(speaker.attributes))))
             ids = {row["label"]: row["id"] for row in db.execute("SELECT id, label FROM speakers")}
-            cursor = db.execute(
-                "INSERT INTO transcripts (name, source_path, format, encoding, text, "
-                "source_sha256, attributes, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (parsed.name, parsed.source_path, parsed.format, parsed.encoding, parsed.text,
-                 parsed.source_sha256, json.dumps(dict(attributes)), utc_now()))
+            try:
+                cursor = db.execute(
+                    "INSERT INTO transcripts (name, source_path, format, encoding, text, "
+                    "source_sha256, attributes, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (parsed.name, parsed.source_path, parsed.format, parsed.encoding,
+                     parsed.text, parsed.source_sha256, json.dumps(dict(attributes)), utc_now()))
+            except sqlite3.IntegrityError as error:
+                if "transcripts.name" not in str(error):
+                    raise
+                raise StoreError(f"a transcript named '{parsed.name}' was imported meanwhile "
+                                 "(by another focuscode process?); this one was not stored",
+                                 path=parsed.source_path,
+                                 hint="run the import again when the other one is done: "
+                                      "transcripts already in the project are skipped") from None
             transcript_id = int(cursor.lastrowid)
             turn_ids = {}
             for turn in parsed.turns:
