@@ -229,6 +229,11 @@ def review(project: ProjectOption = Path("."), coder: CoderOption = None) -> Non
         make_app(opened).run()
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: a line break in a file name or value shows as ``\\n``."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def _usage_exceptions() -> tuple[type[BaseException], ...]:
     """The exceptions of the Click that parses the command line: Typer 0.29 carries its own
     (``typer._click``, whose root is ``typer.TyperException``); older Typer used ``click``."""
@@ -249,7 +254,7 @@ USAGE_ERRORS = _usage_exceptions()
 
 def _usage_line(error: BaseException) -> str:
     """One line for a command-line mistake: what is wrong and where the help is."""
-    message = " ".join(str(error.format_message()).split())
+    message = one_line(str(error.format_message()))
     ctx = getattr(error, "ctx", None)
     command = ctx.command_path if ctx is not None else "focuscode"
     if command == "focuscode":  # the parser often gives no context: the words of the command
@@ -280,8 +285,8 @@ def main() -> None:
         if caused_by_interrupt(error):  # a job that stopped at Ctrl-C (Cancelled)
             interrupted()
         # soft_wrap: one line even when stderr is a pipe or a narrow terminal
-        errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, markup=True,
-                     soft_wrap=True)
+        errors.print(f"[bold red]error:[/] {escape(one_line(str(error)))}", highlight=False,
+                     markup=True, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         code = INTERRUPTED
@@ -303,7 +308,7 @@ def _usage_error(error: BaseException) -> int:
         error.show()
         return 2
     if not hasattr(error, "ctx"):  # another ClickException (a file error, ...): its own line
-        errors.print(f"[bold red]error:[/] {escape(str(error.format_message()))}",
+        errors.print(f"[bold red]error:[/] {escape(one_line(str(error.format_message())))}",
                      highlight=False, soft_wrap=True)
         return int(getattr(error, "exit_code", 1))
     errors.print(escape(_usage_line(error)), highlight=False, soft_wrap=True, markup=False)

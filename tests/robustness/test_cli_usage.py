@@ -97,3 +97,11 @@ def test_the_cli_pins_are_the_installed_versions():
                 if "==" in line and not line.startswith("#"))
     assert pins["typer"] == version("typer") and pins["click"] == version("click")
     assert pins["torch"] == "2.13.0"
+
+
+def test_a_line_break_in_a_value_keeps_the_error_on_one_line(tmp_path):
+    """Found by the random-argv test: ``--to $'\\n'`` made the error two lines."""
+    from robust_support import run_main as run
+
+    code, _, err = run("export", "segments", "--to", "\n", "--project", str(tmp_path))
+    assert code in (1, 2) and len(err.strip().splitlines()) == 1 and "\\n" in err, err
