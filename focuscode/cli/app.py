@@ -4,6 +4,7 @@ line."""
 from __future__ import annotations
 
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -230,8 +231,10 @@ def review(project: ProjectOption = Path("."), coder: CoderOption = None) -> Non
 
 
 def one_line(text: str) -> str:
-    """``text`` on one line: a line break in a file name or value shows as ``\\n``."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    """``text`` on one line and harmless to a terminal: a line break or other control character
+    in a file name or value shows escaped (``\\n``, ``\\x1b``)."""
+    return "".join(ch.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
 
 
 def _usage_exceptions() -> tuple[type[BaseException], ...]:

@@ -46,9 +46,13 @@ class Project:
     def init(cls, folder: Path | str, **kwargs: Any) -> "Project":
         """Create the project in ``folder`` (made if missing); open it if it already exists."""
         folder = Path(folder)
-        if folder.exists() and not folder.is_dir():
-            raise ConfigError("exists and is not a folder", path=str(folder))
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            if folder.exists() and not folder.is_dir():
+                raise ConfigError("exists and is not a folder", path=str(folder))
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # /proc/x, a read-only place, a folder that cannot be searched
+            raise ConfigError(f"cannot create the project folder: {error.strerror}",
+                              path=str(folder), hint="choose a folder you can write to") from None
         return cls(folder, ProjectStore(folder / DB_NAME, create=True), **kwargs)
 
     @classmethod

@@ -105,3 +105,11 @@ def test_a_line_break_in_a_value_keeps_the_error_on_one_line(tmp_path):
 
     code, _, err = run("export", "segments", "--to", "\n", "--project", str(tmp_path))
     assert code in (1, 2) and len(err.strip().splitlines()) == 1 and "\\n" in err, err
+
+
+def test_init_where_no_folder_can_be_made_is_one_line():
+    """``init -p /proc/x`` raised FileNotFoundError."""
+    from robust_support import run_main as run
+
+    code, _, err = run("init", "--project", "/proc/focuscode-test/x")
+    assert code == 1 and "cannot create the project folder" in err and "Traceback" not in err
