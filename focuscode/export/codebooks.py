@@ -47,6 +47,7 @@ _FIELD_OF = {alias: name for name, aliases in _ALIASES.items() for alias in alia
 _HEADER_ONLY = ("name", "description")
 MAX_YAML_VALUES = 1_000_000  # YAML aliases can make billions out of a few lines
 MAX_YAML_BYTES = 50 * 1024 * 1024  # ... or gigabytes of text out of one long anchor
+MAX_CODEBOOK_BYTES = 50 * 1024 * 1024
 EXCEL_WORKBOOK = ArchiveKind(noun="workbook", program="Excel", suffix=".xlsx",
                              contents="a codebook")
 
@@ -76,7 +77,13 @@ def read_codebook(path: Path | str, fmt: str | None = None) -> Codebook:
     """A checked codebook from a YAML, CSV, XLSX or ``.qdc`` file."""
     path = Path(path)
     if not path.is_file():
+        if path.exists():  # a folder, a named pipe, a device: never opened (a pipe would hang)
+            raise IngestError("is not a regular file, not a codebook", path=str(path),
+                              hint="give a .yaml, .csv, .xlsx or .qdc file")
         raise IngestError("codebook file not found", path=str(path))
+    if path.stat().st_size > MAX_CODEBOOK_BYTES:
+        raise IngestError(f"the file is larger than a codebook can be "
+                          f"({MAX_CODEBOOK_BYTES // (1024 * 1024)} MiB)", path=str(path))
     fmt = format_of(path, fmt)
     if fmt == "qdc":
         from focuscode.export.refi import from_qdc
