@@ -101,3 +101,29 @@ def imported_copy(tmp_path, demo_imported) -> Path:
 def analysed_copy(tmp_path, demo_analysed) -> Path:
     """A copy of ``demo_analysed`` of this test's own."""
     return Path(shutil.copytree(demo_analysed, tmp_path / "proj"))
+
+
+# the ``model`` marker: on exactly the tests that load the real model ---------------------------
+# Tests that get the real model's project from these fixtures load it (in a child process).
+MODEL_FIXTURES = frozenset({"demo_real_analysed", "real_analysed_copy"})
+
+
+def pytest_collection_modifyitems(items) -> None:  # noqa: ANN001 - pytest hook
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
+
+@pytest.fixture(autouse=True)
+def _model_marker_is_honest(request, monkeypatch):
+    """A test not marked ``model`` that loads the real model in this process fails, saying so
+    (so ``pytest -m "not model"`` is the quick suite, and ``-m model`` the model tests)."""
+    if request.node.get_closest_marker("model") is None:
+        from focuscode.pipeline import embed
+
+        def refuse(self):  # noqa: ANN001, ANN202
+            pytest.fail("this test loads the real model: mark it @pytest.mark.model",
+                        pytrace=False)
+
+        monkeypatch.setattr(embed.SentenceTransformerEmbedder, "_model", property(refuse))
+    yield

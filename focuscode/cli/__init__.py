@@ -9,12 +9,42 @@ fraction of a second), so Ctrl-C then ends as it does later, with one line and e
 from __future__ import annotations
 
 import sys
+import threading
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 INTERRUPTED_MESSAGE = ("interrupted: decisions made so far are saved; the step in progress was "
                        "not applied")
 
-__all__ = ["INTERRUPTED", "INTERRUPTED_MESSAGE", "interrupted", "main"]
+__all__ = ["INTERRUPTED", "INTERRUPTED_MESSAGE", "SIGINT_SEEN", "interrupted", "main",
+           "watch_sigint"]
+
+# Set by the first Ctrl-C: a library that swallows the KeyboardInterrupt (lxml does, while it is
+# imported) cannot make the command go on as if nothing happened; long jobs check it.
+SIGINT_SEEN = threading.Event()
+
+
+def watch_sigint() -> None:
+    """Ctrl-C raises KeyboardInterrupt as usual, and is remembered in ``SIGINT_SEEN``."""
+    import signal
+
+    def on_sigint(signum, frame):  # noqa: ANN001, ANN202 - a signal handler
+        SIGINT_SEEN.set()
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, on_sigint)
+
+
+def caused_by_interrupt(error: BaseException) -> bool:
+    """Whether ``error`` came of a Ctrl-C: raised after one, or with a KeyboardInterrupt in its
+    chain (Python wraps one raised inside ``__set_name__`` in a RuntimeError)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return SIGINT_SEEN.is_set()
 
 
 def interrupted(*, starting: bool = False) -> None:

@@ -6,22 +6,27 @@ from __future__ import annotations
 import contextlib
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
+import typer.main
 from rich.console import Console
 from rich.markup import escape
 
-from focuscode.cli import INTERRUPTED, interrupted
+from focuscode.cli import INTERRUPTED, caused_by_interrupt, interrupted, watch_sigint
 from focuscode.cli.options import (
+    MAX_COMPONENTS,
+    MAX_COUNT,
+    MAX_SEED,
     BlindOption,
     CoderOption,
     ProjectOption,
     RealNames,
     TableFile,
     YesOption,
+    table_file,
 )
 from focuscode.cli.progress import RichProgress
 from focuscode.cli.render import import_lines, reanalysis_lines, themes_table
@@ -105,14 +110,19 @@ def import_(
         "--attributes",
         help="Survey answers: columns that become respondent attributes (comma-separated), "
              "for compare --by.")] = None,
+    allow_duplicate: Annotated[bool, typer.Option(
+        "--allow-duplicate",
+        help="Import a file even if it is byte for byte a transcript already imported under "
+             "another name.")] = False,
 ) -> None:
     """Import transcripts (.txt, .vtt, .srt, .docx, WhisperX .json), survey answers (.csv, .xlsx)
     with --text-column, all of them or, on any error, none; or a REFI-QDA project (.qdpx) from
     NVivo, ATLAS.ti, MAXQDA or QualCoder."""
     if any(path.suffix.lower() == ".qdpx" for path in paths):
-        if speakers or attr or encoding or dry_run or text_column or id_column or attributes:
-            raise ConfigError("--speakers, --attr, --encoding, --dry-run and the survey options "
-                              "are for transcripts, not a .qdpx",
+        if (speakers or attr or encoding or dry_run or text_column or id_column or attributes
+                or allow_duplicate):
+            raise ConfigError("--speakers, --attr, --encoding, --dry-run, --allow-duplicate and "
+                              "the survey options are for transcripts, not a .qdpx",
                               hint="its cases and variables give roles and attributes")
         _import_refi(paths, project)
         return
@@ -124,7 +134,8 @@ def import_(
         with _open(project) as opened, RichProgress(errors) as progress:
             report = opened.import_files(paths, speakers_file=speakers,
                                          attributes=_attributes(attr), encoding=encoding,
-                                         progress=progress, survey=survey, dry_run=dry_run)
+                                         progress=progress, survey=survey, dry_run=dry_run,
+                                         allow_duplicate=allow_duplicate)
     for line in import_lines(report):
         console.print(line)
 
@@ -158,13 +169,17 @@ def analyse(
     model: Annotated[Optional[str], typer.Option(
         help="sentence-transformers model name or local path (never downloaded).")] = None,
     min_cluster_size: Annotated[Optional[int], typer.Option(
+        min=0, max=MAX_COUNT,
         help="Smallest theme, in segments (0: scaled to the data, the default).")] = None,
-    min_samples: Annotated[Optional[int], typer.Option(help="HDBSCAN density smoothing.")] = None,
+    min_samples: Annotated[Optional[int], typer.Option(
+        min=1, max=MAX_COUNT, help="HDBSCAN density smoothing.")] = None,
     components: Annotated[Optional[int], typer.Option(
+        min=0, max=MAX_COMPONENTS,
         help="PCA dimensions before clustering (0: none).")] = None,
     selection: Annotated[Optional[str], typer.Option(
         help="Cluster selection: 'eom' (broader themes) or 'leaf' (finer themes).")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Random seed of every random step.")] = None,
+    seed: Annotated[Optional[int], typer.Option(
+        min=0, max=MAX_SEED, help="Random seed of every random step.")] = None,
     include_moderator: Annotated[Optional[bool], typer.Option(
         "--include-moderator/--exclude-moderator",
         help="Cluster moderator turns too (default: keep them as context only).")] = None,
@@ -288,7 +303,8 @@ def run(
     project: ProjectOption = RUN_PROJECT,
     speakers: Annotated[Optional[Path], typer.Option("--speakers", "-s",
                                                      help="Speakers file (YAML or CSV).")] = None,
-    to: Annotated[Path, typer.Option("--to", help="Segment table to write.")] = Path(
+    to: Annotated[Path, typer.Option("--to", help="Segment table to write.",
+                                     callback=table_file)] = Path(
         "exports/segments.csv"),
     yes: YesOption = False,
 ) -> None:
@@ -320,25 +336,92 @@ def review(project: ProjectOption = Path("."), coder: CoderOption = None) -> Non
         make_app(opened).run()
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line and harmless to a terminal: a line break or other control character
+    in a file name or value shows escaped (``\\n``, ``\\x1b``)."""
+    return "".join(ch.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+
+
+def _usage_exceptions() -> tuple[type[BaseException], ...]:
+    """The exceptions of the Click that parses the command line: Typer 0.29 carries its own
+    (``typer._click``, whose root is ``typer.TyperException``); older Typer used ``click``."""
+    found: list[type[BaseException]] = []
+    if hasattr(typer, "TyperException"):
+        found.append(typer.TyperException)
+    try:
+        import click
+    except ImportError:  # pragma: no cover - Typer 0.29 does not need it
+        pass
+    else:
+        found.append(click.ClickException)
+    return tuple(found)
+
+
+USAGE_ERRORS = _usage_exceptions()
+
+
+def _usage_line(error: BaseException) -> str:
+    """One line for a command-line mistake: what is wrong and where the help is."""
+    message = one_line(str(error.format_message()))
+    ctx = getattr(error, "ctx", None)
+    command = ctx.command_path if ctx is not None else "focuscode"
+    if command == "focuscode":  # the parser often gives no context: the words of the command
+        command = " ".join(["focuscode", *_command_words(sys.argv[1:])])
+    return f"error: {message} (see '{command} --help')"
+
+
+def _command_words(argv: list[str]) -> list[str]:
+    """The command and subcommand names ``argv`` starts with (``export segments``)."""
+    group, words = typer.main.get_command(app), []
+    for word in argv:
+        commands = getattr(group, "commands", None)
+        if not commands or word not in commands:
+            break
+        words.append(word)
+        group = commands[word]
+    return words
+
+
 def main() -> None:
     """Run the commands: one clear line for every error a user can cause, never a traceback.
     (The ``focuscode`` command enters through ``focuscode.cli.main``, which imports this module
     once it can handle Ctrl-C.)"""
+    watch_sigint()
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="focuscode")
     except FocuscodeError as error:
+        if caused_by_interrupt(error):  # a job that stopped at Ctrl-C (Cancelled)
+            interrupted()
         # soft_wrap: one line even when stderr is a pipe or a narrow terminal
-        errors.print(f"[bold red]error:[/] {error}", highlight=False, markup=True,
-                     soft_wrap=True)
+        errors.print(f"[bold red]error:[/] {escape(one_line(str(error)))}", highlight=False,
+                     markup=True, soft_wrap=True)
         sys.exit(1)
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         code = INTERRUPTED
-    except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
+    except USAGE_ERRORS as error:
+        code = _usage_error(error)
+    except BaseException as error:
+        # click's or Typer's Abort: Ctrl-C inside a prompt; anything else raised by a Ctrl-C
+        if type(error).__name__ != "Abort" and not caused_by_interrupt(error):
+            raise
+        code = INTERRUPTED
     if code == INTERRUPTED:  # Typer turns Ctrl-C into this exit code (older Click: Abort)
         interrupted()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(error: BaseException) -> int:
+    """Show a usage error in one line (a group given no command shows its help); its code."""
+    if type(error).__name__ == "NoArgsIsHelpError":
+        error.show()
+        return 2
+    if not hasattr(error, "ctx"):  # another ClickException (a file error, ...): its own line
+        errors.print(f"[bold red]error:[/] {escape(one_line(str(error.format_message())))}",
+                     highlight=False, soft_wrap=True)
+        return int(getattr(error, "exit_code", 1))
+    errors.print(escape(_usage_line(error)), highlight=False, soft_wrap=True, markup=False)
+    return int(getattr(error, "exit_code", 2))
 
 
 # The other commands register themselves on ``app`` (and ``export_app``) when imported; they

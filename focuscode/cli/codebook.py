@@ -13,11 +13,14 @@ from rich.tree import Tree
 
 from focuscode.cli.app import _open, app, console, errors
 from focuscode.cli.options import (
+    MAX_COUNT,
+    MAX_ID,
     BlindOption,
     CodebookFormat,
     CoderOption,
     OutputFile,
     ProjectOption,
+    table_file,
 )
 from focuscode.cli.progress import RichProgress
 from focuscode.cli.render import _short
@@ -111,17 +114,20 @@ def suggest(
     coder: CoderOption = None,
     blind: BlindOption = None,
     threshold: Annotated[Optional[float], typer.Option(
+        min=-100.0, max=100.0,
         help="Calibrated score (robust z) to suggest a code from (default: calibrated; fitted "
              "to the coders' decisions once there are enough).")] = None,
     max_codes: Annotated[int, typer.Option(min=1, max=10,
                                            help="Most codes per segment.")] = 3,
     min_similarity: Annotated[float, typer.Option(
-        help="Cosine a suggestion needs at least.")] = 0.2,
+        min=-1.0, max=1.0, help="Cosine a suggestion needs at least.")] = 0.2,
     include_parents: Annotated[bool, typer.Option(
         "--include-parents", help="Suggest parent codes too (usually group headings).")] = False,
-    show: Annotated[int, typer.Option(help="Pending suggestions to print.")] = 10,
+    show: Annotated[int, typer.Option(min=0, max=MAX_COUNT,
+                                      help="Pending suggestions to print.")] = 10,
     to: Annotated[Optional[Path], typer.Option(
-        "--to", help="Also write every suggestion to .csv or .xlsx.")] = None,
+        "--to", help="Also write every suggestion to .csv or .xlsx.",
+        callback=table_file)] = None,
 ) -> None:
     """Suggest codebook codes for every segment (with why), beside the discovered themes."""
     with _open(project, coder, blind) as opened, RichProgress(errors) as progress:
@@ -137,14 +143,9 @@ def suggest(
 
 
 def _write_frame(frame, to: Path, blind_coder: str | None) -> None:  # noqa: ANN001 - DataFrame
-    from focuscode.export.spreadsheets import write_csv, write_xlsx
+    from focuscode.export.spreadsheets import write_tables
 
-    if to.suffix.lower() == ".xlsx":
-        write_xlsx({"Suggestions": frame}, to, blind_coder=blind_coder)
-    elif to.suffix.lower() == ".csv":
-        write_csv(frame, to, blind_coder=blind_coder)
-    else:
-        raise ConfigError("write .csv or .xlsx", path=str(to))
+    write_tables({"Suggestions": frame}, to, blind_coder=blind_coder)
 
 
 def print_suggest_report(report: SuggestReport, pending: list[PendingSuggestion],
@@ -207,7 +208,7 @@ def suggestions_table(pending: list[PendingSuggestion], total: int) -> Table:
 @app.command()
 def code(
     segments: Annotated[Optional[list[int]], typer.Argument(
-        help="Segment ids (see 'focuscode suggest').")] = None,
+        min=1, max=MAX_ID, help="Segment ids (see 'focuscode suggest').")] = None,
     as_code: Annotated[Optional[str], typer.Option(
         "--as", help="Code name or id (c12 or 12).")] = None,
     project: ProjectOption = Path("."),
@@ -287,11 +288,13 @@ def agreement(
                                            help="Leave the model out.")] = False,
     coder: CoderOption = None,
     blind: BlindOption = None,
-    show: Annotated[int, typer.Option(help="Disagreements to print.")] = 10,
+    show: Annotated[int, typer.Option(min=0, max=MAX_COUNT,
+                                      help="Disagreements to print.")] = 10,
     per_code: Annotated[bool, typer.Option("--per-code/--overall-only",
                                            help="Rows per code too.")] = True,
     to: Annotated[Optional[Path], typer.Option(
-        "--to", help="Also write agreement and disagreements to .xlsx (or .csv: agreement).")]
+        "--to", help="Also write agreement and disagreements to .xlsx (or .csv: agreement).",
+        callback=table_file)]
     = None,
 ) -> None:
     """Cohen's kappa, Krippendorff's alpha and percent agreement, per code and overall."""
@@ -308,15 +311,10 @@ def agreement(
 
 def _write_agreement(report: AgreementReport, to: Path, blind_coder: str | None) -> None:
     from focuscode.export.coding_tables import agreement_frame, disagreements_frame
-    from focuscode.export.spreadsheets import write_csv, write_xlsx
+    from focuscode.export.spreadsheets import write_tables
 
-    if to.suffix.lower() == ".xlsx":
-        write_xlsx({"Agreement": agreement_frame(report),
-                    "Disagreements": disagreements_frame(report)}, to, blind_coder=blind_coder)
-    elif to.suffix.lower() == ".csv":
-        write_csv(agreement_frame(report), to, blind_coder=blind_coder)
-    else:
-        raise ConfigError("write .xlsx or .csv", path=str(to))
+    write_tables({"Agreement": agreement_frame(report),
+                  "Disagreements": disagreements_frame(report)}, to, blind_coder=blind_coder)
 
 
 def _who(coder: str) -> str:

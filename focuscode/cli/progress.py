@@ -45,4 +45,7 @@ class RichProgress:
             self._bars.advance(self._task, n)
 
     def is_cancelled(self) -> bool:
-        return False
+        """After a Ctrl-C, even one a library swallowed: stop at the next safe point."""
+        from focuscode.cli import SIGINT_SEEN
+
+        return SIGINT_SEEN.is_set()

@@ -71,6 +71,8 @@ def import_lines(report: ImportReport) -> list[str]:
                      f"{report.n_segments} segments.")
     for name in report.skipped:
         lines.append(f"Skipped {escape(name)}: already in the project, unchanged.")
+    for name, note in report.decoding_notes.items():
+        lines.append(f"[yellow]Note[/]: {escape(name)}: {escape(note)}")
     for file in report.files:
         lines.extend(file_lines(file))
     for name, labels in report.unknown_speakers.items():

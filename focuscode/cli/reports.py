@@ -21,6 +21,7 @@ from focuscode.cli.options import (
     ProjectOption,
     RealNames,
     TableFile,
+    writable,
 )
 from focuscode.domain import ConfigError
 from focuscode.domain.reports import SUGGESTED, Comparison, PerspectiveContrast
@@ -104,7 +105,7 @@ def export_plots(
 
 @export_app.command("refi")
 def export_refi(
-    to: Annotated[Path, typer.Option("--to", help="Output file (.qdpx).")],
+    to: Annotated[Path, typer.Option("--to", help="Output file (.qdpx).", callback=writable)],
     project: ProjectOption = Path("."),
     real_names: RealNames = False,
     coder: CoderOption = None,
@@ -176,7 +177,8 @@ def _show(opened: Project, table: Table, what: str, to: Path | None,
 
 @app.command()
 def report(
-    to: Annotated[Path, typer.Option("--to", help="Output file (.html).")] = Path(
+    to: Annotated[Path, typer.Option("--to", help="Output file (.html).",
+                                     callback=writable)] = Path(
         "exports/report.html"),
     project: ProjectOption = Path("."),
     by: By = "role",

@@ -87,6 +87,7 @@ class ParsedTranscript:
     as_text: tuple[LabelAsText, ...] = ()  # label-like line starts read as speech
     speakers: tuple[Speaker, ...] = ()  # speakers the file itself describes (survey rows)
     notes: tuple[str, ...] = ()  # what else the report should say (columns not imported)
+    decoding_note: str = ""  # how the encoding was guessed when it was not UTF-8 (for the user)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ class ImportReport:
     guessed_roles: Mapping[str, str] = field(default_factory=dict)  # label -> role
     files: tuple[FileReport, ...] = ()  # per file: speakers, and every line not in a turn
     dry_run: bool = False  # read and reported, nothing stored
+    decoding_notes: Mapping[str, str] = field(default_factory=dict)  # file -> how it was read
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from focuscode.domain import Code, ExportError, IngestError
 from focuscode.domain.archives import ArchiveKind, check_zip
 from focuscode.domain.codebook import CODE_FIELDS, Codebook
-from focuscode.domain.nesting import count_values
+from focuscode.domain.nesting import check_expansion, check_unique_keys
 from focuscode.export.files import FORMULA_PREFIXES, atomic_path
 
 FORMATS = ("yaml", "csv", "xlsx", "qdc")
@@ -46,6 +46,8 @@ _ALIASES = {
 _FIELD_OF = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
 _HEADER_ONLY = ("name", "description")
 MAX_YAML_VALUES = 1_000_000  # YAML aliases can make billions out of a few lines
+MAX_YAML_BYTES = 50 * 1024 * 1024  # ... or gigabytes of text out of one long anchor
+MAX_CODEBOOK_BYTES = 50 * 1024 * 1024
 EXCEL_WORKBOOK = ArchiveKind(noun="workbook", program="Excel", suffix=".xlsx",
                              contents="a codebook")
 
@@ -58,6 +60,10 @@ def format_of(path: Path, fmt: str | None = None) -> str:
         if fmt not in FORMATS:
             raise ExportError(f"unknown codebook format '{fmt}'",
                               hint=f"use one of {', '.join(FORMATS)}")
+        named = SUFFIXES.get(Path(path).suffix.lower())
+        if named is not None and named != fmt:
+            raise ExportError(f"--format {fmt} but the file name ends in {Path(path).suffix}",
+                              path=str(path), hint="make them agree, or leave --format out")
         return fmt
     found = SUFFIXES.get(Path(path).suffix.lower())
     if found is None:
@@ -71,7 +77,13 @@ def read_codebook(path: Path | str, fmt: str | None = None) -> Codebook:
     """A checked codebook from a YAML, CSV, XLSX or ``.qdc`` file."""
     path = Path(path)
     if not path.is_file():
+        if path.exists():  # a folder, a named pipe, a device: never opened (a pipe would hang)
+            raise IngestError("is not a regular file, not a codebook", path=str(path),
+                              hint="give a .yaml, .csv, .xlsx or .qdc file")
         raise IngestError("codebook file not found", path=str(path))
+    if path.stat().st_size > MAX_CODEBOOK_BYTES:
+        raise IngestError(f"the file is larger than a codebook can be "
+                          f"({MAX_CODEBOOK_BYTES // (1024 * 1024)} MiB)", path=str(path))
     fmt = format_of(path, fmt)
     if fmt == "qdc":
         from focuscode.export.refi_read import read_qdc
@@ -88,6 +100,7 @@ def from_yaml(text: str, *, source: str | None = None) -> Codebook:
     import yaml
 
     try:
+        check_unique_keys(yaml.compose(text), what="the codebook", source=source)
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -95,9 +108,8 @@ def from_yaml(text: str, *, source: str | None = None) -> Codebook:
                           line=mark.line + 1 if mark else None) from None
     except RecursionError:
         raise IngestError("the YAML is nested too deeply to be a codebook", path=source) from None
-    if count_values(document, MAX_YAML_VALUES) > MAX_YAML_VALUES:
-        raise IngestError(f"the YAML expands to more than {MAX_YAML_VALUES:,} values (through "
-                          "aliases?); refusing to read it", path=source)
+    check_expansion(document, max_values=MAX_YAML_VALUES, max_bytes=MAX_YAML_BYTES,
+                    what="the YAML", source=source)
     if isinstance(document, list):
         document = {"codes": document}
     if not isinstance(document, dict) or not isinstance(document.get("codes"), list):

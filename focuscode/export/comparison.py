@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Sequence
 
-from focuscode.domain import ConfigError, ExportError
+from focuscode.domain import ConfigError
 from focuscode.domain.reports import (
     Comparison,
     DifferenceTest,
@@ -20,7 +20,7 @@ from focuscode.domain.reports import (
 from focuscode.export import statistics
 from focuscode.export.counts import coded_segments, eligible_segments
 from focuscode.export.quote_tables import STATUS_LABELS
-from focuscode.export.spreadsheets import write_csv, write_xlsx
+from focuscode.export.spreadsheets import table_format, write_tables
 
 UNITS = ("segment", "speaker")
 MISSING = "(not set)"
@@ -223,14 +223,10 @@ def comparison_long_frame(comparison: Comparison):  # noqa: ANN201 - pandas.Data
 
 
 def write_comparison(comparison: Comparison, path: Path) -> Path:
-    fmt = path.suffix.lower().lstrip(".") or "csv"
-    if fmt == "csv":
-        return write_csv(comparison_frame(comparison), path, blind_coder=comparison.blind_coder)
-    if fmt == "xlsx":
-        return write_xlsx({"Comparison": comparison_frame(comparison),
-                           "Counts": comparison_long_frame(comparison)}, path,
-                          notes=comparison_notes(comparison), blind_coder=comparison.blind_coder)
-    raise ExportError(f"unknown format '{fmt}'", path=str(path), hint="use .csv or .xlsx")
+    table_format(path)  # before anything is computed
+    return write_tables({"Comparison": comparison_frame(comparison),
+                         "Counts": comparison_long_frame(comparison)}, path,
+                        notes=comparison_notes(comparison), blind_coder=comparison.blind_coder)
 
 
 def group_counts(comparison: Comparison) -> dict[str, dict[str, GroupCount]]:

@@ -24,7 +24,7 @@ from focuscode.export.quotes import (
     n_spoken_words,
     ranked_segments,
 )
-from focuscode.export.spreadsheets import write_csv, write_xlsx
+from focuscode.export.spreadsheets import write_tables
 from focuscode.export.statistics import weighted_log_odds
 
 WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
@@ -109,8 +109,6 @@ def contrast_frame(contrasts: Sequence[PerspectiveContrast]):  # noqa: ANN201 - 
 
 def write_contrast(contrasts: Sequence[PerspectiveContrast], path: Path, *,
                    blind_coder: str | None = None) -> Path:
-    """The perspectives as XLSX (sheet "Perspectives") or, for any other name, CSV."""
-    frame = contrast_frame(contrasts)
-    if path.suffix.lower() == ".xlsx":
-        return write_xlsx({"Perspectives": frame}, path, blind_coder=blind_coder)
-    return write_csv(frame, path, blind_coder=blind_coder)
+    """The perspectives as XLSX (sheet "Perspectives") or CSV."""
+    return write_tables({"Perspectives": contrast_frame(contrasts)}, path,
+                        blind_coder=blind_coder)

@@ -12,7 +12,7 @@ from focuscode.export.counts import coded_segments, confirmed_segments, eligible
 from focuscode.export.files import atomic_path
 from focuscode.export.provenance import blind_notes
 from focuscode.export.quotes import check_fidelity, citation, format_time
-from focuscode.export.spreadsheets import write_csv, write_xlsx
+from focuscode.export.spreadsheets import table_format, write_csv, write_tables, write_xlsx
 
 FORMATS = ("csv", "xlsx", "md", "docx")
 STATUS_LABELS = {"accepted": "code", "suggested": "suggested theme"}
@@ -163,10 +163,7 @@ def write_quotes(data: ReportData, path: Path, *, fmt: str | None = None,
                  real_names: bool = False, long: bool = False) -> Path:
     """The theme-quote table as CSV (``long``: the tidy table), XLSX (both tables, formatted),
     Markdown or DOCX. Quotes are checked against the source first."""
-    fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format '{fmt}'", path=str(path),
-                          hint=f"use one of {', '.join(FORMATS)}")
+    fmt = table_format(path, fmt, FORMATS)
     check_fidelity(data)
     if fmt == "csv":
         frame = (quotes_long_frame if long else theme_quotes_frame)(data, real_names=real_names)
@@ -189,11 +186,8 @@ def write_matrix(data: ReportData, path: Path, *, real_names: bool = False,
                  confirmed_only: bool = False) -> Path:
     check_fidelity(data)
     frame = code_matrix_frame(data, real_names=real_names, confirmed_only=confirmed_only)
-    if path.suffix.lower() == ".xlsx":
-        return write_xlsx({"Matrix": frame, "Codebook": codebook_frame(data)}, path,
-                          notes=notes(data, real_names=real_names),
-                          blind_coder=data.blind_coder)
-    return write_csv(frame, path, blind_coder=data.blind_coder)
+    return write_tables({"Matrix": frame, "Codebook": codebook_frame(data)}, path,
+                        notes=notes(data, real_names=real_names), blind_coder=data.blind_coder)
 
 
 def codebook_frame(data: ReportData):  # noqa: ANN201

@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from focuscode.domain import ExportError
 from focuscode.domain.views import SegmentRow
-from focuscode.export.spreadsheets import write_csv, write_xlsx
+from focuscode.export.spreadsheets import write_tables
 
 SEGMENT_COLUMNS = ["transcript", "segment_id", "turn_index", "speaker", "role", "start_char",
                    "end_char", "start_time", "text", "theme_id", "theme_label", "coding_status",
                    "excluded"]
-FORMATS = ("csv", "xlsx")
 
 
 def segments_frame(rows: Sequence[SegmentRow], *, real_names: bool = False):  # noqa: ANN201
@@ -34,10 +32,4 @@ def write_table(frame, path: Path, fmt: str | None = None, *,  # noqa: ANN001
                 blind_coder: str | None = None) -> Path:
     """Write ``frame`` as CSV (UTF-8 with BOM, so Excel reads accents) or XLSX, atomically and
     neutralised against formulas; made in blind mode for ``blind_coder``, it says so."""
-    fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown table format '{fmt}'", path=str(path),
-                          hint=f"use one of {', '.join(FORMATS)}")
-    if fmt == "csv":
-        return write_csv(frame, path, blind_coder=blind_coder)
-    return write_xlsx({"Segments": frame}, path, blind_coder=blind_coder)
+    return write_tables({"Segments": frame}, path, fmt, blind_coder=blind_coder)

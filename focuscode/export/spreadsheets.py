@@ -9,9 +9,47 @@ from focuscode.domain import ExportError
 from focuscode.export.files import atomic_path, neutralise
 from focuscode.export.provenance import blind_notes, mark_blind
 
+TABLE_FORMATS = ("csv", "xlsx")
+# Suffixes that name a file type: a --format that disagrees with one of them is a mistake.
+KNOWN_SUFFIXES = frozenset({"csv", "tsv", "xlsx", "xls", "ods", "md", "docx", "doc", "odt",
+                            "html", "htm", "pdf", "json", "qdpx", "qdc", "yaml", "yml", "png",
+                            "svg", "txt", "sqlite", "db"})
 HEADER_FILL = "DDE4EE"
 MAX_WIDTH = 70  # characters; longer text wraps
 WRAP_FROM = 40  # columns whose longest cell exceeds this wrap their text
+
+
+def table_format(path: Path, fmt: str | None = None,
+                 formats: Sequence[str] = TABLE_FORMATS) -> str:
+    """The one rule every table export follows: the format is ``--format`` or else the file
+    name's suffix; when both are given they must agree, and it must be one of ``formats``."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    choices = ", ".join(formats)
+    if fmt:
+        chosen = fmt.lower().lstrip(".")
+        if chosen not in formats:
+            raise ExportError(f"unknown format '{fmt}'", path=str(path),
+                              hint=f"use one of {choices}")
+        if suffix in KNOWN_SUFFIXES and suffix != chosen:
+            raise ExportError(f"--format {chosen} but the file name ends in .{suffix}",
+                              path=str(path), hint=f"name it .{chosen}, or leave --format out")
+        return chosen
+    if suffix in formats:
+        return suffix
+    raise ExportError(f"unknown format '.{suffix}' (from the file name)" if suffix
+                      else "cannot tell the format: the file name has no suffix",
+                      path=str(path), hint=f"end the name in one of .{', .'.join(formats)}")
+
+
+def write_tables(sheets: Mapping[str, object], path: Path, fmt: str | None = None, *,
+                 notes: Sequence[str] = (), blind_coder: str | None = None,
+                 csv_sheet: str | None = None) -> Path:
+    """Write a table export, CSV or XLSX as ``table_format`` says: every sheet in a workbook,
+    or one of them (``csv_sheet``, else the first) as CSV."""
+    if table_format(path, fmt) == "xlsx":
+        return write_xlsx(sheets, path, notes=notes, blind_coder=blind_coder)
+    name = csv_sheet or next(iter(sheets))
+    return write_csv(sheets[name], path, blind_coder=blind_coder)
 
 
 def safe_frame(frame):  # noqa: ANN001, ANN201 - pandas.DataFrame

@@ -83,8 +83,7 @@ class TurnSegmenter:
     def _spans(self, turn: Turn) -> list[tuple[int, int]]:
         if len(turn.text.split()) <= self.max_words:
             return [_strip(turn.text, 0, len(turn.text), turn.start)]
-        sentences = _outside_brackets([(s.start_char, s.end_char)
-                                       for s in _nlp()(turn.text).sents], turn.text)
+        sentences = _outside_brackets(sentence_spans(turn.text), turn.text)
         windows: list[list[tuple[int, int]]] = []
         words = 0
         for sentence in sentences:
@@ -113,6 +112,35 @@ def _outside_brackets(sentences: list[tuple[int, int]], text: str) -> list[tuple
         else:
             joined.append((start, end))
     return joined
+CHUNK_CHARS = 100_000  # spaCy refuses texts over nlp.max_length (1,000,000) characters (E088)
+
+
+def sentence_spans(text: str, chunk: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets into ``text``, of any length: a long text is cut into
+    pieces of at most ``chunk`` characters (after a sentence's end, else a line or a space where
+    there is one), each sentencized apart, and the offsets shifted back exactly."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = len(text)
+        if end - start > chunk:
+            end = _cut(text, start, start + chunk)
+        spans += [(start + s.start_char, start + s.end_char) for s in _nlp()(text[start:end]).sents
+                  if s.end_char > s.start_char]
+        start = end
+    return spans
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where to end a piece of ``text`` begun at ``start``, at most at ``limit``: after the last
+    sentence end, line break or space in its second half, else at ``limit``."""
+    window = text[start + (limit - start) // 2:limit]
+    base = limit - len(window)
+    for pattern in (r"[.!?]\s+", r"\n\s*", r"\s+"):
+        found = [m.end() for m in re.finditer(pattern, window)]
+        if found:
+            return base + found[-1]
+    return limit
 
 
 def _strip(text: str, start: int, end: int, base: int) -> tuple[int, int]:

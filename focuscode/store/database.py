@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import tempfile
@@ -15,6 +16,50 @@ from focuscode.domain import StoreError
 from focuscode.store.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 10_000
+RESTORE_HINT = ("to restore the copy focuscode saves before each upgrade, move the file aside and "
+                "copy the newest focuscode.sqlite.bak-* of its folder in its place")
+
+
+def restore_hint(path: str | None) -> str:
+    """How to get the project back: its newest ``.bak-*`` copy, when there is one."""
+    if path is None or path == ":memory:":
+        return RESTORE_HINT
+    database = Path(path)
+    with contextlib.suppress(OSError):
+        backups = sorted(database.parent.glob(f"{database.name}.bak-*"),
+                         key=lambda p: p.stat().st_mtime)
+        if backups:
+            return (f"move it aside and copy {backups[-1].name} (the copy focuscode saved before "
+                    f"its last upgrade) to {database.name}")
+        return (f"focuscode has no backup of it here ({database.name}.bak-*): restore the folder "
+                "from your own backup")
+    return RESTORE_HINT
+
+
+def damaged(what: str, path: str | None = None) -> StoreError:
+    """The one line for a project database that no longer reads back."""
+    return StoreError(f"the project database is damaged ({what})", path=path,
+                      hint=restore_hint(path))
+
+
+def _text_factory(path: str):  # noqa: ANN202 - a function from bytes to str
+    def text(data: bytes) -> str:
+        """SQLite text to ``str``; flipped bytes are a damaged project, not a traceback."""
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise damaged("a stored text is not valid UTF-8", path) from None
+    return text
+
+
+def load_json(text: str | bytes | None, default: object = None) -> object:
+    """A JSON column's value; a damaged one is reported in one line."""
+    if text is None:
+        return default
+    try:
+        return json.loads(text)
+    except (ValueError, TypeError):
+        raise damaged("a stored value is not valid JSON") from None
 
 
 def utc_now() -> str:
@@ -33,20 +78,38 @@ class Database:
         if not memory and not create and not Path(self.path).exists():
             raise StoreError("no project database here", path=self.path,
                              hint="run 'focuscode init' first, or pass --project PATH")
+        if (not memory and not create and Path(self.path).is_file()
+                and Path(self.path).stat().st_size == 0):
+            raise StoreError("the project database is empty (0 bytes): it was truncated or "
+                             "never written", path=self.path,
+                             hint=restore_hint(self.path) + "; or delete it and run "
+                                                           "'focuscode init' to start again")
         try:
             self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
                                         isolation_level=None, check_same_thread=False)
+            self.conn.text_factory = _text_factory(self.path)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if not memory:
+                self._refuse_foreign()
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"not a focuscode project database ({error})", path=self.path,
-                             hint="check the path; the file may be damaged") from None
+        except sqlite3.Error as error:
+            raise _open_error(error, self.path) from None
         self._depth = 0
         self._lock = threading.RLock()
+
+    def _refuse_foreign(self) -> None:
+        """An SQLite file of another program gets no focuscode tables added to it."""
+        names = [row[0] for row in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
+        if names and "_migrations" not in names:
+            shown = ", ".join(sorted(names)[:3]) + (", ..." if len(names) > 3 else "")
+            self.conn.close()
+            raise StoreError(f"not a focuscode project: an SQLite database of another program "
+                             f"(tables {shown})", path=self.path,
+                             hint="pass the folder of a focuscode project with --project")
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -180,6 +243,19 @@ class Database:
         return problems
 
 
+def _open_error(error: sqlite3.Error, path: str) -> StoreError:
+    """Why a project database did not open, in words a researcher can act on."""
+    text = str(error)
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return damaged(text, path)
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StoreError(f"cannot open the project database for writing ({text}): the folder "
+                          "or the file is read-only, or a folder on the way cannot be searched",
+                          path=path, hint="make the folder and focuscode.sqlite writable, or "
+                                          "copy the project elsewhere")
+    return _translate(error, path)
+
+
 def _translate(error: sqlite3.Error, path: str) -> StoreError:
     text = str(error)
     if "locked" in text or "busy" in text:
@@ -191,4 +267,6 @@ def _translate(error: sqlite3.Error, path: str) -> StoreError:
     if "disk" in text and "full" in text:
         return StoreError("the disk is full; nothing was changed", path=path,
                           hint="free some space and try again")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return damaged(text, path)
     return StoreError(f"database error: {text}", path=path)

@@ -34,7 +34,7 @@ from focuscode.domain.changes import (
     change_from_json,
 )
 from focuscode.domain.model import GROUP_SOURCE
-from focuscode.store.database import Database, utc_now
+from focuscode.store.database import Database, load_json, utc_now
 from focuscode.store.log_check import check_log
 from focuscode.store.undo_stacks import Stacks, built_on_by, coder_stacks
 
@@ -222,6 +222,11 @@ class DecisionLog:
             raise DecisionError(f"no code {code_id}")
         return _code(rows[0])
 
+    def code_tree(self) -> dict[int, tuple[str, int | None]]:
+        """Every code row (deleted ones too): id -> (name, parent id)."""
+        return {int(row["id"]): (row["name"], row["parent_id"])
+                for row in self.db.query("SELECT id, name, parent_id FROM codes")}
+
     def code_field(self, code_id: int, field: str) -> Any:
         _check_field(field)
         rows = self.db.query(f"SELECT {field} FROM codes WHERE id = ?", (code_id,))
@@ -327,11 +332,11 @@ def _inverse(changes: Sequence[Mapping[str, Any]]) -> list[Change]:
 
 def _decision(row: Any) -> Decision:
     return Decision(id=row["id"], created_at=row["created_at"], coder=row["coder"],
-                    action=row["action"], payload=json.loads(row["payload"]), undoes=row["undoes"])
+                    action=row["action"], payload=load_json(row["payload"]), undoes=row["undoes"])
 
 
 def _code(row: Any) -> Code:
     return Code(id=row["id"], name=row["name"], definition=row["definition"],
                 include=row["include_notes"], exclude=row["exclude_notes"],
-                examples=tuple(json.loads(row["examples"])), parent=row["parent_name"],
+                examples=tuple(load_json(row["examples"])), parent=row["parent_name"],
                 color=row["color"], memo=row["memo"], source=row["source"], status=row["status"])

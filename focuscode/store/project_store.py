@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -15,12 +16,13 @@ from focuscode.domain import (
     ParsedTranscript,
     Segment,
     Speaker,
+    StoreError,
     Theme,
     Transcript,
 )
 from focuscode.domain.hashing import text_sha256
 from focuscode.domain.review import Quote
-from focuscode.store.database import Database, utc_now
+from focuscode.store.database import Database, load_json, utc_now
 from focuscode.store.review_queries import ReviewQueries
 
 
@@ -58,7 +60,7 @@ class ProjectStore:
     # settings -----------------------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:
         rows = self.db.query("SELECT value FROM settings WHERE key = ?", (key,))
-        return json.loads(rows[0]["value"]) if rows else default
+        return load_json(rows[0]["value"]) if rows else default
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.db.atomic() as db:
@@ -99,11 +101,20 @@ class ProjectStore:
                            "VALUES (?, ?, ?, ?)", (speaker.label, speaker.role, speaker.pseudonym,
                                                    json.dumps(dict(speaker.attributes))))
             ids = {row["label"]: row["id"] for row in db.execute("SELECT id, label FROM speakers")}
-            cursor = db.execute(
-                "INSERT INTO transcripts (name, source_path, format, encoding, text, "
-                "source_sha256, attributes, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (parsed.name, parsed.source_path, parsed.format, parsed.encoding, parsed.text,
-                 parsed.source_sha256, json.dumps(dict(attributes)), utc_now()))
+            try:
+                cursor = db.execute(
+                    "INSERT INTO transcripts (name, source_path, format, encoding, text, "
+                    "source_sha256, attributes, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (parsed.name, parsed.source_path, parsed.format, parsed.encoding,
+                     parsed.text, parsed.source_sha256, json.dumps(dict(attributes)), utc_now()))
+            except sqlite3.IntegrityError as error:
+                if "transcripts.name" not in str(error):
+                    raise
+                raise StoreError(f"a transcript named '{parsed.name}' was imported meanwhile "
+                                 "(by another focuscode process?); this one was not stored",
+                                 path=parsed.source_path,
+                                 hint="run the import again when the other one is done: "
+                                      "transcripts already in the project are skipped") from None
             transcript_id = int(cursor.lastrowid)
             turn_ids = {}
             for turn in parsed.turns:
@@ -127,6 +138,11 @@ class ProjectStore:
     def transcript(self, transcript_id: int) -> Transcript:
         return _transcript(self.db.query("SELECT * FROM transcripts WHERE id = ?",
                                          (transcript_id,))[0])
+
+    def transcript_sources(self) -> list[str]:
+        """The files the transcripts were imported from (as given then)."""
+        return [row["source_path"] for row in
+                self.db.query("SELECT source_path FROM transcripts WHERE source_path != ''")]
 
     def transcript_names(self) -> dict[str, str]:
         """Transcript name -> source SHA-256."""
@@ -245,7 +261,7 @@ class ProjectStore:
 
     def memberships(self, run_id: int) -> list[Membership]:
         return [Membership(row["segment_id"], row["theme_id"], row["probability"],
-                           tuple((int(t), float(s)) for t, s in json.loads(row["nearest"])))
+                           tuple((int(t), float(s)) for t, s in load_json(row["nearest"])))
                 for row in self.db.query("SELECT * FROM theme_members WHERE run_id = ? "
                                          "ORDER BY segment_id", (run_id,))]
 
@@ -261,13 +277,13 @@ class ProjectStore:
 
 def _speaker(row: Any) -> Speaker:
     return Speaker(label=row["label"], role=row["role"], pseudonym=row["pseudonym"],
-                   attributes=json.loads(row["attributes"]), id=row["id"])
+                   attributes=load_json(row["attributes"]), id=row["id"])
 
 
 def _transcript(row: Any) -> Transcript:
     return Transcript(id=row["id"], name=row["name"], source_path=row["source_path"],
                       format=row["format"], text=row["text"], source_sha256=row["source_sha256"],
-                      attributes=json.loads(row["attributes"]), imported_at=row["imported_at"])
+                      attributes=load_json(row["attributes"]), imported_at=row["imported_at"])
 
 
 def _segment(row: Any) -> Segment:
@@ -280,14 +296,14 @@ def _segment(row: Any) -> Segment:
 
 def _theme(row: Any) -> Theme:
     return Theme(id=row["id"], run_id=row["run_id"], number=row["number"], label=row["label"],
-                 keywords=tuple(json.loads(row["keywords"])),
-                 exemplar_ids=tuple(json.loads(row["exemplar_ids"])), size=row["size"],
+                 keywords=tuple(load_json(row["keywords"])),
+                 exemplar_ids=tuple(load_json(row["exemplar_ids"])), size=row["size"],
                  code_id=row["code_id"], status=row["status"], parent_id=row["parent_id"])
 
 
 def _run(row: Any) -> AnalysisRun:
     return AnalysisRun(id=row["id"], started_at=row["started_at"], finished_at=row["finished_at"],
                        status="finished", model_id=row["model_id"],
-                       params=json.loads(row["params"]), random_state=row["random_state"],
-                       versions=json.loads(row["versions"]), input_sha256=row["input_sha256"],
+                       params=load_json(row["params"]), random_state=row["random_state"],
+                       versions=load_json(row["versions"]), input_sha256=row["input_sha256"],
                        n_segments=row["n_segments"], n_themes=row["n_themes"])

@@ -6,7 +6,6 @@ quotes) or a single aggregate pass, so the workbench stays fast at 100,000 segme
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from focuscode.domain.review import (
     search_terms,
     theme_key,
 )
-from focuscode.store.database import Database
+from focuscode.store.database import Database, load_json
 
 _SEGMENT_COLUMNS = """
     s.id AS segment_id, tr.name AS transcript, tu.idx AS turn_index, sp.label AS speaker,
@@ -244,7 +243,7 @@ class ReviewQueries:
             SELECT {_SEGMENT_COLUMNS}, 'unassigned' AS status, q.nearest AS nearest
             FROM ({_QUEUE_IDS}) q JOIN segments s ON s.id = q.segment_id {_SEGMENT_JOINS}
             {where} ORDER BY s.transcript_id, s.idx LIMIT :limit OFFSET :offset""", params)
-        return [(_review_segment(r), [(int(t), float(sim)) for t, sim in json.loads(r["nearest"])])
+        return [(_review_segment(r), [(int(t), float(sim)) for t, sim in load_json(r["nearest"])])
                 for r in rows], total
 
     def _also(self, coder: str, ids: Sequence[int],

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from focuscode.domain.suggestions import PendingSuggestion, Suggestion, SuggestionRun
-from focuscode.store.database import Database, utc_now
+from focuscode.store.database import Database, load_json, utc_now
 
 _LIVE_CODE = "k.status != 'deleted'"
 
@@ -155,10 +155,10 @@ class SuggestionStore:
 def _run(row: Any) -> SuggestionRun:
     return SuggestionRun(id=row["id"], created_at=row["created_at"], model_id=row["model_id"],
                          model_version=row["model_version"], threshold=row["threshold"],
-                         calibration=row["calibration"], params=json.loads(row["params"]),
+                         calibration=row["calibration"], params=load_json(row["params"]),
                          n_segments=row["n_segments"], n_codes=row["n_codes"],
                          n_suggested=row["n_suggested"],
-                         confirmed_by=tuple(json.loads(row["confirmed_by"])),
+                         confirmed_by=tuple(load_json(row["confirmed_by"])),
                          seconds=row["seconds"])
 
 

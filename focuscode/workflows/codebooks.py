@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from focuscode.domain import Code, DecisionError
+from focuscode.domain import Code, DecisionError, IngestError
 from focuscode.domain.changes import CodeChange
 from focuscode.domain.codebook import Codebook
 from focuscode.domain.model import GROUP_SOURCE
@@ -151,6 +151,27 @@ def codebook_changes(log: DecisionLog, codebook: Codebook) -> CodebookChanges:
             if code.name not in created:
                 _add_field(updated, unchanged, code.name, "parent")
     return CodebookChanges(changes, created, updated, unchanged, ids)
+def _refuse_cycles(log: DecisionLog, changes: list[CodeChange], source: str) -> None:
+    """The project's whole code tree after ``changes`` must stay a tree: a file can put a code
+    under one that the project already has under it (two valid imports, a cycle)."""
+    tree = log.code_tree()
+    parents = {code_id: parent for code_id, (_, parent) in tree.items()}
+    for change in changes:
+        if change.field == "parent_id":
+            parents[change.code_id] = change.after
+    names = {code_id: name for code_id, (name, _) in tree.items()}
+    for start in parents:
+        walked, node = [], start
+        while node is not None:
+            if node in walked:
+                loop = walked[walked.index(node):]
+                path = " -> ".join(f"'{names[n]}'" for n in [*loop, node])
+                raise IngestError(f"importing it would make codes their own ancestors ({path} "
+                                  "by parent); nothing was changed", path=source,
+                                  hint="fix the parents in the file, or move the codes in the "
+                                       "project first")
+            walked.append(node)
+            node = parents.get(node)
 
 
 def apply_codebook(store: ProjectStore, log: DecisionLog, codebook: Codebook, *, coder: str,
@@ -159,6 +180,7 @@ def apply_codebook(store: ProjectStore, log: DecisionLog, codebook: Codebook, *,
         found = codebook_changes(log, codebook)
         if not found.changes:
             return CodebookImport(path=source, unchanged=tuple(found.unchanged))
+        _refuse_cycles(log, found.changes, source)
         title = f" '{codebook.name}'" if codebook.name else ""
         decision_id = log.record(
             "import_codebook", found.changes, coder=coder,

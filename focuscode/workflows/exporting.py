@@ -11,6 +11,18 @@ from focuscode.export.segments import segments_frame, write_table
 from focuscode.store import ProjectStore
 
 
+def check_export_path(path: Path, *, table: bool = False) -> Path:
+    """Refuse at once a ``--to`` the writer would refuse: the project's own files, a folder, a
+    device (``table``: a name not ending in .csv or .xlsx)."""
+    from focuscode.export.files import checked_target
+    from focuscode.export.spreadsheets import table_format
+
+    checked = checked_target(Path(path))
+    if table:
+        table_format(Path(path))
+    return checked
+
+
 def verify_offsets(store: ProjectStore, rows: Sequence[SegmentRow]) -> None:
     """Fail loudly if any exported text is not the source text at its offsets."""
     texts = {t.name: t.text for t in store.transcripts()}

@@ -37,19 +37,29 @@ def expand_paths(paths: Sequence[Path], *, survey: bool = False
     files: list[Path] = []
     found_speakers = None
     for path in paths:
-        if path.is_dir():
-            for name in SPEAKER_FILE_NAMES:
-                if (path / name).is_file() and found_speakers is None:
-                    found_speakers = path / name
-            children = sorted(p for p in path.iterdir()
-                              if p.is_file() and p.suffix.lower() in readable
-                              and not p.name.startswith((".", "~$"))
-                              and p.name not in SPEAKER_FILE_NAMES)
+        try:
+            is_folder, exists = path.is_dir(), path.exists()
+            if is_folder:
+                for name in SPEAKER_FILE_NAMES:
+                    if (path / name).is_file() and found_speakers is None:
+                        found_speakers = path / name
+                children = sorted(p for p in path.iterdir()
+                                  if p.is_file() and p.suffix.lower() in readable
+                                  and not p.name.startswith((".", "~$"))
+                                  and p.name not in SPEAKER_FILE_NAMES)
+        except PermissionError:
+            raise IngestError("permission denied (a folder on the way cannot be searched or "
+                              "read)", path=str(path),
+                              hint="make the folder readable, or copy the files elsewhere"
+                              ) from None
+        except OSError as error:
+            raise IngestError(f"cannot be read: {error.strerror}", path=str(path)) from None
+        if is_folder:
             if not children:
                 raise IngestError("no transcripts in this folder", path=str(path),
                                   hint=f"focuscode reads {', '.join(sorted(readable))}")
             files.extend(children)
-        elif path.exists():
+        elif exists:
             files.append(path)
         else:
             raise IngestError("file not found", path=str(path), hint="check the path")
@@ -59,10 +69,12 @@ def expand_paths(paths: Sequence[Path], *, survey: bool = False
 def import_files(store: ProjectStore, settings: AnalysisSettings, paths: Sequence[Path], *,
                  speakers_file: Path | None = None, attributes: Mapping[str, Any] | None = None,
                  encoding: str | None = None, progress: Progress | None = None,
-                 survey: SurveyColumns | None = None, dry_run: bool = False) -> ImportReport:
+                 survey: SurveyColumns | None = None, dry_run: bool = False,
+                 allow_duplicate: bool = False) -> ImportReport:
     """Parse every file first; store them only if all parse (one transaction per transcript).
 
-    A file already imported unchanged is skipped; a different file under a known name is refused.
+    A file already imported unchanged is skipped; a different file under a known name is refused,
+    and so is a byte-identical copy under another name (unless ``allow_duplicate``).
     ``survey`` reads CSV/XLSX survey answers instead of transcripts; ``dry_run`` reads and
     reports everything and stores nothing.
     """
@@ -89,6 +101,8 @@ def import_files(store: ProjectStore, settings: AnalysisSettings, paths: Sequenc
             raise IngestError(f"a different transcript named '{transcript.name}' is already in "
                               "the project", path=str(path),
                               hint="rename the file to import it as another transcript")
+        if not allow_duplicate:
+            _refuse_duplicate(transcript, path, known, parsed)
         parsed.append(transcript)
         progress.advance()
     if speakers_file and speaker_map.speakers and not dry_run:
@@ -124,7 +138,9 @@ def import_files(store: ProjectStore, settings: AnalysisSettings, paths: Sequenc
         refresh_exclusions(store, settings)
     return ImportReport(imported=tuple(t.name for t in parsed), skipped=tuple(skipped),
                         n_turns=n_turns, n_segments=n_segments, unknown_speakers=unknown,
-                        guessed_roles=guessed, files=tuple(reports), dry_run=dry_run)
+                        guessed_roles=guessed, files=tuple(reports), dry_run=dry_run,
+                        decoding_notes={t.name: t.decoding_note for t in parsed
+                                        if t.decoding_note})
 
 
 def file_report(transcript: ParsedTranscript, roles: Mapping[str, str], how: Mapping[str, str],
@@ -142,6 +158,18 @@ def file_report(transcript: ParsedTranscript, roles: Mapping[str, str], how: Map
                       n_turns=len(transcript.turns), n_segments=n_segments, speakers=tallies,
                       skipped=transcript.skipped, as_text=transcript.as_text,
                       notes=transcript.notes)
+
+
+def _refuse_duplicate(transcript: ParsedTranscript, path: Path, known: Mapping[str, str],
+                      parsed: Sequence[ParsedTranscript]) -> None:
+    """A byte-identical copy of a transcript under another name would count it twice."""
+    same = [name for name, sha in known.items() if sha == transcript.source_sha256]
+    same += [p.name for p in parsed if p.source_sha256 == transcript.source_sha256]
+    if same:
+        raise IngestError(f"this file is byte for byte the transcript '{same[0]}'; importing it "
+                          "again would count every turn twice; nothing was imported",
+                          path=str(path), hint="leave it out, or pass --allow-duplicate to "
+                                               "import it anyway")
 
 
 def _speakers_for(transcript: ParsedTranscript, speaker_map: SpeakerMap,

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Sequence
 from focuscode.domain import ConfigError, ProjectNotFoundError
 from focuscode.domain.review import ReviewEntry
 from focuscode.domain.views import AnalysisReport, ImportReport, SegmentRow
+from focuscode.export.files import protect
 from focuscode.pipeline.embed import Embedder, SentenceTransformerEmbedder
 from focuscode.pipeline.ingest.survey import SurveyColumns
 from focuscode.store import DecisionLog, ProjectStore
@@ -37,6 +38,8 @@ class Project:
         self.folder = folder
         self.store = store
         self.log = DecisionLog(store.db)
+        if store.db.path != ":memory:":
+            protect(Path(store.db.path), store.transcript_sources())
         self.coder = coder or store.get_setting("coder") or default_coder()
         self._embedder = embedder
 
@@ -45,9 +48,13 @@ class Project:
     def init(cls, folder: Path | str, **kwargs: Any) -> "Project":
         """Create the project in ``folder`` (made if missing); open it if it already exists."""
         folder = Path(folder)
-        if folder.exists() and not folder.is_dir():
-            raise ConfigError("exists and is not a folder", path=str(folder))
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            if folder.exists() and not folder.is_dir():
+                raise ConfigError("exists and is not a folder", path=str(folder))
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # /proc/x, a read-only place, a folder that cannot be searched
+            raise ConfigError(f"cannot create the project folder: {error.strerror}",
+                              path=str(folder), hint="choose a folder you can write to") from None
         return cls(folder, ProjectStore(folder / DB_NAME, create=True), **kwargs)
 
     @classmethod
@@ -106,13 +113,13 @@ class Project:
     def import_files(self, paths: Sequence[Path], *, speakers_file: Path | None = None,
                      attributes: Mapping[str, Any] | None = None, encoding: str | None = None,
                      progress: Progress | None = None, survey: SurveyColumns | None = None,
-                     dry_run: bool = False) -> ImportReport:
+                     dry_run: bool = False, allow_duplicate: bool = False) -> ImportReport:
         """Import transcripts (or, with ``survey``, CSV/XLSX answers); ``dry_run`` only reads
         and reports."""
         return importing.import_files(self.store, self.settings, [Path(p) for p in paths],
                                       speakers_file=speakers_file, attributes=attributes,
                                       encoding=encoding, progress=progress, survey=survey,
-                                      dry_run=dry_run)
+                                      dry_run=dry_run, allow_duplicate=allow_duplicate)
 
     def import_refi(self, path: Path | str) -> "RefiImportReport":  # noqa: F821
         """Import a REFI-QDA project (``.qdpx``): transcripts, codes, each coder's codings,

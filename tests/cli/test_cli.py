@@ -103,7 +103,6 @@ def test_missing_project_is_a_clear_error(tmp_path: Path) -> None:
     assert "no focuscode project here" in result.stderr and "focuscode init" in result.stderr
 
 
-@pytest.mark.model
 def test_themes_shows_what_the_workbench_shows(tmp_path: Path) -> None:
     from focuscode.domain.review import UNASSIGNED
     from focuscode.pipeline.embed import HashingEmbedder
@@ -133,6 +132,7 @@ def test_themes_shows_what_the_workbench_shows(tmp_path: Path) -> None:
     assert a.label not in result.output and d.label not in result.output
 
 
+@pytest.mark.model
 def test_demo_end_to_end_with_the_real_model(tmp_path: Path) -> None:
     """The README's main job on the demo round tables, with all-MiniLM-L6-v2 loaded offline."""
     project, table = tmp_path / "demo", tmp_path / "segments.csv"

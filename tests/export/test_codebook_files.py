@@ -144,3 +144,32 @@ def test_codebook_order_is_parents_first_in_file_order() -> None:
     assert [c.name for c in codebook.codes] == ["A", "B", "child"]
     assert codebook.depth("child") == 1 and codebook.is_parent("B")
     assert replace(codebook, name="x") != codebook
+
+
+def test_a_codebook_giving_a_key_twice_is_refused():
+    """Issue 16: YAML keeps the last of two equal keys silently."""
+    import pytest
+
+    from focuscode.domain import IngestError
+    from focuscode.export.codebooks import from_yaml
+
+    with pytest.raises(IngestError, match="gives the key 'definition' twice") as caught:
+        from_yaml("codes:\n  - name: A\n    definition: one\n    definition: two\n",
+                  source="c.yaml")
+    assert caught.value.line == 4
+
+
+def test_a_codebook_that_is_a_pipe_or_device_is_refused_without_reading(tmp_path):
+    """Issue 16: a named pipe would hang the import; it is refused before it is opened."""
+    import os
+
+    import pytest
+
+    from focuscode.domain import IngestError
+    from focuscode.export.codebooks import read_codebook
+
+    os.mkfifo(tmp_path / "codebook.yaml")
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    for name in ("codebook.yaml", "zero.yaml"):
+        with pytest.raises(IngestError, match="not a regular file"):
+            read_codebook(tmp_path / name)

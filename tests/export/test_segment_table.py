@@ -70,6 +70,9 @@ def test_xlsx_cells_are_text_not_formulas(tmp_path):
 def test_format_from_argument_and_unknown_format(tmp_path):
     path = write_table(segments_frame(ROWS), tmp_path / "segments.data", fmt="CSV")
     assert pd.read_csv(path, encoding="utf-8-sig").shape == (3, len(SEGMENT_COLUMNS))
-    with pytest.raises(ExportError, match="unknown table format 'json'"):
+    with pytest.raises(ExportError, match="unknown format '.json'"):
         write_table(segments_frame(ROWS), tmp_path / "segments.json")
     assert not (tmp_path / "segments.json").exists()
+    with pytest.raises(ExportError, match="--format csv but the file name ends in .xlsx"):
+        write_table(segments_frame(ROWS), tmp_path / "q.xlsx", fmt="csv")  # issue 16
+    assert not (tmp_path / "q.xlsx").exists()

@@ -148,3 +148,31 @@ def test_a_segment_cut_from_a_long_turn_has_its_own_cue_time():
                 cue_times=tuple(zip(starts, (632.0, 647.0, 663.0, 679.0))))
     segments = TurnSegmenter(max_words=40, window_words=30).transform([turn], ROLES)
     assert [s.start_time for s in segments] == [632.0, 647.0, 663.0, 679.0]
+# issue 16: turns over spaCy's 1,000,000-character limit (E088) ----------------------------------
+@pytest.mark.parametrize("kind", ["sentences", "one line without full stops", "one long word"])
+def test_a_turn_of_over_a_million_characters_keeps_exact_offsets(kind):
+    if kind == "sentences":
+        body = "We waited three weeks for the results. " * 30_000
+    elif kind == "one line without full stops":
+        body = "and then we waited again " * 45_000
+    else:
+        body = "x" * 1_100_000
+    prefix = "Ana: "
+    text = prefix + body.strip()
+    assert len(text) > 1_000_000
+    turn = Turn(index=0, speaker="Ana", start=len(prefix), end=len(text), text=text[len(prefix):])
+    segments = TurnSegmenter().transform([turn], {"Ana": "patient"})
+    assert segments and all(text[s.start:s.end] == s.text for s in segments)
+    assert segments[0].start == len(prefix) and segments[-1].end == len(text)
+    covered = "".join(text[s.start:s.end] for s in segments).replace(" ", "")
+    assert covered == body.replace(" ", "")  # nothing lost between pieces
+
+
+def test_sentence_spans_match_spacy_on_short_text():
+    from focuscode.pipeline.segment import _nlp, sentence_spans
+
+    text = "One. Two is here! Three? " * 200
+    assert sentence_spans(text) == [(s.start_char, s.end_char) for s in _nlp()(text).sents]
+    pieces = sentence_spans(text, chunk=300)
+    assert all(text[a:b].strip() for a, b in pieces)
+    assert "".join(text[a:b] for a, b in pieces).replace(" ", "") == text.replace(" ", "")

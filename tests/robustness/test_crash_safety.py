@@ -26,6 +26,7 @@ INTERRUPTED = ("interrupted: decisions made so far are saved; the step in progre
                "applied")
 
 
+@pytest.mark.model  # every round's real 'focuscode analyse' loads the model
 def test_sigkill_at_random_points_loses_no_acknowledged_decision(tmp_path, demo_analysed):
     seed = int(os.environ.get("FOCUSCODE_CRASH_SEED", "7"))
     totals = crash_harness.run(KILLS, tmp_path, demo_analysed, seed=seed, cli_every=KILLS,

@@ -96,6 +96,7 @@ def test_full_disk_during_analysis_changes_nothing(request, full_disk, template)
     assert state(folder)["analysis_runs"] == before["analysis_runs"] + 1
 
 
+@pytest.mark.model  # the command loads the real model before the disk fills
 def test_full_disk_in_focuscode_analyse_is_one_line(analysed_copy, full_disk, monkeypatch,
                                                     capsys):
     full_disk["folders"].append(analysed_copy)

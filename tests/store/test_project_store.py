@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from focuscode.domain import AnalysisRun, ExclusionReason, Speaker, Theme
 from focuscode.store import Membership, ProjectStore, ThemeRecord
@@ -107,3 +108,18 @@ def test_store_reopens_with_its_data(tiny_db_path):
     store = ProjectStore(tiny_db_path)
     assert ([t.name for t in store.transcripts()], len(store.segments())) == (["tiny.txt"], 12)
     store.close()
+
+
+def test_a_transcript_stored_meanwhile_is_one_clear_error(memory_store):
+    """Issue 16: two imports of one folder at once ended in 'UNIQUE constraint failed'."""
+    from focuscode.domain import ParsedTranscript, StoreError, Turn
+
+    parsed = ParsedTranscript(name="t.txt", source_path="t.txt", format="text",
+                              text="Ana: hello", turns=(Turn(index=0, speaker="Ana", start=5,
+                                                             end=10, text="hello"),),
+                              source_sha256="x")
+    ana = [Speaker(label="Ana", role="patient")]
+    memory_store.add_transcript(parsed, {}, ana, [])
+    with pytest.raises(StoreError, match="was imported meanwhile") as caught:
+        memory_store.add_transcript(parsed, {}, ana, [])
+    assert "UNIQUE" not in str(caught.value) and len(memory_store.transcripts()) == 1

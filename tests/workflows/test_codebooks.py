@@ -157,3 +157,20 @@ def test_qdc_of_a_project_keeps_its_name_and_description(project: Project,
     assert (codebook.name, codebook.description) == ("Caregivers 2025",
                                                      "Codes of the caregivers' study.")
     assert [c.name for c in codebook.codes] == ["Respite"]
+def test_two_valid_imports_cannot_make_a_parent_cycle(project: Project, tmp_path: Path) -> None:
+    """Issue 16: B under A, then a file with A under B (B's parent left out, so kept): refused
+    in one line, nothing changed, and the codebook still shows and exports."""
+    first = tmp_path / "first.yaml"
+    first.write_text("codes:\n  - name: A\n  - name: B\n    parent: A\n"
+                     "  - name: C\n    parent: B\n")
+    project.codebook.import_file(first)
+    before = (project.log.codes(), len(project.log.history()))
+    second = tmp_path / "second.yaml"
+    second.write_text("codes:\n  - name: C\n  - name: A\n    parent: C\n  - name: D\n")
+    with pytest.raises(IngestError, match="their own ancestors") as caught:
+        project.codebook.import_file(second)
+    assert "'A'" in str(caught.value) and "'C'" in str(caught.value)
+    assert "\n" not in str(caught.value) and caught.value.path == "second.yaml"
+    assert (project.log.codes(), len(project.log.history())) == before
+    assert project.codebook.current().depth("C") == 2
+    project.codebook.export(tmp_path / "out.qdc")

@@ -85,7 +85,7 @@ def test_changed_file_under_a_known_name_is_refused(project, tiny_transcript, tm
 
 def test_folder_with_one_bad_file_imports_nothing(project, tiny_transcript, tmp_path):
     folder = folder_with(tmp_path, ("a_session.txt", tiny_transcript.read_bytes()),
-                         ("b_session.txt", tiny_transcript.read_bytes()),
+                         ("b_session.txt", tiny_transcript.read_bytes() + b"\n"),
                          ("z_broken.txt", b"\x89PNG\r\n\x1a\n\x00\x00"))
     with pytest.raises(IngestError, match="PNG image") as caught:
         project.import_files([folder])
@@ -150,3 +150,38 @@ def test_import_all_primock57_consultations(project, shared_dir):
     segments = project.store.segments()
     assert len(segments) == report.n_segments
     assert all(texts[s.transcript_id][s.start:s.end] == s.text for s in segments)
+
+
+# issue 16: a byte-identical copy under another name would double every count --------------------
+def test_a_copy_under_another_name_is_refused_naming_the_original(project, demo_dir, tmp_path):
+    project.import_files([demo_dir / "roundtable1_boston.txt"])
+    copy = tmp_path / "roundtable1_boston (1).txt"
+    shutil.copy(demo_dir / "roundtable1_boston.txt", copy)
+    before = snapshot(project)
+    with pytest.raises(IngestError, match="byte for byte the transcript 'roundtable1_boston.txt'"
+                       ) as caught:
+        project.import_files([copy])
+    assert "--allow-duplicate" in str(caught.value) and caught.value.path == str(copy)
+    assert snapshot(project) == before
+    report = project.import_files([copy], allow_duplicate=True)
+    assert report.imported == ("roundtable1_boston (1).txt",)
+
+
+def test_two_copies_in_one_import_are_refused(project, tiny_transcript, tmp_path):
+    folder = folder_with(tmp_path, ("a.txt", tiny_transcript.read_bytes()),
+                         ("b.txt", tiny_transcript.read_bytes()))
+    with pytest.raises(IngestError, match="the transcript 'a.txt'"):
+        project.import_files([folder])
+    assert project.store.transcripts() == []
+
+
+def test_a_folder_that_cannot_be_searched_is_one_clear_error(project, tmp_path, monkeypatch):
+    """What ``is_dir`` raises for a file in a folder without search permission (as any user but
+    root meets it)."""
+    def denied(self):  # noqa: ANN001, ANN202
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "is_dir", denied)
+    with pytest.raises(IngestError, match="permission denied") as caught:
+        project.import_files([tmp_path / "locked" / "t.txt"])
+    assert caught.value.path == str(tmp_path / "locked" / "t.txt")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Collection
 
@@ -44,8 +45,9 @@ def parse_transcript(path: Path, *, encoding: str | None = None, name: str | Non
         check_coverage(parsed, text)
         return parsed
     decoded = decode_text(data, path, encoding)
-    return parse_text(decoded.text, path=str(path), fmt=fmt, name=label, sha256=decoded.sha256,
-                      encoding=decoded.encoding, known=known)
+    parsed = parse_text(decoded.text, path=str(path), fmt=fmt, name=label,
+                        sha256=decoded.sha256, encoding=decoded.encoding, known=known)
+    return replace(parsed, decoding_note=decoded.note) if decoded.note else parsed
 
 
 def parse_text(text: str, *, path: str, fmt: str, name: str, sha256: str = "",

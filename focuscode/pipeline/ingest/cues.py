@@ -62,6 +62,11 @@ def cues_to_transcript(cues: list[Cue], path: str) -> tuple[str, list[Turn]]:
     if not cues:
         raise IngestError("no captions found", path=path, line=1,
                           hint="the file has a header but no timed cues")
+    for cue in cues:
+        if cue.end < cue.start:
+            raise IngestError(f"a cue ends ({cue.end:.3f} s) before it starts ({cue.start:.3f} s)",
+                              path=path, line=cue.line,
+                              hint="fix the timing line, or export the captions again")
     if all(cue.speaker is None for cue in cues):
         raise IngestError("no speaker labels in the captions (expected 'Name: text' or "
                           "'<v Name>text' cues)", path=path, line=cues[0].line,

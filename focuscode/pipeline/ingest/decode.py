@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
+import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +15,9 @@ from focuscode.domain import IngestError
 
 SUPPORTED_ENCODINGS = "UTF-8 (with or without BOM), UTF-16 (with BOM) or Windows-1252"
 MAX_BYTES = 200 * 1024 * 1024
+# a lead byte and its continuation bytes: one well-formed UTF-8 character of 2 to 4 bytes
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                             rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 _BINARY_SIGNATURES = {
     b"%PDF": "a PDF document: save or export it as .txt or .docx",
@@ -30,16 +36,29 @@ class DecodedText:
     text: str
     encoding: str
     sha256: str
+    note: str = ""  # how the encoding was guessed, when it was not UTF-8
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file (symlinks followed), at most ``limit`` (``MAX_BYTES``):
+    devices, pipes and sockets are refused before they are opened, so none can hang or stream
+    without end."""
+    limit = MAX_BYTES if limit is None else limit
+    too_big = IngestError(f"file is larger than a transcript can be ({limit // (1024 * 1024)} "
+                          "MiB)", path=str(path), hint="split it into one file per session")
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise IngestError(f"file is {size // (1024 * 1024)} MiB, larger than a transcript "
-                              f"can be ({MAX_BYTES // (1024 * 1024)} MiB)", path=str(path),
-                              hint="split it into one file per session")
-        return path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path)
+        if info.st_size > limit:
+            raise too_big
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped meanwhile
+                raise _not_regular(path)
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise IngestError("file not found", path=str(path), hint="check the path") from None
     except IsADirectoryError:
@@ -49,18 +68,50 @@ def read_bytes(path: Path) -> bytes:
                           hint="make the file readable") from None
     except OSError as error:
         raise IngestError(f"cannot be read: {error.strerror}", path=str(path)) from None
+    if len(data) > limit:  # it grew while being read
+        raise too_big
+    return data
 
 
-def decode_text(data: bytes, path: Path, encoding: str | None = None) -> DecodedText:
-    """Decode ``data``, normalise newlines to ``\\n`` and refuse binary or empty files."""
+def _not_regular(path: Path) -> IngestError:
+    return IngestError("is not a regular file (a device, named pipe or socket), not a transcript",
+                       path=str(path), hint="copy the transcript into an ordinary file")
+
+
+# What a refused file should have been, and what to do: for transcripts and speakers files.
+_KINDS = {
+    "transcript": ("export the transcript again", "focuscode reads .txt, .vtt, .srt and .docx"),
+    "speakers file": ("write the speakers in it (see transcripts/speakers.yaml)",
+                      "a speakers file is YAML or CSV text"),
+}
+
+
+def decode_text(data: bytes, path: Path, encoding: str | None = None, *,
+                kind: str = "transcript") -> DecodedText:
+    """Decode ``data``, normalise newlines to ``\\n`` and refuse binary or empty files (the
+    messages say ``kind``: a transcript or a speakers file)."""
+    try:
+        return _decode_text(data, path, encoding)
+    except IngestError as error:
+        if kind == "transcript":
+            raise
+        empty, reads = _KINDS[kind]
+        error.message = error.message.replace("a transcript", f"a {kind}")
+        error.hint = {_KINDS["transcript"][0]: empty,
+                      _KINDS["transcript"][1]: reads}.get(error.hint or "", error.hint)
+        error.args = (error.message,)
+        raise
+
+
+def _decode_text(data: bytes, path: Path, encoding: str | None = None) -> DecodedText:
     sha = hashlib.sha256(data).hexdigest()
     name = str(path)
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise IngestError("file is empty", path=name, hint="export the transcript again")
+        raise IngestError("file is empty", path=name, hint=_KINDS["transcript"][0])
     for signature, what in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
             raise IngestError(f"this is {what}, not a transcript", path=name,
-                              hint="focuscode reads .txt, .vtt, .srt and .docx")
+                              hint=_KINDS["transcript"][1])
     if encoding is not None:
         used = encoding
         try:
@@ -74,9 +125,34 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None) -> Decoded
                               hint="check the encoding or save the file as UTF-8") from None
     else:
         text, used = _guess(data, name)
+    note = ""
+    if used == "cp1252" and encoding is None:
+        bad = _first_bad_utf8(data)
+        line = data[:bad].count(b"\n") + 1
+        note = (f"not UTF-8 (byte {data[bad]:#04x} on line {line}): read as Windows-1252; if "
+                "accents look wrong, import it again with --encoding")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     _refuse_binary(text, name)
-    return DecodedText(text=text, encoding=used, sha256=sha)
+    return DecodedText(text=text, encoding=used, sha256=sha, note=note)
+
+
+def _first_bad_utf8(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start
+    return 0
+
+
+def _utf8_sequences(data: bytes) -> int:
+    """How many well-formed multi-byte UTF-8 characters ``data`` holds (a Windows-1252 file
+    has almost none: its accented letters are single bytes)."""
+    return len(_UTF8_MULTIBYTE.findall(data))
+
+
+def _bad_utf8(data: bytes) -> int:
+    """How many places of ``data`` are not UTF-8."""
+    return data.decode("utf-8", "replace").count("\ufffd") - data.count(b"\xef\xbf\xbd")
 
 
 def _guess(data: bytes, name: str) -> tuple[str, str]:
@@ -93,14 +169,22 @@ def _guess(data: bytes, name: str) -> tuple[str, str]:
         if half and evens > 0.4 * half and odds == 0:
             return _strict(data, "utf-16-be", name), "utf-16-be"
         raise IngestError("looks like a binary file (it contains NUL bytes), not a transcript",
-                          path=name, hint="focuscode reads .txt, .vtt, .srt and .docx")
+                          path=name, hint=_KINDS["transcript"][1])
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:
+        line = data[: utf8_error.start].count(b"\n") + 1
+        if _utf8_sequences(data) >= _bad_utf8(data):
+            # UTF-8 elsewhere: one bad byte must not turn every accent into mojibake
+            raise IngestError(
+                f"byte {data[utf8_error.start]:#04x} is not UTF-8, though the rest of the file "
+                "is", path=name, line=line,
+                hint="fix or remove that character and save the file as UTF-8, or pass "
+                     "--encoding (e.g. --encoding cp1252) if the file is in another "
+                     "encoding") from None
         try:
             return data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
-            line = data[: utf8_error.start].count(b"\n") + 1
             raise IngestError(
                 f"unknown text encoding (byte {data[utf8_error.start]:#04x} is neither UTF-8 "
                 f"nor Windows-1252)", path=name, line=line,
@@ -135,4 +219,4 @@ def _refuse_binary(text: str, name: str) -> None:
                    if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cs"))
     if "\x00" in text or controls > max(3, len(sample) // 100):
         raise IngestError("looks like a binary file, not a transcript", path=name,
-                          hint="focuscode reads .txt, .vtt, .srt and .docx")
+                          hint=_KINDS["transcript"][1])

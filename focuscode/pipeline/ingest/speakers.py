@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from focuscode.domain import UNKNOWN_ROLE, IngestError, Speaker
-from focuscode.domain.nesting import count_values
+from focuscode.domain.nesting import check_expansion, check_unique_keys
 from focuscode.pipeline.ingest.decode import decode_text, read_bytes
 from focuscode.pipeline.ingest.labels import label_key
 
 _SPEAKER_KEYS = {"role", "pseudonym", "aliases", "attributes"}
 MAX_YAML_VALUES = 100_000  # a speakers file has hundreds; YAML aliases can make billions
+MAX_YAML_BYTES = 5 * 1024 * 1024  # ... or gigabytes of text out of one long anchor
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class SpeakerMap:
 
 def load_speakers(path: Path) -> SpeakerMap:
     """Read a YAML or CSV speakers file; errors name the file and line."""
-    decoded = decode_text(read_bytes(path), path)
+    decoded = decode_text(read_bytes(path), path, kind="speakers file")
     if path.suffix.lower() == ".csv":
         return _from_csv(decoded.text, str(path))
     return _from_yaml(decoded.text, str(path))
@@ -69,6 +70,7 @@ def _from_yaml(text: str, name: str) -> SpeakerMap:
     import yaml
 
     try:
+        check_unique_keys(yaml.compose(text), what="speakers file", source=name)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -79,9 +81,8 @@ def _from_yaml(text: str, name: str) -> SpeakerMap:
     except RecursionError:
         raise IngestError("speakers file is nested too deeply to be a speakers file",
                           path=name, hint="see the example in transcripts/speakers.yaml") from None
-    if count_values(data, MAX_YAML_VALUES) > MAX_YAML_VALUES:
-        raise IngestError(f"speakers file expands to more than {MAX_YAML_VALUES:,} values "
-                          "(through YAML aliases?); refusing to read it", path=name)
+    check_expansion(data, max_values=MAX_YAML_VALUES, max_bytes=MAX_YAML_BYTES,
+                    what="speakers file", source=name)
     if not isinstance(data, dict) or not isinstance(data.get("speakers"), dict):
         raise IngestError("speakers file needs a 'speakers:' mapping of label -> role", path=name,
                           line=1, hint="see the example in transcripts/speakers.yaml")
@@ -103,6 +104,13 @@ def _from_yaml(text: str, name: str) -> SpeakerMap:
         if entry.get("role") is None or not str(entry["role"]).strip():  # blanks are no role
             raise IngestError(f"speaker '{label}' has no role", path=name, line=line,
                               hint="add e.g. 'role: patient'")
+        for key in ("role", "pseudonym"):
+            if isinstance(entry.get(key), (dict, list, set, tuple)):
+                kind = "a mapping" if isinstance(entry[key], dict) else "a list"
+                raise IngestError(f"the {key} of speaker '{label}' is {kind}, not a word",
+                                  path=name, line=line,
+                                  hint=f"write e.g. '{key}: "
+                                       f"{'patient' if key == 'role' else 'Patient 1'}'")
         attributes = entry.get("attributes") or {}
         if not isinstance(attributes, dict):
             raise IngestError(f"attributes of '{label}' must be a mapping", path=name, line=line)
@@ -112,6 +120,9 @@ def _from_yaml(text: str, name: str) -> SpeakerMap:
         if not isinstance(aliases, list):
             raise IngestError(f"aliases of '{label}' must be a list of labels", path=name,
                               line=line, hint="e.g. aliases: [DR. SHAH, Anand]")
+        if any(isinstance(v, (dict, list)) for v in attributes.values()):
+            raise IngestError(f"an attribute of '{label}' is a list or mapping, not a value",
+                              path=name, line=line, hint="e.g. attributes: {site: Boston}")
         speakers.append((Speaker(label=" ".join(str(label).split()),
                                  role=str(entry["role"]).strip().lower(),
                                  pseudonym=_optional(entry.get("pseudonym")),
@@ -127,7 +138,10 @@ def _from_yaml(text: str, name: str) -> SpeakerMap:
 
 
 def _from_csv(text: str, name: str) -> SpeakerMap:
-    reader = csv.DictReader(io.StringIO(text))
+    first = text.split("\n", 1)[0]
+    # Spreadsheets in many locales save "CSV" with semicolons (or tabs) between the columns.
+    delimiter = max(",;\t", key=first.count) if first else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     try:
         return _read_csv(reader, name)
     except csv.Error as error:
@@ -139,8 +153,9 @@ def _from_csv(text: str, name: str) -> SpeakerMap:
 def _read_csv(reader: csv.DictReader, name: str) -> SpeakerMap:
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "label" not in fields or "role" not in fields:
-        raise IngestError("speakers CSV needs the columns 'label' and 'role'", path=name, line=1,
-                          hint="first line e.g.: label,role,pseudonym")
+        raise IngestError("speakers CSV needs the columns 'label' and 'role' (its first line has "
+                          f"{', '.join(repr(f) for f in fields[:6]) or 'none'})", path=name,
+                          line=1, hint="first line e.g.: label,role,pseudonym")
     speakers = []
     for row in reader:
         line = reader.line_num
@@ -165,7 +180,16 @@ def _build(entries: list[tuple[Speaker, list[str], int | None]],
            transcripts: dict[str, dict[str, Any]], name: str) -> SpeakerMap:
     aliases: dict[str, str] = {}
     listed: set[str] = set()
+    pseudonyms: dict[str, str] = {}
     for speaker, extra, line in entries:
+        if speaker.pseudonym:
+            key = " ".join(speaker.pseudonym.split()).casefold()
+            if key in pseudonyms:
+                raise IngestError(f"speakers '{pseudonyms[key]}' and '{speaker.label}' have the "
+                                  f"same pseudonym '{speaker.pseudonym}': exports would make "
+                                  "them one person", path=name, line=line,
+                                  hint="give every speaker a pseudonym of their own")
+            pseudonyms[key] = speaker.label
         if speaker.label in listed:
             raise IngestError(f"speaker '{speaker.label}' is listed twice", path=name, line=line,
                               hint="keep one line per speaker")

@@ -127,3 +127,17 @@ Sam Ortiz: Hello everyone.
 def test_txt_holding_srt_is_read_as_srt():
     parsed = parse("1\n00:00:01,000 --> 00:00:02,000\nAna: Hello.\n", "text")
     assert (parsed.format, timed(parsed)) == ("srt", [("Ana", "Hello.", 1.0, 2.0)])
+
+
+def test_a_cue_ending_before_it_starts_is_refused_with_its_line():
+    """Issue 16: it was accepted silently."""
+    import pytest
+
+    from focuscode.domain import IngestError
+    from focuscode.pipeline.ingest.cues import parse_vtt_turns
+
+    text = ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nAna: fine here\n\n"
+            "00:00:05.000 --> 00:00:03.000\nBen: this one ends early\n")
+    with pytest.raises(IngestError, match="ends .* before it starts") as caught:
+        parse_vtt_turns(text, "x.vtt")
+    assert caught.value.line == 6

@@ -145,3 +145,38 @@ def test_labels_match_the_speakers_file_whatever_their_invisible_characters(tmp_
     speakers = load_speakers(path)
     assert speakers.find("SPEAKER_00").role == "moderator"
     assert speakers.find("anna\u200b berg").role == "patient"
+# issue 16: what was accepted silently or told in a transcript's words ---------------------------
+@pytest.mark.parametrize(("text", "message", "line"), [
+    ("speakers:\n  A:\n    role: {a: b}\n", "the role of speaker 'A' is a mapping", 2),
+    ("speakers:\n  A:\n    role: patient\n    pseudonym: [a, b]\n",
+     "the pseudonym of speaker 'A' is a list", 2),
+    ("speakers:\n  A:\n    role: patient\n    attributes: {site: [a, b]}\n",
+     "an attribute of 'A' is a list or mapping", 2),
+    ("speakers:\n  A: patient\n  B: nurse\n  A: physician\n", "gives the key 'A' twice", 4),
+    ("speakers:\n  A:\n    role: patient\n    role: nurse\n", "gives the key 'role' twice", 4),
+    ("speakers:\n  A:\n    role: patient\n    pseudonym: P1\n  B:\n    role: patient\n"
+     "    pseudonym: p1\n", "same pseudonym 'p1'", 5),
+], ids=["role-mapping", "pseudonym-list", "attribute-list", "duplicate-speaker",
+        "duplicate-field", "shared-pseudonym"])
+def test_wrong_types_duplicates_and_shared_pseudonyms_are_refused(tmp_path, text, message, line):
+    error = refuse(write(tmp_path, "speakers.yaml", text))
+    assert message in error.message and error.line == line
+
+
+def test_a_semicolon_csv_is_read():
+    from focuscode.pipeline.ingest.speakers import _from_csv
+
+    speakers = _from_csv("label;role;pseudonym\nAna;patient;P1\n", "s.csv")
+    assert [(s.label, s.role, s.pseudonym) for s in speakers.speakers] == [("Ana", "patient", "P1")]
+
+
+@pytest.mark.parametrize(("data", "message", "hint"), [
+    (b"", "file is empty", "write the speakers in it"),
+    (b"%PDF-1.4 x", "not a speakers file", "a speakers file is YAML or CSV"),
+])
+def test_speakers_file_errors_speak_of_speakers_files(tmp_path, data, message, hint):
+    path = tmp_path / "speakers.yaml"
+    path.write_bytes(data)
+    error = refuse(path)
+    assert message in error.message and hint in error.hint
+    assert "a transcript" not in str(error) and "export the transcript" not in str(error)
