@@ -14,6 +14,7 @@ from rich.tree import Tree
 from focuscode.cli.app import _open, app, console, errors
 from focuscode.cli.options import (
     MAX_COUNT,
+    MAX_COUNT,
     MAX_ID,
     BlindOption,
     CodebookFormat,
@@ -216,7 +217,8 @@ def code(
     reject: Annotated[bool, typer.Option("--reject", help="The code does not apply.")] = False,
     clear: Annotated[bool, typer.Option("--clear", help="Back to undecided.")] = False,
     accept_theme: Annotated[Optional[int], typer.Option(
-        "--accept-theme", help="Accept theme number N of 'focuscode themes' as a code.")] = None,
+        "--accept-theme", min=1, max=MAX_COUNT,
+        help="Accept theme number N of 'focuscode themes' as a code.")] = None,
     name: Annotated[Optional[str], typer.Option(
         "--name", help="With --accept-theme: the code's name (default: the theme's).")] = None,
 ) -> None:
