@@ -7,6 +7,7 @@ from typing import Sequence
 from rich.table import Table
 from rich.text import Text
 
+from focuscode.domain.reports import basis_summary
 from focuscode.domain.review import ReviewEntry
 from focuscode.domain.views import ImportReport
 
@@ -34,9 +35,10 @@ def themes_table(entries: Sequence[ReviewEntry], roles: Sequence[str]) -> Table:
                 label.append(" ✓ code", "green")
             elif entry.source == "codebook":
                 label.append(" · codebook", "cyan")
-            if entry.n_confirmed or entry.n_rejected:
-                label.append(f"\n{entry.n_confirmed}/{entry.n_segments} confirmed · "
-                             f"{entry.n_rejected} rejected", "dim")
+            if entry.n_segments or entry.n_rejected:
+                label.append(f"\n{basis_summary(entry.counted)}"
+                             + (f" · {entry.n_rejected} rejected" if entry.n_rejected else ""),
+                             "dim")
             if entry.keywords:
                 label.append(f"\n{', '.join(entry.keywords[:6])}", "dim")
         quote = Text()

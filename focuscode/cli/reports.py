@@ -23,7 +23,7 @@ from focuscode.cli.options import (
     TableFile,
 )
 from focuscode.domain import ConfigError
-from focuscode.domain.reports import SUGGESTED, Comparison, PerspectiveContrast
+from focuscode.domain.reports import SUGGESTED, Comparison, PerspectiveContrast, basis_summary
 from focuscode.workflows import Project
 
 By = Annotated[str, typer.Option(
@@ -230,7 +230,8 @@ def comparison_table(comparison: Comparison) -> Table:
             ("\n" if differs else "") + f"[dim]{escape(r.caution)}[/]" if r.caution else "")
         test = {"chi-square": "χ²", "Fisher's exact": "Fisher",
                 "Fisher's exact (Monte Carlo)": "Fisher MC"}.get(r.test, r.test or "-")
-        table.add_row(_name(theme.code_name, theme.code_status), *cells, test, q,
+        table.add_row(_name(theme.code_name, theme.code_status)
+                      + f"\n[dim]{escape(basis_summary(theme.basis))}[/]", *cells, test, q,
                       escape(effect), note)
     return table
 

@@ -15,6 +15,23 @@ ACCEPTED = "accepted"  # a code in the codebook (accepted theme, codebook entry,
 SUGGESTED = "suggested"  # a theme of the latest analysis nobody has accepted yet
 CONFIRMED = "confirmed"  # a coding a researcher confirmed
 MODEL_CODER = "focuscode model"  # who made a suggested coding
+# What counts for a code (one rule for the workbench, ``themes``, every export and the report):
+# a coding a researcher confirmed, or a suggestion nobody rejected, of the latest analysis (its
+# theme) or of the latest codebook suggestion run. Each counted coding keeps its basis.
+BY_THEME = "theme"  # suggested: a member of the code's theme in the latest analysis
+BY_CODEBOOK = "codebook"  # suggested: the codebook suggestion run proposed the code
+BASES = (CONFIRMED, BY_THEME, BY_CODEBOOK)
+BASIS_LABELS = {CONFIRMED: "confirmed", BY_THEME: "suggested by theme",
+                BY_CODEBOOK: "suggested by codebook"}
+
+
+
+def basis_summary(counts: Mapping[str, int]) -> str:
+    """"12 segments: 2 confirmed, 10 suggested by codebook" (bases with none left out)."""
+    total = sum(counts.values())
+    parts = [f"{n} {BASIS_LABELS[basis]}" for basis, n in counts.items() if n]
+    return f"{total} segment{'s' if total != 1 else ''}" + (f": {', '.join(parts)}"
+                                                           if parts else "")
 
 
 @dataclass(frozen=True)
@@ -75,7 +92,15 @@ class ReportCoding:
     code_key: str
     status: str  # CONFIRMED | "suggested"
     coder: str  # a researcher, or MODEL_CODER
-    rank: float = 0.0  # how typical of the code (cosine to the theme centre; 1.0 if confirmed)
+    rank: float = 0.0  # how typical of the code (cosine to the theme centre or the code)
+    basis: str = ""  # CONFIRMED | BY_THEME | BY_CODEBOOK ("" reads as the status says)
+
+    @property
+    def counted_as(self) -> str:
+        """Why it counts: confirmed, or suggested by the theme or by the codebook."""
+        if self.status == CONFIRMED:
+            return CONFIRMED
+        return self.basis if self.basis in (BY_THEME, BY_CODEBOOK) else BY_THEME
 
 
 @dataclass(frozen=True)
@@ -179,6 +204,7 @@ class ThemeComparison:
     counts: tuple[GroupCount, ...]
     result: DifferenceTest
     finding: str = ""  # a plain-language sentence
+    basis: Mapping[str, int] = field(default_factory=dict)  # counted codings by basis
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,9 @@ from typing import Sequence
 
 from focuscode.domain import ConfigError, ExportError
 from focuscode.domain.reports import (
+    BY_CODEBOOK,
+    BY_THEME,
+    CONFIRMED,
     Comparison,
     DifferenceTest,
     GroupCount,
@@ -18,7 +21,7 @@ from focuscode.domain.reports import (
     ThemeComparison,
 )
 from focuscode.export import statistics
-from focuscode.export.counts import coded_segments, eligible_segments
+from focuscode.export.counts import basis_counts, coded_segments, eligible_segments
 from focuscode.export.quote_tables import STATUS_LABELS
 from focuscode.export.spreadsheets import write_csv, write_xlsx
 
@@ -84,6 +87,7 @@ def compare(data: ReportData, *, by: str = "role", groups: Sequence[str] | None 
     for segment in data.segments:  # every word spoken, excluded segments too
         words[group(segment)] += segment.n_words
     coded = coded_segments(data, confirmed_only=confirmed_only)
+    counted = basis_counts(data, confirmed_only=confirmed_only)
     themes = [_compare_code(code, coded[code.key], members, words, unit, alpha, random_state)
               for code in data.codes]
     q_values = statistics.adjust_bh([t.result.p_value for t in themes])
@@ -93,7 +97,8 @@ def compare(data: ReportData, *, by: str = "role", groups: Sequence[str] | None 
         finished.append(ThemeComparison(
             code_key=theme.code_key, code_name=theme.code_name, code_status=theme.code_status,
             counts=theme.counts, result=result,
-            finding=_finding(theme.counts, result, alpha, unit)))
+            finding=_finding(theme.counts, result, alpha, unit),
+            basis=counted[theme.code_key]))
     return Comparison(by=by, unit=unit, groups=tuple(chosen), themes=tuple(finished),
                       alpha=alpha, confirmed_only=confirmed_only, blind_coder=data.blind_coder)
 
@@ -170,7 +175,8 @@ def comparison_notes(comparison: Comparison) -> list[str]:
     return [
         f"Groups: values of '{comparison.by}'. Codings: "
         + ("confirmed only." if comparison.confirmed_only
-           else "confirmed, plus the analysis' suggestions that nobody rejected."),
+           else "confirmed, plus the suggestions of the analysis (its themes) and of the "
+                "codebook that nobody rejected; each code says how many of each."),
         "Rates: per segment (coded segments / the group's analysed segments), per 1,000 words "
         "spoken by the group, and the share of the group's speakers who raised the code at least "
         "once (so one talkative speaker cannot dominate).",
@@ -191,7 +197,10 @@ def comparison_frame(comparison: Comparison):  # noqa: ANN201 - pandas.DataFrame
     records = []
     for theme in comparison.themes:
         record: dict[str, object] = {"code_key": theme.code_key, "code": theme.code_name,
-                                     "status": STATUS_LABELS[theme.code_status]}
+                                     "status": STATUS_LABELS[theme.code_status],
+                                     "n_confirmed": theme.basis.get(CONFIRMED, 0),
+                                     "n_suggested_by_theme": theme.basis.get(BY_THEME, 0),
+                                     "n_suggested_by_codebook": theme.basis.get(BY_CODEBOOK, 0)}
         for c in theme.counts:
             record.update({
                 f"n_{c.group}": c.n_segments, f"of_{c.group}": c.n_group_segments,

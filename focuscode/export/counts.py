@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from focuscode.domain.reports import CONFIRMED, ReportData, ReportSegment
+from focuscode.domain.reports import BASES, CONFIRMED, ReportData, ReportSegment
 
 
 def coded_segments(data: ReportData, *, confirmed_only: bool = False) -> dict[str, set[int]]:
@@ -19,6 +19,28 @@ def coded_segments(data: ReportData, *, confirmed_only: bool = False) -> dict[st
 
 def confirmed_segments(data: ReportData) -> dict[str, set[int]]:
     return coded_segments(data, confirmed_only=True)
+
+
+def bases(data: ReportData, *, confirmed_only: bool = False) -> dict[str, dict[int, str]]:
+    """Code key -> segment id -> why it counts (``domain.reports.BASES``; confirmed wins when
+    a segment counts for several reasons, e.g. several coders)."""
+    result: dict[str, dict[int, str]] = {code.key: {} for code in data.codes}
+    for coding in data.codings:
+        if confirmed_only and coding.status != CONFIRMED:
+            continue
+        found = result.setdefault(coding.code_key, {})
+        basis = coding.counted_as
+        if coding.segment_id not in found or BASES.index(basis) < BASES.index(
+                found[coding.segment_id]):
+            found[coding.segment_id] = basis
+    return result
+
+
+def basis_counts(data: ReportData, *, confirmed_only: bool = False) -> dict[str, dict[str, int]]:
+    """Code key -> basis -> how many segments count for the code on that basis (every basis
+    present, maybe 0)."""
+    return {key: {basis: sum(1 for b in found.values() if b == basis) for basis in BASES}
+            for key, found in bases(data, confirmed_only=confirmed_only).items()}
 
 
 def eligible_segments(data: ReportData) -> list[ReportSegment]:

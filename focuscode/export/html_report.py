@@ -10,17 +10,25 @@ from pathlib import Path
 from typing import Sequence
 
 from focuscode.domain.reports import (
+    BASES,
     SUGGESTED,
     Comparison,
     PerspectiveContrast,
     ReportData,
+    basis_summary,
 )
 from focuscode.export import plots
 from focuscode.export.comparison import comparison_notes
-from focuscode.export.counts import coded_segments, confirmed_segments, roles
+from focuscode.export.counts import (
+    bases,
+    basis_counts,
+    coded_segments,
+    confirmed_segments,
+    roles,
+)
 from focuscode.export.files import atomic_path
 from focuscode.export.provenance import blind_notes
-from focuscode.export.quote_tables import notes
+from focuscode.export.quote_tables import notes, suggestion_mark
 from focuscode.export.quotes import check_fidelity, citation
 
 STYLE = """
@@ -87,15 +95,15 @@ def methods_paragraph(data: ReportData, comparison: Comparison | None = None) ->
         parts.append(
             f"{codebook} Researchers confirmed {confirmed} segment-code pair(s) ({coders}); "
             f"{data.n_decisions} decision(s) are kept in the project's append-only log. Counts "
-            "include the analysis' suggestions that no researcher rejected, marked as "
-            "suggested.")
+            "include the suggestions of the analysis (themes) and of the codebook that no "
+            "researcher rejected, each marked as suggested.")
     else:
         parts.append(
             f"{codebook} This report was made in blind mode for {data.blind_coder}, from their "
             f"decisions only: they confirmed {confirmed} segment-code pair(s) ({coders}) in "
             f"{data.n_decisions} decision(s) of the project's append-only log; other coders' "
-            "decisions are left out. Counts include the analysis' suggestions that "
-            f"{data.blind_coder} did not reject, marked as suggested.")
+            "decisions are left out. Counts include the suggestions of the analysis and of "
+            f"the codebook that {data.blind_coder} did not reject, marked as suggested.")
     if comparison is not None:
         parts.append(" ".join(comparison_notes(comparison)[1:4]))
     return " ".join(parts)
@@ -144,19 +152,24 @@ def _badge(status: str) -> str:
 
 def _codebook(data: ReportData) -> str:
     coded = coded_segments(data)
+    counted = basis_counts(data)
     rows = "".join(
         f"<tr><td>{escape(c.name)}{_badge(c.status)}</td><td>{escape(c.definition)}"
         + (f"<br><span class=\"muted\">Include: {escape(c.include)}</span>" if c.include else "")
         + (f"<br><span class=\"muted\">Exclude: {escape(c.exclude)}</span>" if c.exclude else "")
         + f"</td><td>{escape(', '.join(c.keywords))}</td><td class=\"n\">{len(coded[c.key])}"
-        "</td></tr>" for c in data.codes)
+        + "".join(f'</td><td class="n">{counted[c.key][b]}' for b in BASES)
+        + "</td></tr>" for c in data.codes)
     return ("<h2 id=\"codebook\">Codebook</h2><table><thead><tr><th>Code</th><th>Definition"
-            "</th><th>Keywords</th><th>Segments</th></tr></thead><tbody>" + rows
+            "</th><th>Keywords</th><th>Segments</th><th>Confirmed</th><th>Suggested by theme</th>"
+            "<th>Suggested by codebook</th></tr></thead><tbody>" + rows
             + "</tbody></table>")
 
 
 def _themes(data: ReportData, real_names: bool) -> str:
     coded = coded_segments(data)
+    counted = basis_counts(data)
+    basis = bases(data)
     segments = {s.segment_id: s for s in data.segments}
     role_names = roles(data)
     quotes = sorted(data.quotes, key=lambda q: (q.code_key, q.rank))
@@ -169,12 +182,16 @@ def _themes(data: ReportData, real_names: bool) -> str:
         counts = ", ".join(f"{r} {by_role.get(r, 0)} ({speakers[r]} speakers)"
                            for r in role_names)
         parts.append(f'<section class="theme" id="{escape(code.key)}"><h3>{escape(code.name)}'
-                     f"{_badge(code.status)}</h3><p class=\"muted\">{len(ids)} segments: "
+                     f"{_badge(code.status)}</h3><p class=\"muted\">"
+                     f"{escape(basis_summary(counted[code.key]))}. By role: "
                      f"{escape(counts)}</p>")
         for quote in (q for q in quotes if q.code_key == code.key):
             segment = segments[quote.segment_id]
+            mark = suggestion_mark(basis[code.key].get(quote.segment_id))
             parts.append(f"<blockquote>“{escape(quote.text)}”<cite>— "
-                         f"{escape(citation(segment, real_names=real_names))}</cite></blockquote>")
+                         f"{escape(citation(segment, real_names=real_names))}"
+                         + (f' <span class="badge suggested">{escape(mark.strip(" []"))}</span>'
+                            if mark else "") + "</cite></blockquote>")
         parts.append("</section>")
     return "".join(parts)
 
@@ -192,7 +209,8 @@ def _comparison(comparison: Comparison) -> str:
         effect = ("" if r.effect is None else
                   f"{r.effect:{sign}.2f} [{r.ci_low:{sign}.2f}, {r.ci_high:{sign}.2f}]")
         rows.append(
-            f"<tr><td>{escape(theme.code_name)}{_badge(theme.code_status)}</td>{cells}"
+            f"<tr><td>{escape(theme.code_name)}{_badge(theme.code_status)}"
+            f'<br><span class="muted">{escape(basis_summary(theme.basis))}</span></td>{cells}'
             f"<td>{escape(r.test or '-')}</td><td class=\"n\">{_p(r.p_value)}</td>"
             f"<td class=\"n\">{_p(r.p_adjusted)}</td><td>{escape(r.effect_measure)} "
             f"{escape(effect)}</td><td>{escape(theme.finding)}"

@@ -7,8 +7,14 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from focuscode.domain import ExportError
-from focuscode.domain.reports import SUGGESTED, ReportData
-from focuscode.export.counts import coded_segments, confirmed_segments, eligible_segments, roles
+from focuscode.domain.reports import BASIS_LABELS, BY_CODEBOOK, BY_THEME, SUGGESTED, ReportData
+from focuscode.export.counts import (
+    bases,
+    basis_counts,
+    coded_segments,
+    eligible_segments,
+    roles,
+)
 from focuscode.export.files import atomic_path
 from focuscode.export.provenance import blind_notes
 from focuscode.export.quotes import check_fidelity, citation, format_time
@@ -26,7 +32,7 @@ def theme_quotes_frame(data: ReportData, *, real_names: bool = False):  # noqa: 
 
     segments = {s.segment_id: s for s in data.segments}
     coded = coded_segments(data)
-    confirmed = confirmed_segments(data)
+    counted = basis_counts(data)
     role_names = roles(data)
     quotes = _quotes_by_code(data)
     n_quote_columns = max((len(q) for q in quotes.values()), default=0)
@@ -39,7 +45,7 @@ def theme_quotes_frame(data: ReportData, *, real_names: bool = False):  # noqa: 
             speakers_by_role[segments[i].role].add(segments[i].speaker)
         record = {"code_key": code.key, "code": code.name, "status": STATUS_LABELS[code.status],
                   "definition": code.definition, "keywords": ", ".join(code.keywords),
-                  "n_segments": len(ids), "n_confirmed": len(confirmed[code.key]),
+                  "n_segments": len(ids), **_basis_columns(counted[code.key]),
                   "n_speakers": len({segments[i].speaker for i in ids})}
         for role in role_names:
             record[f"segments_{role}"] = by_role.get(role, 0)
@@ -55,9 +61,19 @@ def theme_quotes_frame(data: ReportData, *, real_names: bool = False):  # noqa: 
                                                                      n_quote_columns))
 
 
+BASIS_COLUMNS = ("n_confirmed", "n_suggested_by_theme", "n_suggested_by_codebook")
+
+
+def _basis_columns(counts: dict[str, int]) -> dict[str, int]:
+    """The counted segments by basis, as columns."""
+    return {"n_confirmed": counts.get("confirmed", 0),
+            "n_suggested_by_theme": counts.get(BY_THEME, 0),
+            "n_suggested_by_codebook": counts.get(BY_CODEBOOK, 0)}
+
+
 def _theme_columns(role_names: list[str], n_quotes: int) -> list[str]:
     columns = ["code_key", "code", "status", "definition", "keywords", "n_segments",
-               "n_confirmed", "n_speakers"]
+               *BASIS_COLUMNS, "n_speakers"]
     for role in role_names:
         columns += [f"segments_{role}", f"speakers_{role}", f"share_{role}"]
     return columns + [f"quote_{rank}" for rank in range(1, n_quotes + 1)]
@@ -67,7 +83,7 @@ def quotes_long_frame(data: ReportData, *, real_names: bool = False):  # noqa: A
     """The tidy table: one row per code x quote, with its speaker, role, place and offsets."""
     import pandas as pd
 
-    confirmed = confirmed_segments(data)
+    basis = bases(data)
     quotes = _quotes_by_code(data)
     records = []
     for code in data.codes:
@@ -79,8 +95,7 @@ def quotes_long_frame(data: ReportData, *, real_names: bool = False):  # noqa: A
                 "transcript": segment.transcript, "start_time": format_time(segment.start_time),
                 "start_char": quote.start_char, "end_char": quote.end_char,
                 "segment_id": quote.segment_id,
-                "coding_status": "confirmed" if quote.segment_id in confirmed[code.key]
-                else "suggested"})
+                "coding_status": coding_label(basis[code.key].get(quote.segment_id))})
     columns = ["code_key", "code", "status", "quote_rank", "quote_source", "text", "speaker",
                "role", "transcript", "start_time", "start_char", "end_char", "segment_id",
                "coding_status"]
@@ -107,6 +122,19 @@ def code_matrix_frame(data: ReportData, *, real_names: bool = False,
     columns = ["segment_id", "transcript", "speaker", "role", "start_char", "end_char",
                "n_words", *headers.values()]
     return pd.DataFrame.from_records(records, columns=columns)
+
+
+def coding_label(basis: str | None) -> str:
+    """How a table names why a segment counts: confirmed, suggested by theme or by codebook
+    ("" for a picked quote whose segment no longer counts)."""
+    return BASIS_LABELS.get(basis or "", "")
+
+
+def suggestion_mark(basis: str | None) -> str:
+    """What follows a quote's citation when its segment is a suggestion nobody confirmed:
+    " [suggested by codebook]"; nothing for a confirmed one."""
+    label = coding_label(basis)
+    return f" [{label}]" if label and basis != "confirmed" else ""
 
 
 def matrix_headers(data: ReportData) -> dict[str, str]:
@@ -145,8 +173,10 @@ def notes(data: ReportData, *, real_names: bool = False) -> list[str]:
         f"Project: {data.project}. Generated {data.generated_at} (UTC) by focuscode.",
         "Codes: 'code' rows are in the codebook (accepted by a researcher); 'suggested theme' "
         "rows are themes of the latest analysis nobody has reviewed yet.",
-        "A segment counts for a code when a researcher confirmed it or the analysis suggested it "
-        "and no researcher rejected it; n_confirmed counts the confirmed ones.",
+        "A segment counts for a code when a researcher confirmed it, or when the analysis (its "
+        "theme) or the codebook suggestions proposed it and no researcher rejected it; "
+        "n_confirmed, n_suggested_by_theme and n_suggested_by_codebook count each kind, and "
+        "every quote says which it is (coding_status).",
         picked,
         "Every quote is verbatim: it was checked against the transcript at its character offsets "
         "when this file was written.",
@@ -200,13 +230,15 @@ def codebook_frame(data: ReportData):  # noqa: ANN201
     import pandas as pd
 
     headers = matrix_headers(data)
+    counted = basis_counts(data)
     return pd.DataFrame.from_records(
         [{"code_key": c.key, "code": c.name, "status": STATUS_LABELS[c.status],
           "matrix_column": headers[c.key], "definition": c.definition, "include": c.include,
-          "exclude": c.exclude, "keywords": ", ".join(c.keywords), "parent": c.parent or ""}
+          "exclude": c.exclude, "keywords": ", ".join(c.keywords), "parent": c.parent or "",
+          **_basis_columns(counted[c.key])}
          for c in data.codes],
         columns=["code_key", "code", "status", "matrix_column", "definition", "include",
-                 "exclude", "keywords", "parent"])
+                 "exclude", "keywords", "parent", *BASIS_COLUMNS])
 
 
 def md_escape(text: str) -> str:
@@ -220,16 +252,19 @@ def to_markdown(data: ReportData, *, real_names: bool = False) -> str:
     lines = [f"# Themes and quotes: {md_escape(data.project)}", ""]
     lines += [f"- {md_escape(note)}" for note in [*blind_notes(data.blind_coder),
                                                   *notes(data, real_names=real_names)[1:5]]]
-    lines += ["", "| Code | Status | Segments | Speakers | "
+    lines += ["", "| Code | Status | Segments | Confirmed / suggested by theme / by codebook "
+              "| Speakers | "
               + " | ".join(f"{md_escape(r)} (segments / speakers)" for r in role_names) + " |",
-              "|---|---|---:|---:|" + "---:|" * len(role_names)]
+              "|---|---|---:|---:|---:|" + "---:|" * len(role_names)]
     # Not itertuples(): it renames columns that are not identifiers ("segments_family member").
     for row in frame.to_dict("records"):
+        kinds = " / ".join(str(row[c]) for c in BASIS_COLUMNS)
         lines.append(f"| {md_escape(row['code'])} | {row['status']} | {row['n_segments']} | "
-                     f"{row['n_speakers']} | " + " | ".join(
+                     f"{kinds} | {row['n_speakers']} | " + " | ".join(
                          f"{row[f'segments_{r}']} / {row[f'speakers_{r}']}"
                          for r in role_names) + " |")
     quotes = _quotes_by_code(data)
+    basis = bases(data)
     for number, code in enumerate(data.codes, start=1):
         status = " *(suggested theme, not reviewed)*" if code.status == SUGGESTED else ""
         lines += ["", f"## {number}. {md_escape(code.name)}{status}", ""]
@@ -239,7 +274,8 @@ def to_markdown(data: ReportData, *, real_names: bool = False) -> str:
             lines += [f"Keywords: {md_escape(', '.join(code.keywords))}", ""]
         for quote, segment in quotes[code.key]:
             lines += [f"> “{md_escape(quote.text)}”  ",
-                      f"> — {md_escape(citation(segment, real_names=real_names))}", ""]
+                      f"> — {md_escape(citation(segment, real_names=real_names))}"
+                      + md_escape(suggestion_mark(basis[code.key].get(quote.segment_id))), ""]
         if not quotes[code.key]:
             lines += ["*No quote of at least 8 words yet.*", ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -269,6 +305,7 @@ def write_docx(data: ReportData, path: Path, *, real_names: bool = False) -> Pat
     frame = theme_quotes_frame(data, real_names=real_names)
     role_names = roles(data)
     quotes = _quotes_by_code(data)
+    basis = bases(data)
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
     for cell, title in zip(table.rows[0].cells, ("Theme", "Segments (speakers) by role",
@@ -289,7 +326,9 @@ def write_docx(data: ReportData, path: Path, *, real_names: bool = False) -> Pat
             cells[0].add_paragraph(code.definition)
         if code.keywords:
             cells[0].add_paragraph().add_run(", ".join(code.keywords[:6])).italic = True
-        cells[1].text = f"{row['n_segments']} segments, {row['n_speakers']} speakers"
+        cells[1].text = (f"{row['n_segments']} segments, {row['n_speakers']} speakers; "
+                         f"{row['n_confirmed']} confirmed, {row['n_suggested_by_theme']} "
+                         f"suggested by theme, {row['n_suggested_by_codebook']} by codebook")
         for role in role_names:
             cells[1].add_paragraph(f"{role}: {row[f'segments_{role}']} "
                                    f"({row[f'speakers_{role}']})")
@@ -298,6 +337,9 @@ def write_docx(data: ReportData, path: Path, *, real_names: bool = False) -> Pat
             paragraph = cells[2].paragraphs[0] if i == 0 else cells[2].add_paragraph()
             paragraph.add_run(f"“{quote.text}”").italic = True
             paragraph.add_run(f" — {citation(segment, real_names=real_names)}")
+            mark = suggestion_mark(basis[code.key].get(quote.segment_id))
+            if mark:
+                paragraph.add_run(mark).italic = True
     widths = (Cm(6.0), Cm(4.5), Cm(15.5))
     for row in table.rows:
         for cell, width in zip(row.cells, widths):

@@ -48,7 +48,8 @@ class Quotes:
         if target.is_queue:
             return []
         quoted = {q.segment_id for q in self.of(key)}
-        scope = EntryScope(target.run_id, target.code_id, target.theme_ids)
+        scope = EntryScope(target.run_id, target.code_id, target.theme_ids,
+                           self.visibility.suggestion_run(self.store))
         rows, _ = self.queries.entry_page(scope, self.coder, limit=MAX_CANDIDATES)
         rows = [r for r in rows if r.status != "rejected" and r.segment_id not in quoted]
         if not rows:

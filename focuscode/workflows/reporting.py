@@ -13,6 +13,8 @@ from typing import Any, Sequence
 from focuscode.domain import Coding, ConfigError
 from focuscode.domain.reports import (
     ACCEPTED,
+    BY_CODEBOOK,
+    BY_THEME,
     CONFIRMED,
     MODEL_CODER,
     SUGGESTED,
@@ -26,8 +28,10 @@ from focuscode.domain.reports import (
     ReportSegment,
 )
 from focuscode.domain.review import Quote
+from focuscode.domain.suggestions import Suggestion
 from focuscode.export import quotes as quote_rules
 from focuscode.store import DecisionLog, ProjectStore, utc_now
+from focuscode.store.suggestion_store import SuggestionStore
 from focuscode.workflows.analysis import current_memberships
 from focuscode.workflows.visibility import Visibility
 
@@ -65,7 +69,8 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
                                            status=SUGGESTED, keywords=theme.keywords,
                                            theme_id=theme.id))
     segments = _segments(store)
-    codings = _codings(visibility.codings(log), members, key_of_theme, code_ids)
+    codings = _codings(visibility.codings(log), members, key_of_theme, code_ids,
+                       codebook_suggestions(store, visibility))
     picked = _researcher_quotes(visibility.quotes(store), report_codes)
     with_picks = {q.code_key for q in picked}
     suggested = quote_rules.select_quotes([c for c in report_codes if c.key not in with_picks],
@@ -105,8 +110,18 @@ def _segments(store: ProjectStore) -> list[ReportSegment]:
     return rows
 
 
+def codebook_suggestions(store: ProjectStore, visibility: Visibility) -> list[Suggestion]:
+    """The latest codebook suggestion run's suggestions (in blind mode the latest run that used
+    no other coder's confirmations), or none before any ``suggest``."""
+    run_id = visibility.suggestion_run(store)
+    return SuggestionStore(store.db).suggestions(run_id) if run_id is not None else []
+
+
 def _codings(visible: Sequence[Coding], members: dict, key_of_theme: dict[int, str],
-             code_ids: set[int | None]) -> list[ReportCoding]:
+             code_ids: set[int | None],
+             suggested: Sequence[Suggestion] = ()) -> list[ReportCoding]:
+    """The codings that count (see ``domain.reports.BASES``): confirmed ones, then the theme's
+    members and the codebook's suggestions that no visible coder decided either way."""
     similarity: dict[int, float] = {}
     for segment_id, member in members.items():
         similarity[segment_id] = next((s for t, s in member.nearest if t == member.theme_id),
@@ -121,15 +136,26 @@ def _codings(visible: Sequence[Coding], members: dict, key_of_theme: dict[int, s
         if coding.status.value == CONFIRMED:
             result.append(ReportCoding(segment_id=coding.segment_id, code_key=key,
                                        status=CONFIRMED, coder=coding.coder,
-                                       rank=similarity.get(coding.segment_id, 0.0)))
+                                       rank=similarity.get(coding.segment_id, 0.0),
+                                       basis=CONFIRMED))
     for segment_id, member in sorted(members.items()):
         if member.theme_id is None or member.theme_id not in key_of_theme:
             continue
         key = key_of_theme[member.theme_id]
         if decided.get((segment_id, key)):  # confirmed (listed above) or rejected
             continue
+        decided[(segment_id, key)].add(BY_THEME)
         result.append(ReportCoding(segment_id=segment_id, code_key=key, status=SUGGESTED,
-                                   coder=MODEL_CODER, rank=similarity.get(segment_id, 0.0)))
+                                   coder=MODEL_CODER, rank=similarity.get(segment_id, 0.0),
+                                   basis=BY_THEME))
+    for suggestion in suggested:
+        key = f"code-{suggestion.code_id}"
+        if suggestion.code_id not in code_ids or decided.get((suggestion.segment_id, key)):
+            continue
+        decided[(suggestion.segment_id, key)].add(BY_CODEBOOK)
+        result.append(ReportCoding(segment_id=suggestion.segment_id, code_key=key,
+                                   status=SUGGESTED, coder=MODEL_CODER,
+                                   rank=suggestion.similarity, basis=BY_CODEBOOK))
     return result
 
 
