@@ -16,7 +16,9 @@ BlindOption = Annotated[bool | None, typer.Option(
     help="Leave out (or show) other coders' decisions for this command (default: the "
          "project's setting, see 'focuscode coders'). Files made blind say so.")]
 RealNames = Annotated[bool, typer.Option(
-    "--real-names", help="Use speaker labels instead of pseudonyms.")]
+    "--real-names/--deidentify",
+    help="--deidentify (the default): speakers as pseudonyms and people's names in quoted text "
+         "replaced (see focuscode names); --real-names: speaker labels and verbatim text.")]
 OutputFile = Annotated[Path, typer.Option("--to", help="Output file.")]
 TableFile = Annotated[Path, typer.Option("--to", help="Output file (.csv or .xlsx).")]
 AlsoTable = Annotated[Path | None, typer.Option("--to", help="Also write .csv or .xlsx.")]

@@ -246,9 +246,47 @@ def contrast_table(contrasts: list[PerspectiveContrast]) -> Table:
     for item in contrasts:
         cells = []
         for p in item.perspectives:
-            quote = (f"“{escape(p.quote.text)}”\n[dim]— {escape(p.speaker)}[/]" if p.quote
+            quote = (f"“{escape(p.quote_text)}”\n[dim]— {escape(p.speaker)}[/]" if p.quote
                      else "[dim](none)[/]")
             words = escape(", ".join(w for w, _ in p.words))
             cells.append(quote + (f"\n[cyan]{words}[/]" if words else ""))
         table.add_row(_name(item.code_name, item.code_status), *cells)
     return table
+
+
+# names ----------------------------------------------------------------------------------------
+NameList = Annotated[Optional[str], typer.Option(help="Comma-separated names.")]
+
+
+@app.command()
+def names(
+    project: ProjectOption = Path("."),
+    confirm: NameList = None,
+    drop: NameList = None,
+    undecide: NameList = None,
+) -> None:
+    """Review the names de-identified exports take out of quotes: candidates found in the
+    transcripts, to --confirm (replaced by [name]) or --drop (kept)."""
+    with _open(project, None, None) as opened:
+        review = opened.names
+        for value, decision in ((confirm, "confirmed"), (drop, "dropped"), (undecide, None)):
+            if value:
+                done = review.decide(_groups(value) or [], decision)
+                console.print(f"{decision or 'undecided'}: {escape(', '.join(done))}")
+        candidates = review.candidates()
+        listed = review.listed()
+        n_speakers = len(review.speaker_names())
+    table = Table(title="Possible names in the transcripts (capitalised, never said in lower "
+                        "case): confirm the people's names, drop the rest", show_lines=False)
+    table.add_column("name", no_wrap=True)
+    table.add_column("times", justify="right")
+    table.add_column("decision", no_wrap=True)
+    table.add_column("where (first time)", ratio=1)
+    for item in candidates:
+        c = item.candidate
+        decision = {"confirmed": "[green]confirmed[/]", "dropped": "[dim]dropped[/]"}.get(
+            item.decision or "", "[yellow]to review[/]" + (" · likely" if c.cued else ""))
+        table.add_row(escape(c.name), str(c.n), decision, escape(c.example))
+    console.print(table)
+    console.print(f"Always replaced: the names and aliases of {n_speakers} speaker label(s) by "
+                  f"their pseudonyms; by [name]: {escape(', '.join(listed)) or 'none yet'}.")

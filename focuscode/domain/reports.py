@@ -7,8 +7,9 @@ Standard library only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
+from focuscode.domain.deidentify import Deidentifier
 from focuscode.domain.model import AnalysisRun, Speaker, Transcript
 
 ACCEPTED = "accepted"  # a code in the codebook (accepted theme, codebook entry, manual code)
@@ -146,6 +147,22 @@ class ReportData:
     # Made in blind mode for this coder: codings, picked quotes, coders and decisions are theirs
     # only. None: everyone's.
     blind_coder: str | None = None
+    # De-identified: names in quoted text replaced (after the verbatim check) by this.
+    deidentifier: Deidentifier | None = None
+
+    @property
+    def deidentified(self) -> bool:
+        return self.deidentifier is not None
+
+    def shown(self, text: str) -> str:
+        """Quoted text as a file shows it: de-identified unless real names were asked for."""
+        return self.deidentifier(text) if self.deidentifier is not None else text
+
+    def shown_keywords(self, words: Sequence[str]) -> list[str]:
+        """Keywords without people's names when de-identified."""
+        if self.deidentifier is None:
+            return list(words)
+        return [w for w in words if self.deidentifier.keeps_word(w)]
 
     def code(self, key: str) -> ReportCode:
         for code in self.codes:
@@ -230,6 +247,7 @@ class Perspective:
     speaker: str = ""  # pseudonym unless real names were asked for
     role: str = ""
     words: tuple[tuple[str, float], ...] = ()  # (word, z-score), most distinctive first
+    quote_text: str = ""  # the quote as files show it (de-identified unless real names)
 
 
 @dataclass(frozen=True)
@@ -240,3 +258,4 @@ class PerspectiveContrast:
     code_name: str
     code_status: str
     perspectives: tuple[Perspective, ...]
+    deidentified: bool = False  # names in the quotes replaced

@@ -17,6 +17,7 @@ from focuscode.domain.reports import (
 )
 from focuscode.export.comparison import group_of
 from focuscode.export.counts import eligible_segments
+from focuscode.export.provenance import mark_deidentified
 from focuscode.export.quote_tables import STATUS_LABELS
 from focuscode.export.quotes import (
     MIN_QUOTE_WORDS,
@@ -28,6 +29,8 @@ from focuscode.export.spreadsheets import write_csv, write_xlsx
 from focuscode.export.statistics import weighted_log_odds
 
 WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
+DEIDENTIFIED_NOTE = ("De-identified: people's names inside the quotes are replaced by the "
+                     "speaker's pseudonym or [name].")
 MIN_WORD_COUNT = 2  # a word said once in a group is anecdote, not vocabulary
 
 
@@ -71,7 +74,8 @@ def contrast(data: ReportData, *, by: str = "role",
             best = next((s for s in ranked
                          if group(s) == g and n_spoken_words(s.text) >= min_words), None)
             words = sorted(((w, z) for w, z in scores.get(g, {}).items()
-                            if z > 0 and counts[g][w] >= MIN_WORD_COUNT),
+                            if z > 0 and counts[g][w] >= MIN_WORD_COUNT
+                            and data.shown_keywords([w])),
                            key=lambda item: (-item[1], item[0]))[:n_words]
             perspectives.append(Perspective(
                 group=g, n_segments=n_segments[g],
@@ -79,11 +83,13 @@ def contrast(data: ReportData, *, by: str = "role",
                                   start_char=best.start_char, end_char=best.end_char,
                                   text=best.text, source="suggested") if best else None,
                 speaker=best.who(real_names) if best else "",
+                quote_text=data.shown(best.text) if best else "",
                 role=best.role if best else "",
                 words=tuple((w, round(z, 2)) for w, z in words)))
         result.append(PerspectiveContrast(code_key=code.key, code_name=code.name,
                                           code_status=code.status,
-                                          perspectives=tuple(perspectives)))
+                                          perspectives=tuple(perspectives),
+                                          deidentified=data.deidentified and not real_names))
     return result
 
 
@@ -97,7 +103,7 @@ def contrast_frame(contrasts: Sequence[PerspectiveContrast]):  # noqa: ANN201 - 
             records.append({
                 "code_key": item.code_key, "code": item.code_name,
                 "status": STATUS_LABELS[item.code_status], "group": p.group,
-                "n_segments": p.n_segments, "quote": p.quote.text if p.quote else "",
+                "n_segments": p.n_segments, "quote": p.quote_text if p.quote else "",
                 "speaker": p.speaker, "role": p.role,
                 "segment_id": p.quote.segment_id if p.quote else None,
                 "distinctive_words": ", ".join(f"{w} ({z:.1f})" for w, z in p.words)})
@@ -111,6 +117,8 @@ def write_contrast(contrasts: Sequence[PerspectiveContrast], path: Path, *,
                    blind_coder: str | None = None) -> Path:
     """The perspectives as XLSX (sheet "Perspectives") or, for any other name, CSV."""
     frame = contrast_frame(contrasts)
+    deidentified = any(c.deidentified for c in contrasts)
     if path.suffix.lower() == ".xlsx":
-        return write_xlsx({"Perspectives": frame}, path, blind_coder=blind_coder)
-    return write_csv(frame, path, blind_coder=blind_coder)
+        return write_xlsx({"Perspectives": frame}, path, blind_coder=blind_coder,
+                          notes=[DEIDENTIFIED_NOTE] if deidentified else ())
+    return write_csv(mark_deidentified(frame, deidentified), path, blind_coder=blind_coder)

@@ -157,7 +157,8 @@ def _codebook(data: ReportData) -> str:
         f"<tr><td>{escape(c.name)}{_badge(c.status)}</td><td>{escape(c.definition)}"
         + (f"<br><span class=\"muted\">Include: {escape(c.include)}</span>" if c.include else "")
         + (f"<br><span class=\"muted\">Exclude: {escape(c.exclude)}</span>" if c.exclude else "")
-        + f"</td><td>{escape(', '.join(c.keywords))}</td><td class=\"n\">{len(coded[c.key])}"
+        + f"</td><td>{escape(', '.join(data.shown_keywords(c.keywords)))}</td>"
+        f'<td class="n">{len(coded[c.key])}'
         + "".join(f'</td><td class="n">{counted[c.key][b]}' for b in BASES)
         + "</td></tr>" for c in data.codes)
     return ("<h2 id=\"codebook\">Codebook</h2><table><thead><tr><th>Code</th><th>Definition"
@@ -188,7 +189,7 @@ def _themes(data: ReportData, real_names: bool) -> str:
         for quote in (q for q in quotes if q.code_key == code.key):
             segment = segments[quote.segment_id]
             mark = suggestion_mark(basis[code.key].get(quote.segment_id))
-            parts.append(f"<blockquote>“{escape(quote.text)}”<cite>— "
+            parts.append(f"<blockquote>“{escape(data.shown(quote.text))}”<cite>— "
                          f"{escape(citation(segment, real_names=real_names))}"
                          + (f' <span class="badge suggested">{escape(mark.strip(" []"))}</span>'
                             if mark else "") + "</cite></blockquote>")
@@ -240,7 +241,7 @@ def _perspectives(data: ReportData, contrasts: Sequence[PerspectiveContrast],
                      '<div class="pair">')
         for p in item.perspectives:
             words = ", ".join(w for w, _ in p.words) or "no distinctive words"
-            quote = (f"<blockquote>“{escape(p.quote.text)}”<cite>— "
+            quote = (f"<blockquote>“{escape(p.quote_text)}”<cite>— "
                      f"{escape(citation(segments[p.quote.segment_id], real_names=real_names))}"
                      "</cite></blockquote>" if p.quote else
                      f'<p class="muted">No {escape(p.group)} segments.</p>' if not p.n_segments

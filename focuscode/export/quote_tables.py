@@ -16,7 +16,7 @@ from focuscode.export.counts import (
     roles,
 )
 from focuscode.export.files import atomic_path
-from focuscode.export.provenance import blind_notes
+from focuscode.export.provenance import blind_notes, mark_deidentified
 from focuscode.export.quotes import check_fidelity, citation, format_time
 from focuscode.export.spreadsheets import write_csv, write_xlsx
 
@@ -44,7 +44,8 @@ def theme_quotes_frame(data: ReportData, *, real_names: bool = False):  # noqa: 
         for i in ids:
             speakers_by_role[segments[i].role].add(segments[i].speaker)
         record = {"code_key": code.key, "code": code.name, "status": STATUS_LABELS[code.status],
-                  "definition": code.definition, "keywords": ", ".join(code.keywords),
+                  "definition": code.definition,
+                  "keywords": ", ".join(data.shown_keywords(code.keywords)),
                   "n_segments": len(ids), **_basis_columns(counted[code.key]),
                   "n_speakers": len({segments[i].speaker for i in ids})}
         for role in role_names:
@@ -54,7 +55,7 @@ def theme_quotes_frame(data: ReportData, *, real_names: bool = False):  # noqa: 
         for rank in range(1, n_quote_columns + 1):
             quote = quotes[code.key][rank - 1] if rank <= len(quotes[code.key]) else None
             record[f"quote_{rank}"] = (
-                f"“{quote[0].text}” — {citation(quote[1], real_names=real_names)}"
+                f"“{data.shown(quote[0].text)}” — {citation(quote[1], real_names=real_names)}"
                 if quote else "")
         records.append(record)
     return pd.DataFrame.from_records(records, columns=_theme_columns(role_names,
@@ -90,7 +91,8 @@ def quotes_long_frame(data: ReportData, *, real_names: bool = False):  # noqa: A
         for quote, segment in quotes[code.key]:
             records.append({
                 "code_key": code.key, "code": code.name, "status": STATUS_LABELS[code.status],
-                "quote_rank": quote.rank, "quote_source": quote.source, "text": quote.text,
+                "quote_rank": quote.rank, "quote_source": quote.source,
+                "text": data.shown(quote.text),
                 "speaker": segment.who(real_names), "role": segment.role,
                 "transcript": segment.transcript, "start_time": format_time(segment.start_time),
                 "start_char": quote.start_char, "end_char": quote.end_char,
@@ -180,12 +182,24 @@ def notes(data: ReportData, *, real_names: bool = False) -> list[str]:
         picked,
         "Every quote is verbatim: it was checked against the transcript at its character offsets "
         "when this file was written.",
-        ("Speakers appear under their real names (--real-names)." if real_names else
-         "Speakers appear under pseudonyms; names mentioned inside quotes are verbatim and "
-         "not redacted."),
+        names_note(data, real_names=real_names),
         "Cells starting with =, +, -, @, tab or carriage return are prefixed with an apostrophe "
         "so spreadsheets do not run them as formulas.",
     ]
+
+
+def names_note(data: ReportData, *, real_names: bool = False) -> str:
+    """Whether the file is de-identified, and how."""
+    if data.deidentified and not real_names:
+        return ("De-identified: speakers appear under pseudonyms, and people's names inside "
+                "quotes (speakers' names and aliases, the speakers file's redact list and the "
+                "names confirmed with 'focuscode names') are replaced by the speaker's pseudonym "
+                "or [name]. Offsets refer to the verbatim transcript: quotes were checked "
+                "against it before the names were replaced.")
+    if real_names:
+        return "Speakers appear under their real names and quotes are verbatim (--real-names)."
+    return ("Speakers appear under pseudonyms; names mentioned inside quotes are verbatim and "
+            "not redacted.")
 
 
 # writers --------------------------------------------------------------------------------------
@@ -200,7 +214,8 @@ def write_quotes(data: ReportData, path: Path, *, fmt: str | None = None,
     check_fidelity(data)
     if fmt == "csv":
         frame = (quotes_long_frame if long else theme_quotes_frame)(data, real_names=real_names)
-        return write_csv(frame, path, blind_coder=data.blind_coder)
+        return write_csv(mark_deidentified(frame, data.deidentified and not real_names), path,
+                         blind_coder=data.blind_coder)
     if fmt == "xlsx":
         return write_xlsx({"Themes": theme_quotes_frame(data, real_names=real_names),
                            "Quotes": quotes_long_frame(data, real_names=real_names),
@@ -234,7 +249,8 @@ def codebook_frame(data: ReportData):  # noqa: ANN201
     return pd.DataFrame.from_records(
         [{"code_key": c.key, "code": c.name, "status": STATUS_LABELS[c.status],
           "matrix_column": headers[c.key], "definition": c.definition, "include": c.include,
-          "exclude": c.exclude, "keywords": ", ".join(c.keywords), "parent": c.parent or "",
+          "exclude": c.exclude, "keywords": ", ".join(data.shown_keywords(c.keywords)),
+          "parent": c.parent or "",
           **_basis_columns(counted[c.key])}
          for c in data.codes],
         columns=["code_key", "code", "status", "matrix_column", "definition", "include",
@@ -251,7 +267,7 @@ def to_markdown(data: ReportData, *, real_names: bool = False) -> str:
     role_names = roles(data)
     lines = [f"# Themes and quotes: {md_escape(data.project)}", ""]
     lines += [f"- {md_escape(note)}" for note in [*blind_notes(data.blind_coder),
-                                                  *notes(data, real_names=real_names)[1:5]]]
+                                                  *notes(data, real_names=real_names)[1:6]]]
     lines += ["", "| Code | Status | Segments | Confirmed / suggested by theme / by codebook "
               "| Speakers | "
               + " | ".join(f"{md_escape(r)} (segments / speakers)" for r in role_names) + " |",
@@ -271,9 +287,9 @@ def to_markdown(data: ReportData, *, real_names: bool = False) -> str:
         if code.definition:
             lines += [md_escape(code.definition), ""]
         if code.keywords:
-            lines += [f"Keywords: {md_escape(', '.join(code.keywords))}", ""]
+            lines += [f"Keywords: {md_escape(', '.join(data.shown_keywords(code.keywords)))}", ""]
         for quote, segment in quotes[code.key]:
-            lines += [f"> “{md_escape(quote.text)}”  ",
+            lines += [f"> “{md_escape(data.shown(quote.text))}”  ",
                       f"> — {md_escape(citation(segment, real_names=real_names))}"
                       + md_escape(suggestion_mark(basis[code.key].get(quote.segment_id))), ""]
         if not quotes[code.key]:
@@ -325,7 +341,8 @@ def write_docx(data: ReportData, path: Path, *, real_names: bool = False) -> Pat
         if code.definition:
             cells[0].add_paragraph(code.definition)
         if code.keywords:
-            cells[0].add_paragraph().add_run(", ".join(code.keywords[:6])).italic = True
+            words = ", ".join(data.shown_keywords(code.keywords)[:6])
+            cells[0].add_paragraph().add_run(words).italic = True
         cells[1].text = (f"{row['n_segments']} segments, {row['n_speakers']} speakers; "
                          f"{row['n_confirmed']} confirmed, {row['n_suggested_by_theme']} "
                          f"suggested by theme, {row['n_suggested_by_codebook']} by codebook")
@@ -335,7 +352,7 @@ def write_docx(data: ReportData, path: Path, *, real_names: bool = False) -> Pat
         cells[2].text = ""
         for i, (quote, segment) in enumerate(quotes[code.key]):
             paragraph = cells[2].paragraphs[0] if i == 0 else cells[2].add_paragraph()
-            paragraph.add_run(f"“{quote.text}”").italic = True
+            paragraph.add_run(f"“{data.shown(quote.text)}”").italic = True
             paragraph.add_run(f" — {citation(segment, real_names=real_names)}")
             mark = suggestion_mark(basis[code.key].get(quote.segment_id))
             if mark:

@@ -19,6 +19,7 @@ from focuscode.pipeline.ingest import FORMATS, SUPPORTED, parse_transcript
 from focuscode.pipeline.ingest.speakers import SpeakerMap, guess_role, load_speakers
 from focuscode.pipeline.segment import TurnSegmenter
 from focuscode.store import ProjectStore
+from focuscode.workflows.names import remember_speaker_names
 from focuscode.workflows.progress import NullProgress, Progress, check_cancelled
 from focuscode.workflows.settings import AnalysisSettings
 
@@ -78,6 +79,7 @@ def import_files(store: ProjectStore, settings: AnalysisSettings, paths: Sequenc
         progress.advance()
     if speakers_file and speaker_map.speakers:
         store.upsert_speakers(speaker_map.speakers, overwrite=True)
+    remember_speaker_names(store, speaker_map)
     stored = {speaker.label: speaker for speaker in store.speakers()}
     unknown: dict[str, tuple[str, ...]] = {}
     guessed: dict[str, str] = {}

@@ -115,7 +115,8 @@ class Project:
 
         rows = self.segment_rows()
         exporting.verify_offsets(self.store, rows)
-        return segments_frame(rows, real_names=real_names)
+        return segments_frame(rows, real_names=real_names,
+                              shown=exporting.deidentifier(self.store, real_names))
 
     def export_segments(self, path: Path | str, *, real_names: bool = False,
                         fmt: str | None = None) -> Path:
@@ -149,6 +150,13 @@ class Project:
 
         return Reports(self.store, self.log, project=self.folder.resolve().name,
                        visibility=self.visibility)
+
+    @property
+    def names(self) -> "Names":  # noqa: F821 - imported below, lazily
+        """Names taken out of de-identified quotes, and the review of candidates."""
+        from focuscode.workflows.names import Names
+
+        return Names(self.store)
 
     # review workbench (issue 3) -----------------------------------------------------------
     @property

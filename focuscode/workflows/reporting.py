@@ -7,6 +7,7 @@ the HTML report and REFI-QDA files from it. Every export checks its quotes again
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -33,6 +34,7 @@ from focuscode.export import quotes as quote_rules
 from focuscode.store import DecisionLog, ProjectStore, utc_now
 from focuscode.store.suggestion_store import SuggestionStore
 from focuscode.workflows.analysis import current_memberships
+from focuscode.workflows.names import Names
 from focuscode.workflows.visibility import Visibility
 
 QUOTE_FORMATS = ("csv", "xlsx", "md", "docx")
@@ -208,10 +210,15 @@ class Reports:
         self.visibility = visibility
         self.stop_words = stop_words
 
-    def data(self, *, n_quotes: int = quote_rules.N_QUOTES) -> ReportData:
-        """Everything reports need, read once and checked against the source."""
-        return gather(self.store, self.log, project=self.project, visibility=self.visibility,
+    def data(self, *, n_quotes: int = quote_rules.N_QUOTES,
+             real_names: bool = False) -> ReportData:
+        """Everything reports need, read once and checked against the source; de-identified
+        (names in quoted text replaced, after the check) unless ``real_names``."""
+        data = gather(self.store, self.log, project=self.project, visibility=self.visibility,
                       n_quotes=n_quotes)
+        if real_names:
+            return data
+        return replace(data, deidentifier=Names(self.store).deidentifier())
 
     # tables ---------------------------------------------------------------------------------
     def quotes_frame(self, *, real_names: bool = False,
@@ -219,14 +226,16 @@ class Reports:
         """One row per code: definition, segments and speakers per role, shares, quotes."""
         from focuscode.export.quote_tables import theme_quotes_frame
 
-        return theme_quotes_frame(self.data(n_quotes=n_quotes), real_names=real_names)
+        return theme_quotes_frame(self.data(n_quotes=n_quotes, real_names=real_names),
+                                  real_names=real_names)
 
     def quotes_long_frame(self, *, real_names: bool = False,
                           n_quotes: int = quote_rules.N_QUOTES):  # noqa: ANN201
         """The tidy table: one row per code x quote."""
         from focuscode.export.quote_tables import quotes_long_frame
 
-        return quotes_long_frame(self.data(n_quotes=n_quotes), real_names=real_names)
+        return quotes_long_frame(self.data(n_quotes=n_quotes, real_names=real_names),
+                                 real_names=real_names)
 
     def matrix_frame(self, *, real_names: bool = False,
                      confirmed_only: bool = False):  # noqa: ANN201
@@ -241,8 +250,8 @@ class Reports:
                       long: bool = False) -> Path:
         from focuscode.export.quote_tables import write_quotes
 
-        return write_quotes(self.data(n_quotes=n_quotes), Path(path), fmt=fmt,
-                            real_names=real_names, long=long)
+        return write_quotes(self.data(n_quotes=n_quotes, real_names=real_names), Path(path),
+                            fmt=fmt, real_names=real_names, long=long)
 
     def export_matrix(self, path: Path | str, *, real_names: bool = False,
                       confirmed_only: bool = False) -> Path:
@@ -277,8 +286,9 @@ class Reports:
                  real_names: bool = False, n_words: int = 6) -> list[PerspectiveContrast]:
         from focuscode.export.contrast import contrast
 
-        return contrast(self.data(), by=by, groups=groups, real_names=real_names,
-                        n_words=n_words, stop_words=self.contrast_stop_words())
+        return contrast(self.data(real_names=real_names), by=by, groups=groups,
+                        real_names=real_names, n_words=n_words,
+                        stop_words=self.contrast_stop_words())
 
     def contrast_frame(self, by: str = "role", groups: Sequence[str] = ("patient", "physician"),
                        **options: Any):  # noqa: ANN201
@@ -301,8 +311,9 @@ class Reports:
         """Words left out of distinctive words: the labeller's stop words and speakers' names."""
         from focuscode.pipeline.label import stop_words
 
-        names = {word.strip(".,").lower() for speaker in self.store.speakers()
-                 for word in speaker.label.split()}
+        names = {word.strip(".,").lower() for name in [
+            *(speaker.label for speaker in self.store.speakers()), *Names(self.store).listed()]
+                 for word in name.split()}
         return sorted(set(stop_words()) | names | set(self.stop_words))
 
     # plots and the report -------------------------------------------------------------------
@@ -331,7 +342,7 @@ class Reports:
         from focuscode.export.contrast import contrast
         from focuscode.export.html_report import write_report
 
-        data = self.data()
+        data = self.data(real_names=real_names)
         every_group = compare(data, by=by)  # the frequency plot shows every group
         groups = [g for g in groups if g in every_group.groups]
         if len(groups) < 2:  # e.g. no physicians here: the two largest groups

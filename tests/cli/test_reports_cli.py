@@ -141,3 +141,16 @@ def _confirmed_and_about(path: Path) -> tuple[int, bool]:
     themes = sheets["Themes"].set_index("code")
     about = " ".join(sheets["About"].iloc[:, 0].astype(str))
     return int(themes.loc["Who coordinates care", "n_confirmed"]), "Blind mode: made for" in about
+
+
+def test_names_lists_candidates_and_keeps_decisions(folder: Path) -> None:
+    out = _ok("names", "--project", str(folder))
+    assert "Diane" in out and "likely" in out and "Alex, Rosa" in out  # redact list of the demo
+    out = _ok("names", "--confirm", "Diane", "--drop", "Google", "--project", str(folder))
+    assert "confirmed: Diane" in out and "dropped: Google" in out
+    assert "Alex, Rosa, Diane" in _ok("names", "--project", str(folder))
+    segments = folder / "s.csv"
+    _ok("export", "segments", "--to", str(segments), "--project", str(folder))
+    assert "Diane" not in segments.read_text("utf-8-sig")
+    _ok("export", "segments", "--real-names", "--to", str(segments), "--project", str(folder))
+    assert "Diane" in segments.read_text("utf-8-sig")

@@ -42,10 +42,10 @@ def test_report_shows_every_code_quote_and_section(report, report_data) -> None:
     for code in report_data.codes:
         assert f'id="{code.key}"' in html and escape(code.name) in html
     for quote in report_data.quotes:
-        assert escape(quote.text) in html
-    # speakers are cited by pseudonym (names said inside a quote stay verbatim, as the report says)
+        assert escape(report_data.shown(quote.text)) in html
+    # speakers are cited by pseudonym, and names said inside a quote are replaced too
     assert not any(f"— {s.label}" in html for s in report_data.speakers)
-    assert "names mentioned inside quotes are verbatim" in html
+    assert "De-identified: speakers appear under pseudonyms" in html
 
 
 def test_methods_paragraph_states_model_parameters_seed_versions_and_people(report_data) -> None:

@@ -134,3 +134,15 @@ def test_csv_errors_name_file_and_line(tmp_path, text, message, line):
 ])
 def test_guess_role_reads_whole_words(label, role):
     assert guess_role(label) == role
+
+
+def test_redact_lists_other_names_and_aliases_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "speakers.yaml"
+    path.write_text("speakers:\n  Dr. Anand Shah:\n    role: physician\n    aliases: [DR. SHAH]\n"
+                    "redact: [Alex, ' Rosa ']\n", encoding="utf-8")
+    loaded = load_speakers(path)
+    assert loaded.redact == ("Alex", "Rosa")
+    assert loaded.spellings == {"Dr. Anand Shah": ("DR. SHAH",)}
+    path.write_text("speakers:\n  Sam: moderator\nredact: {Alex: 1}\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="redact"):
+        load_speakers(path)
