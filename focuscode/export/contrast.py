@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from focuscode.domain import ConfigError
+from focuscode.domain.quoting import MIN_QUOTE_WORDS, is_fragment
 from focuscode.domain.reports import (
     Perspective,
     PerspectiveContrast,
@@ -19,12 +20,7 @@ from focuscode.export.comparison import group_of
 from focuscode.export.counts import eligible_segments
 from focuscode.export.provenance import mark_deidentified
 from focuscode.export.quote_tables import STATUS_LABELS
-from focuscode.export.quotes import (
-    MIN_QUOTE_WORDS,
-    check_fidelity,
-    n_spoken_words,
-    ranked_segments,
-)
+from focuscode.export.quotes import check_fidelity, ranked_segments
 from focuscode.export.spreadsheets import write_csv, write_xlsx
 from focuscode.export.statistics import weighted_log_odds
 
@@ -44,7 +40,8 @@ def contrast(data: ReportData, *, by: str = "role",
              n_words: int = 6, stop_words: Sequence[str] = (),
              min_words: int = MIN_QUOTE_WORDS) -> list[PerspectiveContrast]:
     """For every code: per group, the best-ranked segment of that group (confirmed first, then
-    closest to the theme's centre, at least ``min_words`` words) and its distinctive words
+    closest to the theme's centre; no fragment: ``domain.quoting.is_fragment``) and its
+    distinctive words
     (weighted log-odds z-scores against the other groups, corpus as prior)."""
     check_fidelity(data)
     group = group_of(data, by)
@@ -72,7 +69,8 @@ def contrast(data: ReportData, *, by: str = "role",
         perspectives = []
         for g in groups:
             best = next((s for s in ranked
-                         if group(s) == g and n_spoken_words(s.text) >= min_words), None)
+                         if group(s) == g and not is_fragment(s.text, min_words=min_words)),
+                        None)
             words = sorted(((w, z) for w, z in scores.get(g, {}).items()
                             if z > 0 and counts[g][w] >= MIN_WORD_COUNT
                             and data.shown_keywords([w])),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from focuscode.domain import Coding, ConfigError
+from focuscode.domain.quoting import MIN_QUOTE_WORDS
 from focuscode.domain.reports import (
     ACCEPTED,
     BY_CODEBOOK,
@@ -35,6 +36,7 @@ from focuscode.store import DecisionLog, ProjectStore, utc_now
 from focuscode.store.suggestion_store import SuggestionStore
 from focuscode.workflows.analysis import current_memberships
 from focuscode.workflows.names import Names
+from focuscode.workflows.quoting import suggest_report_quotes
 from focuscode.workflows.visibility import Visibility
 
 QUOTE_FORMATS = ("csv", "xlsx", "md", "docx")
@@ -42,7 +44,7 @@ QUOTE_FORMATS = ("csv", "xlsx", "md", "docx")
 
 def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: Visibility,
            n_quotes: int = quote_rules.N_QUOTES,
-           min_quote_words: int = quote_rules.MIN_QUOTE_WORDS) -> ReportData:
+           min_quote_words: int = MIN_QUOTE_WORDS) -> ReportData:
     """Codes (accepted codes, then the latest run's suggested themes), segments, codings
     (confirmed, or suggested and not rejected by a coder ``visibility`` shows) and quotes,
     checked against the source."""
@@ -75,9 +77,9 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
                        codebook_suggestions(store, visibility))
     picked = _researcher_quotes(visibility.quotes(store), report_codes)
     with_picks = {q.code_key for q in picked}
-    suggested = quote_rules.select_quotes([c for c in report_codes if c.key not in with_picks],
-                                          segments, codings, n_quotes=n_quotes,
-                                          min_words=min_quote_words)
+    suggested = suggest_report_quotes(store, [c for c in report_codes if c.key not in with_picks],
+                                      segments, codings, n_quotes=n_quotes,
+                                      min_words=min_quote_words)
     quotes = picked + suggested
     quote_source = ("selected" if picked and not suggested else
                     "mixed" if picked else "suggested")

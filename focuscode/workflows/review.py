@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from focuscode.domain import DecisionError
+from focuscode.domain.quoting import is_fragment
 from focuscode.domain.review import (
     UNASSIGNED,
     ContextTurn,
@@ -140,6 +141,7 @@ class Review:
             by_code[quote.code_id].append(quote)
         skip = self.queries.not_exemplary(self.coder, quotes_of=self.visibility.blind_coder)
         picks: dict[str, Quote | int | None] = {}
+        options: dict[str, list[int]] = {}
         for target in targets:
             picked = sorted(by_code.get(target.code_id or -1, ()),
                             key=lambda q: (not q.starred, q.position, q.id))
@@ -147,9 +149,12 @@ class Review:
                 picks[target.key] = picked[0]
                 continue
             avoid = skip.get(target.code_id or -1, set())
-            picks[target.key] = next((sid for theme in target.themes
-                                      for sid in theme.exemplar_ids if sid not in avoid), None)
-        texts = self.queries.segment_texts([p for p in picks.values() if isinstance(p, int)])
+            options[target.key] = [sid for theme in target.themes for sid in theme.exemplar_ids
+                                   if sid not in avoid]
+        texts = self.queries.segment_texts([sid for ids in options.values() for sid in ids])
+        for key, ids in options.items():  # the most typical that is no fragment ("it wasn't --")
+            picks[key] = next((sid for sid in ids if sid in texts
+                               and not is_fragment(texts[sid].text)), ids[0] if ids else None)
         examples = {}
         for target in targets:
             pick = picks[target.key]

@@ -102,3 +102,21 @@ def test_every_quote_of_a_suggested_segment_is_marked(suggested: Project,
     assert len(marked) == n_suggested > 0
     markdown = suggested.reports.export_quotes(tmp_path / "q.md").read_text("utf-8")
     assert markdown.count("\\[suggested by") == n_suggested
+
+
+def test_report_quotes_are_whole_and_ranked_as_the_workbench_ranks_them(
+        suggested: Project) -> None:
+    from focuscode.domain.quoting import is_fragment
+
+    data = suggested.reports.data(real_names=True)
+    segments = {s.segment_id: s for s in data.segments}
+    assert data.quotes and all(q.source == "suggested" for q in data.quotes)
+    for quote in data.quotes:
+        assert not is_fragment(quote.text), quote.text
+        assert quote.text == segments[quote.segment_id].text
+    # one ranker: an unreviewed theme's report quotes are the workbench's suggestions for it
+    theme = next(c for c in data.codes if c.key.startswith("theme-"))
+    report = [q.segment_id for q in data.quotes if q.code_key == theme.key]
+    workbench = [s.segment.segment_id for s in suggested.quotes.suggest(
+        f"t{theme.theme_id}", n=len(report))]
+    assert report and sorted(report) == sorted(workbench)
