@@ -4,6 +4,7 @@ the HTML report and REFI-QDA. Registered on ``app`` / ``export_app`` when import
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
@@ -23,7 +24,12 @@ from focuscode.cli.options import (
     TableFile,
 )
 from focuscode.domain import ConfigError
-from focuscode.domain.reports import SUGGESTED, Comparison, PerspectiveContrast, basis_summary
+from focuscode.domain.reports import (
+    SUGGESTED,
+    Comparison,
+    PerspectiveContrast,
+    basis_summary,
+)
 from focuscode.workflows import Project
 
 By = Annotated[str, typer.Option(
@@ -126,13 +132,25 @@ def compare(
         help="What the test counts: segment, or speaker (conservative).")] = "segment",
     confirmed_only: ConfirmedOnly = False,
     to: AlsoTable = None,
+    fmt: Annotated[Optional[str], typer.Option(
+        "--format", help="table (on a terminal), md (Markdown, one full row per code: the "
+                         "default when piped) or csv.")] = None,
     coder: CoderOption = None,
     blind: BlindOption = None,
 ) -> None:
     """Compare themes across roles (or an attribute): rates, tests, effect sizes, cautions."""
+    fmt = (fmt or ("table" if console.is_terminal else "md")).lower()
+    if fmt not in ("table", "md", "csv"):
+        raise ConfigError(f"unknown format '{fmt}'", hint="use table, md or csv")
     with _open(project, coder, blind) as opened:
         comparison = opened.reports.compare(by, groups=_groups(groups), unit=unit,
                                             confirmed_only=confirmed_only)
+        if fmt != "table":  # whole rows, never wrapped to a terminal's width
+            text = opened.reports.comparison_text(comparison, fmt)
+            sys.stdout.write(text)
+            if to is not None:
+                opened.reports.export_comparison(to, comparison)
+            return
         _show(opened, comparison_table(comparison), "comparison", to,
               lambda path: opened.reports.export_comparison(path, comparison))
 
@@ -208,31 +226,37 @@ def comparison_table(comparison: Comparison) -> Table:
                   caption=f"effect: {escape(measure)}" + (
                       f" ({escape(comparison.groups[0])} minus {escape(comparison.groups[1])})"
                       if len(comparison.groups) == 2 else ""))
-    table.add_column("theme", ratio=3, min_width=12)
+    table.add_column("theme", ratio=3, min_width=18)
     for group in comparison.groups:
         table.add_column(escape(group), justify="right", min_width=9)
     table.add_column("test", no_wrap=True)
     table.add_column("q", justify="right", no_wrap=True)
-    table.add_column({"risk difference": "diff", "Cramér's V": "V"}.get(measure, measure)
+    table.add_column({"risk difference": "diff (pp)", "Cramér's V": "V"}.get(measure, measure)
                      + " [95% CI]", min_width=9)
     table.add_column("note", ratio=3, min_width=12)
-    for theme in comparison.themes:
+    _, empty = comparison.outline()
+    for theme, heading in comparison.rows():
+        if heading:
+            table.add_row(f"[bold cyan]{escape(theme.code_name.upper())}[/]")
+            continue
         r = theme.result
         cells = [f"{c.n_segments} ({c.rate_per_segment:.0%})\n{c.rate_per_1000_words:.2f}\n"
                  f"{c.n_speakers}/{c.n_group_speakers}" for c in theme.counts]
-        sign = "+" if r.effect_measure == "risk difference" else ""
-        effect = ("-" if r.effect is None else
-                  f"{r.effect:{sign}.2f}\n[{r.ci_low:{sign}.2f}, {r.ci_high:{sign}.2f}]")
+        effect = r.effect_text.replace(" [", "\n[") or "-"
         q = "-" if r.p_adjusted is None else ("<0.001" if r.p_adjusted < 0.001
                                               else f"{r.p_adjusted:.3f}")
         differs = r.p_adjusted is not None and r.p_adjusted < comparison.alpha
         note = ("[bold green]differs[/]" if differs else "") + (
-            ("\n" if differs else "") + f"[dim]{escape(r.caution)}[/]" if r.caution else "")
+            ("\n" if differs else "") + f"[dim]{escape(r.caution)}[/]" if r.caution else "") + (
+            f"\n[dim]{escape(basis_summary(theme.basis))}[/]")
         test = {"chi-square": "χ²", "Fisher's exact": "Fisher",
                 "Fisher's exact (Monte Carlo)": "Fisher MC"}.get(r.test, r.test or "-")
-        table.add_row(_name(theme.code_name, theme.code_status)
-                      + f"\n[dim]{escape(basis_summary(theme.basis))}[/]", *cells, test, q,
+        table.add_row(("  " if theme.parent else "") + _name(theme.code_name, theme.code_status),
+                      *cells, test, q,
                       escape(effect), note)
+    if empty:
+        table.caption += ("\nNo coded segment yet: " + escape("; ".join(t.code_name
+                                                                      for t in empty)))
     return table
 
 

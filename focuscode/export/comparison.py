@@ -19,6 +19,7 @@ from focuscode.domain.reports import (
     ReportData,
     ReportSegment,
     ThemeComparison,
+    basis_summary,
 )
 from focuscode.export import statistics
 from focuscode.export.counts import basis_counts, coded_segments, eligible_segments
@@ -92,13 +93,13 @@ def compare(data: ReportData, *, by: str = "role", groups: Sequence[str] | None 
               for code in data.codes]
     q_values = statistics.adjust_bh([t.result.p_value for t in themes])
     finished = []
-    for theme, q in zip(themes, q_values):
+    for code, theme, q in zip(data.codes, themes, q_values):
         result = DifferenceTest(**{**theme.result.__dict__, "p_adjusted": q})
         finished.append(ThemeComparison(
             code_key=theme.code_key, code_name=theme.code_name, code_status=theme.code_status,
             counts=theme.counts, result=result,
             finding=_finding(theme.counts, result, alpha, unit),
-            basis=counted[theme.code_key]))
+            basis=counted[theme.code_key], parent=code.parent))
     return Comparison(by=by, unit=unit, groups=tuple(chosen), themes=tuple(finished),
                       alpha=alpha, confirmed_only=confirmed_only, blind_coder=data.blind_coder)
 
@@ -159,9 +160,10 @@ def _finding(counts: Sequence[GroupCount], result: DifferenceTest, alpha: float,
     if result.p_adjusted is None:
         return "Not compared."
     if result.p_adjusted < alpha:
+        gap = 100 * (rate(high) - rate(low))
         return (f"More common in the {high.group} group ({rate(high):.0%} {what}) than in the "
-                f"{low.group} group ({rate(low):.0%}); unlikely to be chance after correction "
-                f"(q = {result.p_adjusted:.2g}).")
+                f"{low.group} group ({rate(low):.0%}), {gap:.0f} percentage points more; "
+                f"unlikely to be chance after correction (q = {result.p_adjusted:.2g}).")
     return (f"No clear difference ({high.group} {rate(high):.0%}, {low.group} {rate(low):.0%} "
             f"{what}; q = {result.p_adjusted:.2g}).")
 
@@ -183,8 +185,9 @@ def comparison_notes(comparison: Comparison) -> list[str]:
         f"Tests count {unit}. Chi-square where expected counts allow (Cochran's rule), otherwise "
         "Fisher's exact test; p-values adjusted for the number of codes with Benjamini-Hochberg "
         f"(q-values, false discovery rate {comparison.alpha:.0%}).",
-        "Effect: for two groups, the difference in rates (first group minus second) with "
-        "Newcombe's 95% interval; for more groups, Cramér's V with a bootstrap interval.",
+        "Effect: for two groups, the difference in rates (first group minus second) in "
+        "percentage points (pp) with Newcombe's 95% interval; for more groups, Cramér's V with "
+        "a bootstrap interval.",
         "Themes found by the analysis are counted as suggested: a difference may reflect what was "
         "asked in each session rather than what each group thinks.",
     ]
@@ -249,3 +252,53 @@ def group_counts(comparison: Comparison) -> dict[str, dict[str, GroupCount]]:
         for count in theme.counts:
             result[theme.code_key][count.group] = count
     return dict(result)
+
+
+def comparison_markdown(comparison: Comparison) -> str:
+    """A Markdown table: one full row per code in codebook-tree order (parents as heading rows),
+    the codes with nothing coded named once below, then the notes."""
+    from focuscode.export.quote_tables import md_escape
+
+    groups = comparison.groups
+    blind = ([f"*(blind mode: {md_escape(comparison.blind_coder)}'s decisions only)*", ""]
+             if comparison.blind_coder else [])
+    lines = [*blind, f"Themes by {md_escape(comparison.by)}: coded segments (% of the group's "
+             "segments), per 1,000 words, speakers who raised it", "",
+             "| Code | " + " | ".join(md_escape(g) for g in groups)
+             + " | Test | p | q (BH) | Effect [95% CI] | Counted | Finding |",
+             "|---|" + "---:|" * len(groups) + "---|---:|---:|---|---|---|"]
+    _, empty = comparison.outline()
+    blank = " |" * (len(groups) + 6)
+    for theme, heading in comparison.rows():
+        if heading:
+            lines.append(f"| **{md_escape(theme.code_name)}** |{blank}")
+            continue
+        r = theme.result
+        cells = " | ".join(f"{c.n_segments} ({c.rate_per_segment:.0%}); "
+                           f"{c.rate_per_1000_words:.2f}; {c.n_speakers}/{c.n_group_speakers}"
+                           for c in theme.counts)
+        name = md_escape(theme.code_name) + (" *(suggested)*" if theme.code_status == "suggested"
+                                             else "")
+        note = md_escape(" ".join(x for x in (theme.finding, r.caution) if x))
+        lines.append(f"| {'  ' if theme.parent else ''}{name} | {cells} | {r.test or '-'} | "
+                     f"{_p(r.p_value)} | {_p(r.p_adjusted)} | {r.effect_text or '-'} | "
+                     f"{md_escape(basis_summary(theme.basis))} | {note} |")
+    if empty:
+        lines += ["", "No coded segment yet: " + md_escape("; ".join(t.code_name for t in empty))]
+    lines += ["", *(f"- {md_escape(n)}" for n in comparison_notes(comparison))]
+    return "\n".join(lines) + "\n"
+
+
+def comparison_csv(comparison: Comparison) -> str:
+    """The comparison table as CSV text (for a pipe)."""
+    from focuscode.export.provenance import mark_blind
+    from focuscode.export.spreadsheets import safe_frame
+
+    return safe_frame(mark_blind(comparison_frame(comparison), comparison.blind_coder)).to_csv(
+        index=False)
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from focuscode.domain.reports import BASES, CONFIRMED, ReportData, ReportSegment
+from focuscode.domain.reports import (
+    ACCEPTED,
+    BASES,
+    CONFIRMED,
+    ReportCode,
+    ReportData,
+    ReportSegment,
+    tree_outline,
+)
 
 
 def coded_segments(data: ReportData, *, confirmed_only: bool = False) -> dict[str, set[int]]:
@@ -55,3 +63,12 @@ def roles(data: ReportData) -> list[str]:
     for segment in eligible_segments(data):
         counts[segment.role] += 1
     return sorted(counts, key=lambda role: (-counts[role], role))
+
+
+def outline(data: ReportData, coded: dict[str, set[int]] | None = None
+            ) -> tuple[list[tuple[ReportCode, bool]], list[ReportCode]]:
+    """What a readable report shows (``domain.reports.outline``), counting ``coded``."""
+    coded = coded if coded is not None else coded_segments(data)
+    return tree_outline(data.codes, name=lambda c: c.name,
+                        parent=lambda c: c.parent if c.status == ACCEPTED else None,
+                        filled=lambda c: bool(coded.get(c.key)))

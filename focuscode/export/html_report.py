@@ -16,6 +16,7 @@ from focuscode.domain.reports import (
     PerspectiveContrast,
     ReportData,
     basis_summary,
+    reader_date,
 )
 from focuscode.export import plots
 from focuscode.export.comparison import comparison_notes
@@ -24,6 +25,7 @@ from focuscode.export.counts import (
     basis_counts,
     coded_segments,
     confirmed_segments,
+    outline,
     roles,
 )
 from focuscode.export.files import atomic_path
@@ -34,7 +36,10 @@ from focuscode.export.quotes import check_fidelity, citation
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;
 margin:2rem auto;padding:0 1rem;color:#1d232b;line-height:1.45}
-h1{font-size:1.7rem}h2{margin-top:2.4rem;border-bottom:2px solid #dde4ee;padding-bottom:.2rem}
+h1{font-size:1.7rem}h3.group{margin-top:1.8rem;color:#34495e;text-transform:uppercase;
+font-size:.95rem;letter-spacing:.04em}h4{font-size:1.05rem;margin:.6rem 0 .2rem}
+h2{margin-top:2.4rem;border-bottom:2px solid #dde4ee;padding-bottom:.2rem}
+tr.group th{background:#dde4ee;text-transform:uppercase;font-size:.8rem;letter-spacing:.04em}
 table{border-collapse:collapse;width:100%;margin:.8rem 0;font-size:.88rem}
 th,td{border:1px solid #d4dae3;padding:.35rem .5rem;vertical-align:top;text-align:left}
 th{background:#eef2f7}td.n{text-align:right;white-space:nowrap}
@@ -77,7 +82,8 @@ def methods_paragraph(data: ReportData, comparison: Comparison | None = None) ->
             f"HDBSCAN (minimum cluster size {size}, minimum samples "
             f"{p.get('min_samples', '?')}, '{p.get('cluster_selection_method', '?')}' "
             f"cluster selection, random state {run.random_state}); themes were labelled by "
-            f"class-based TF-IDF keywords. Analysis run {run.id} finished {run.finished_at} "
+            f"class-based TF-IDF keywords. Analysis run {run.id} finished "
+            f"{reader_date(run.finished_at)} "
             f"(input hash {run.input_sha256[:12]}) and found {run.n_themes} themes in "
             f"{run.n_segments} segments, leaving {data.n_unassigned} unassigned. "
             f"Software: {versions}.")
@@ -121,11 +127,12 @@ def render_report(data: ReportData, comparison: Comparison,
         "Co-occurrence": plots.cooccurrence_figure(data),
         "Saturation": plots.saturation_figure(data, order),
     }
-    title = f"focuscode report: {data.project}"
+    title = data.project
     body = [f"<h1>{escape(title)}</h1>",
+            '<p class="muted">Qualitative analysis report made with focuscode</p>',
             *(f'<p class="caution"><strong>{escape(note)}</strong></p>'
               for note in blind_notes(data.blind_coder)),
-            f'<p class="muted">Generated {escape(data.generated_at)} (UTC). '
+            f'<p class="muted">Generated {escape(reader_date(data.generated_at))}. '
             + escape(notes(data, real_names=real_names)[5]) + "</p>",
             "<h2 id=\"methods\">Methods</h2>",
             f"<p>{escape(methods_paragraph(data, comparison))}</p>",
@@ -175,15 +182,21 @@ def _themes(data: ReportData, real_names: bool) -> str:
     role_names = roles(data)
     quotes = sorted(data.quotes, key=lambda q: (q.code_key, q.rank))
     parts = ["<h2 id=\"themes\">Themes and quotes</h2>"]
-    for code in data.codes:
+    shown, empty = outline(data, coded)
+    for code, heading in shown:
         ids = coded[code.key]
+        if heading:
+            parts.append(f'<h3 class="group" id="{escape(code.key)}">{escape(code.name)}</h3>')
+            if not ids:
+                continue
         by_role = Counter(segments[i].role for i in ids)
         speakers = {r: len({segments[i].speaker for i in ids if segments[i].role == r})
                     for r in role_names}
         counts = ", ".join(f"{r} {by_role.get(r, 0)} ({speakers[r]} speakers)"
                            for r in role_names)
-        parts.append(f'<section class="theme" id="{escape(code.key)}"><h3>{escape(code.name)}'
-                     f"{_badge(code.status)}</h3><p class=\"muted\">"
+        anchor = "" if heading else f' id="{escape(code.key)}"'
+        parts.append(f'<section class="theme"{anchor}><h4>{escape(code.name)}'
+                     f"{_badge(code.status)}</h4><p class=\"muted\">"
                      f"{escape(basis_summary(counted[code.key]))}. By role: "
                      f"{escape(counts)}</p>")
         for quote in (q for q in quotes if q.code_key == code.key):
@@ -194,21 +207,34 @@ def _themes(data: ReportData, real_names: bool) -> str:
                          + (f' <span class="badge suggested">{escape(mark.strip(" []"))}</span>'
                             if mark else "") + "</cite></blockquote>")
         parts.append("</section>")
+    parts.append(_empty_codes(empty))
     return "".join(parts)
+
+
+def _empty_codes(empty: Sequence) -> str:
+    """The codes with no coded segment yet, named once."""
+    if not empty:
+        return ""
+    return ('<p class="muted" id="empty-codes">Codes with no coded segment yet: '
+            + escape("; ".join(c.name for c in empty)) + ".</p>")
 
 
 def _comparison(comparison: Comparison) -> str:
     head = "".join(f"<th>{escape(g)}</th>" for g in comparison.groups)
     rows = []
-    for theme in comparison.themes:
+    _, empty = comparison.outline()
+    width = len(comparison.groups) + 6
+    for theme, heading in comparison.rows():
+        if heading:
+            rows.append(f'<tr class="group"><th colspan="{width}">{escape(theme.code_name)}'
+                        "</th></tr>")
+            continue
         r = theme.result
         cells = "".join(
             f'<td class="n">{c.n_segments}/{c.n_group_segments} ({c.rate_per_segment:.0%})<br>'
             f"{c.rate_per_1000_words:.2f} per 1,000 words<br>{c.n_speakers}/{c.n_group_speakers}"
             " speakers</td>" for c in theme.counts)
-        sign = "+" if r.effect_measure == "risk difference" else ""
-        effect = ("" if r.effect is None else
-                  f"{r.effect:{sign}.2f} [{r.ci_low:{sign}.2f}, {r.ci_high:{sign}.2f}]")
+        effect = r.effect_text
         rows.append(
             f"<tr><td>{escape(theme.code_name)}{_badge(theme.code_status)}"
             f'<br><span class="muted">{escape(basis_summary(theme.basis))}</span></td>{cells}'
@@ -223,7 +249,7 @@ def _comparison(comparison: Comparison) -> str:
             "<table><thead>"
             f"<tr><th>Theme</th>{head}<th>Test</th><th>p</th><th>q (BH)</th><th>Effect [95% CI]"
             "</th><th>Finding</th></tr></thead><tbody>" + "".join(rows)
-            + f"</tbody></table><ul class=\"muted\">{notes_html}</ul>")
+            + f"</tbody></table>{_empty_codes(empty)}<ul class=\"muted\">{notes_html}</ul>")
 
 
 def _p(value: float | None) -> str:

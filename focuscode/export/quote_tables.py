@@ -7,12 +7,20 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from focuscode.domain import ExportError
-from focuscode.domain.reports import BASIS_LABELS, BY_CODEBOOK, BY_THEME, SUGGESTED, ReportData
+from focuscode.domain.reports import (
+    BASIS_LABELS,
+    BY_CODEBOOK,
+    BY_THEME,
+    SUGGESTED,
+    ReportData,
+    reader_date,
+)
 from focuscode.export.counts import (
     bases,
     basis_counts,
     coded_segments,
     eligible_segments,
+    outline,
     roles,
 )
 from focuscode.export.files import atomic_path
@@ -172,7 +180,7 @@ def notes(data: ReportData, *, real_names: bool = False) -> list[str]:
                        "'selected'); " + suggestion[0].lower() + suggestion[1:]
               }.get(data.quote_source, suggestion)
     return [
-        f"Project: {data.project}. Generated {data.generated_at} (UTC) by focuscode.",
+        f"Project: {data.project}. Generated {reader_date(data.generated_at)} by focuscode.",
         "Codes: 'code' rows are in the codebook (accepted by a researcher); 'suggested theme' "
         "rows are themes of the latest analysis nobody has reviewed yet.",
         "A segment counts for a code when a researcher confirmed it, or when the analysis (its "
@@ -281,9 +289,17 @@ def to_markdown(data: ReportData, *, real_names: bool = False) -> str:
                          for r in role_names) + " |")
     quotes = _quotes_by_code(data)
     basis = bases(data)
-    for number, code in enumerate(data.codes, start=1):
+    shown, empty = outline(data)
+    coded = coded_segments(data)
+    number = 0
+    for code, heading in shown:
+        if heading:
+            lines += ["", f"## {md_escape(code.name)}", ""]
+            if not coded[code.key]:
+                continue
+        number += 1
         status = " *(suggested theme, not reviewed)*" if code.status == SUGGESTED else ""
-        lines += ["", f"## {number}. {md_escape(code.name)}{status}", ""]
+        lines += ["", f"### {number}. {md_escape(code.name)}{status}", ""]
         if code.definition:
             lines += [md_escape(code.definition), ""]
         if code.keywords:
@@ -293,7 +309,10 @@ def to_markdown(data: ReportData, *, real_names: bool = False) -> str:
                       f"> — {md_escape(citation(segment, real_names=real_names))}"
                       + md_escape(suggestion_mark(basis[code.key].get(quote.segment_id))), ""]
         if not quotes[code.key]:
-            lines += ["*No quote of at least 8 words yet.*", ""]
+            lines += ["*No whole quote of at least 8 words yet.*", ""]
+    if empty:
+        lines += ["", "Codes with no coded segment yet: "
+                  + md_escape("; ".join(c.name for c in empty)) + "."]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -332,7 +351,17 @@ def write_docx(data: ReportData, path: Path, *, real_names: bool = False) -> Pat
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header.append(repeat)
-    for code, row in zip(data.codes, frame.to_dict("records")):
+    records = dict(zip(frame["code_key"], frame.to_dict("records")))
+    shown, empty = outline(data)
+    for code, heading in shown:
+        row = records[code.key]
+        if heading:
+            title = table.add_row().cells
+            merged = title[0].merge(title[2])
+            merged.text = ""
+            merged.paragraphs[0].add_run(code.name.upper()).bold = True
+            if not row["n_segments"]:
+                continue
         cells = table.add_row().cells
         name = cells[0].paragraphs[0]
         name.add_run(code.name).bold = True
@@ -361,6 +390,9 @@ def write_docx(data: ReportData, path: Path, *, real_names: bool = False) -> Pat
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = width
+    if empty:
+        document.add_paragraph("Codes with no coded segment yet: "
+                               + "; ".join(c.name for c in empty) + ".")
     with atomic_path(path) as temporary:
         document.save(str(temporary))
     return path

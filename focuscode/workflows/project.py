@@ -148,8 +148,12 @@ class Project:
         REFI-QDA exchange, each also as pandas DataFrames (see ``workflows.reporting``)."""
         from focuscode.workflows.reporting import Reports
 
-        return Reports(self.store, self.log, project=self.folder.resolve().name,
-                       visibility=self.visibility)
+        return Reports(self.store, self.log, project=self.name, visibility=self.visibility)
+
+    @property
+    def name(self) -> str:
+        """The project's name (``focuscode init --name``), else its folder's."""
+        return str(self.store.get_setting("name") or self.folder.resolve().name)
 
     @property
     def names(self) -> "Names":  # noqa: F821 - imported below, lazily

@@ -28,6 +28,7 @@ from focuscode.domain.reports import (
     ReportData,
     ReportQuote,
     ReportSegment,
+    tree_order,
 )
 from focuscode.domain.review import Quote
 from focuscode.domain.suggestions import Suggestion
@@ -75,6 +76,7 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
     segments = _segments(store)
     codings = _codings(visibility.codings(log), members, key_of_theme, code_ids,
                        codebook_suggestions(store, visibility))
+    report_codes = tree_order(report_codes)
     picked = _researcher_quotes(visibility.quotes(store), report_codes)
     with_picks = {q.code_key for q in picked}
     suggested = suggest_report_quotes(store, [c for c in report_codes if c.key not in with_picks],
@@ -282,6 +284,12 @@ class Reports:
         from focuscode.export.comparison import write_comparison
 
         return write_comparison(comparison or self.compare(by, **options), Path(path))
+
+    def comparison_text(self, comparison: Comparison, fmt: str = "md") -> str:
+        """The comparison as Markdown (one full row per code, parents as headings) or CSV."""
+        from focuscode.export.comparison import comparison_csv, comparison_markdown
+
+        return comparison_markdown(comparison) if fmt == "md" else comparison_csv(comparison)
 
     # perspectives ---------------------------------------------------------------------------
     def contrast(self, by: str = "role", groups: Sequence[str] = ("patient", "physician"), *,

@@ -61,7 +61,7 @@ def test_compare_prints_a_table_and_writes_it(folder: Path) -> None:
 def test_contrast_report_plots_refi_and_codebook(folder: Path) -> None:
     assert "Perspectives" in _ok("contrast", "--project", str(folder))
     _ok("report", "--to", str(folder / "r.html"), "--project", str(folder))
-    assert "<h1>focuscode report: demo</h1>" in (folder / "r.html").read_text(encoding="utf-8")
+    assert "<h1>demo</h1>" in (folder / "r.html").read_text(encoding="utf-8")
     _ok("export", "plots", "--to", str(folder / "plots"), "--project", str(folder))
     assert len(list((folder / "plots").glob("*.png"))) == 3
     _ok("export", "refi", "--to", str(folder / "p.qdpx"), "--project", str(folder))
@@ -154,3 +154,13 @@ def test_names_lists_candidates_and_keeps_decisions(folder: Path) -> None:
     assert "Diane" not in segments.read_text("utf-8-sig")
     _ok("export", "segments", "--real-names", "--to", str(segments), "--project", str(folder))
     assert "Diane" in segments.read_text("utf-8-sig")
+
+
+def test_compare_to_a_pipe_writes_whole_rows(folder: Path) -> None:
+    out = _ok("compare", "--groups", "patient,physician", "--project", str(folder))
+    row = next(line for line in out.splitlines() if line.startswith("| Who coordinates care"))
+    assert row.count("|") >= 10 and " pp" in row and "segments:" in row  # one line, not wrapped
+    assert "…" not in out and "percentage points (pp)" in out
+    table = _ok("compare", "--format", "csv", "--project", str(folder))
+    header, first = table.splitlines()[:2]
+    assert header.startswith("code_key,code,status,n_confirmed") and first.count(",") > 10

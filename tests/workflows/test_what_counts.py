@@ -120,3 +120,22 @@ def test_report_quotes_are_whole_and_ranked_as_the_workbench_ranks_them(
     workbench = [s.segment.segment_id for s in suggested.quotes.suggest(
         f"t{theme.theme_id}", n=len(report))]
     assert report and sorted(report) == sorted(workbench)
+
+
+def test_reports_follow_the_codebook_tree_and_name_empty_codes_once(suggested: Project,
+                                                                   tmp_path: Path) -> None:
+    data = suggested.reports.data()
+    names = [c.name for c in data.codes]
+    views = names.index("Views of care")
+    assert names[views + 1:views + 3] == [HOLISTIC, LINEAR]  # children under their parent
+    assert all(c.status == "accepted" for c in data.codes[:names.index(
+        next(c.name for c in data.codes if c.status != "accepted"))])  # codes, then themes
+    html = suggested.reports.export_report(tmp_path / "r.html").read_text("utf-8")
+    themes = html.split('id="themes"')[1].split('id="comparison"')[0]
+    assert '<h3 class="group" id="code-' in themes and ">Views of care</h3>" in themes
+    assert "No quote" not in html and "Not tested: it is in all or none" not in html
+    assert not re.search(r"\d\d:\d\d:\d\d\.\d+", html)  # dates as readers write them
+    assert re.search(r"Generated \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC", html)
+    markdown = suggested.reports.comparison_text(
+        suggested.reports.compare("role", groups=["patient", "physician"]), "md")
+    assert "| **Views of care** |" in markdown and " pp [" in markdown
