@@ -95,7 +95,7 @@ def export_plots(
              "speakers (% of speakers) or count.")] = "segments",
     order: Annotated[str, typer.Option(help="Saturation order: import or date.")] = "import",
     cooccurrence: Annotated[str, typer.Option(
-        help="Co-occurrence unit: speaker, turn, segment or transcript.")] = "speaker",
+        help="Co-occurrence unit: segment, turn, speaker or transcript.")] = "segment",
     coder: CoderOption = None,
     blind: BlindOption = None,
 ) -> None:

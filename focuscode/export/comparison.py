@@ -63,12 +63,13 @@ def _value(value: object) -> str:
 
 def compare(data: ReportData, *, by: str = "role", groups: Sequence[str] | None = None,
             unit: str = "segment", confirmed_only: bool = False, alpha: float = 0.05,
-            random_state: int = 0) -> Comparison:
+            random_state: int = 0, tests: bool = True) -> Comparison:
     """Every code compared across the groups of ``by``.
 
     Denominators: the group's segments that could carry a code (``n_group_segments``), all the
     words its speakers spoke (``n_words``), and its speakers (``n_group_speakers``). The test
-    counts segments (``unit="segment"``) or speakers who raised the code (``"speaker"``).
+    counts segments (``unit="segment"``) or speakers who raised the code (``"speaker"``);
+    ``tests=False`` gives the counts only (what plots draw: tests and intervals cost seconds).
     """
     if unit not in UNITS:
         raise ConfigError(f"unit must be one of {', '.join(UNITS)}, not '{unit}'")
@@ -89,9 +90,10 @@ def compare(data: ReportData, *, by: str = "role", groups: Sequence[str] | None 
         words[group(segment)] += segment.n_words
     coded = coded_segments(data, confirmed_only=confirmed_only)
     counted = basis_counts(data, confirmed_only=confirmed_only)
-    themes = [_compare_code(code, coded[code.key], members, words, unit, alpha, random_state)
-              for code in data.codes]
-    q_values = statistics.adjust_bh([t.result.p_value for t in themes])
+    themes = [_compare_code(code, coded[code.key], members, words, unit, alpha, random_state,
+                            tests=tests) for code in data.codes]
+    q_values = (statistics.adjust_bh([t.result.p_value for t in themes]) if tests
+                else [None] * len(themes))
     finished = []
     for code, theme, q in zip(data.codes, themes, q_values):
         result = DifferenceTest(**{**theme.result.__dict__, "p_adjusted": q})
@@ -105,7 +107,8 @@ def compare(data: ReportData, *, by: str = "role", groups: Sequence[str] | None 
 
 
 def _compare_code(code, ids: set[int], members: dict[str, list[ReportSegment]],  # noqa: ANN001
-                  words: Counter, unit: str, alpha: float, random_state: int) -> ThemeComparison:
+                  words: Counter, unit: str, alpha: float, random_state: int, *,
+                  tests: bool = True) -> ThemeComparison:
     counts = []
     for g, segments in members.items():
         hits = [s for s in segments if s.segment_id in ids]
@@ -118,6 +121,11 @@ def _compare_code(code, ids: set[int], members: dict[str, list[ReportSegment]], 
         table = [[c.n_segments, c.n_group_segments - c.n_segments] for c in counts]
     else:
         table = [[c.n_speakers, c.n_group_speakers - c.n_speakers] for c in counts]
+    if not tests:
+        return ThemeComparison(code_key=code.key, code_name=code.name, code_status=code.status,
+                               counts=tuple(counts), result=DifferenceTest(
+                                   test="", statistic=None, p_value=None, effect_measure="",
+                                   effect=None, ci_low=None, ci_high=None))
     outcome = statistics.check_independence(table, random_state=random_state)
     if len(counts) == 2:
         effect = statistics.risk_difference(table[0][0], sum(table[0]), table[1][0],

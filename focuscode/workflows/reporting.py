@@ -329,13 +329,13 @@ class Reports:
     # plots and the report -------------------------------------------------------------------
     def export_plots(self, folder: Path | str, *, by: str = "role",
                      normalisation: str = "segments", order: str = "import",
-                     cooccurrence_unit: str = "speaker") -> list[Path]:
+                     cooccurrence_unit: str = "segment") -> list[Path]:
         """Frequency by group, co-occurrence heat map and saturation curve, as PNG and SVG."""
         from focuscode.export import plots
         from focuscode.export.comparison import compare
 
         data = self.data()
-        comparison = compare(data, by=by)
+        comparison = compare(data, by=by, tests=False)  # counts are what the plot draws
         folder = Path(folder)
         return [*plots.write_frequency(comparison, folder / "theme_frequency", normalisation),
                 *plots.write_cooccurrence(data, folder / "theme_cooccurrence",
@@ -353,7 +353,7 @@ class Reports:
         from focuscode.export.html_report import write_report
 
         data = self.data(real_names=real_names)
-        every_group = compare(data, by=by)  # the frequency plot shows every group
+        every_group = compare(data, by=by, tests=False)  # the frequency plot: every group
         groups = [g for g in groups if g in every_group.groups]
         if len(groups) < 2:  # e.g. no physicians here: the two largest groups
             groups = list(every_group.groups[:2])
