@@ -85,6 +85,23 @@ def export_matrix(
     console.print(f"Wrote the segment x code matrix to {escape(str(path))}{remark}")
 
 
+@export_app.command("framework")
+def export_framework(
+    to: Annotated[Path, typer.Option("--to", help="Output file (.xlsx or .docx).")],
+    by: Annotated[str, typer.Option(
+        "--by", help="One row per speaker, role or transcript.")] = "speaker",
+    project: ProjectOption = Path("."),
+    real_names: RealNames = False,
+    coder: CoderOption = None,
+    blind: BlindOption = None,
+) -> None:
+    """Export the framework matrix: rows (speakers) x codes, each cell their coded quotes."""
+    with _open(project, coder, blind) as opened:
+        path = opened.reports.export_framework(to, by=by, real_names=real_names)
+        remark = blind_remark(opened)
+    console.print(f"Wrote the framework matrix to {escape(str(path))}{remark}")
+
+
 @export_app.command("plots")
 def export_plots(
     to: Annotated[Path, typer.Option("--to", help="Folder for the PNG and SVG files.")],

@@ -29,6 +29,7 @@ from focuscode.export.counts import (
     roles,
 )
 from focuscode.export.files import atomic_path
+from focuscode.export.framework import framework, framework_html
 from focuscode.export.provenance import blind_notes
 from focuscode.export.quote_tables import notes, suggestion_mark
 from focuscode.export.quotes import check_fidelity, citation
@@ -51,7 +52,8 @@ background:#f7f9fc}blockquote cite{display:block;color:#5a6472;font-size:.82rem;
 .theme{margin:1.2rem 0 1.8rem}.muted{color:#5a6472;font-size:.88rem}
 .pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:.8rem}
 .words{font-size:.82rem;color:#34495e}figure{margin:1rem 0}figure img{max-width:100%}
-.caution{color:#8a4b08}
+.caution{color:#8a4b08}table.framework td{font-size:.8rem;min-width:11rem}
+table.framework td p{margin:.1rem 0 .4rem}
 """
 
 
@@ -137,7 +139,8 @@ def render_report(data: ReportData, comparison: Comparison,
             "<h2 id=\"methods\">Methods</h2>",
             f"<p>{escape(methods_paragraph(data, comparison))}</p>",
             _codebook(data), _themes(data, real_names), _comparison(comparison),
-            _perspectives(data, contrasts, real_names), "<h2 id=\"plots\">Plots</h2>"]
+            _perspectives(data, contrasts, real_names), _framework(data, real_names),
+            "<h2 id=\"plots\">Plots</h2>"]
     for caption, figure in figures.items():
         svg = base64.b64encode(plots.figure_bytes(figure, "svg")).decode("ascii")
         body.append(f'<figure><img alt="{escape(caption)}" src="data:image/svg+xml;base64,'
@@ -277,6 +280,14 @@ def _perspectives(data: ReportData, contrasts: Sequence[PerspectiveContrast],
                          f'<p class="words">Distinctive words: {escape(words)}</p></div>')
         parts.append("</div>")
     return "".join(parts)
+
+
+def _framework(data: ReportData, real_names: bool) -> str:
+    chart = framework(data, by="speaker", real_names=real_names)
+    return ('<h2 id="framework">Framework matrix: speakers by codes</h2><p class="muted">'
+            "One chart per parent code: each cell a speaker's coded segments (the first two; "
+            "all of them in <code>focuscode export framework</code>) with their references."
+            "</p>" + framework_html(chart))
 
 
 def write_report(data: ReportData, comparison: Comparison,

@@ -23,6 +23,7 @@ from focuscode.export.counts import (
     outline,
     roles,
 )
+from focuscode.export.documents import landscape_document
 from focuscode.export.files import atomic_path
 from focuscode.export.provenance import blind_notes, mark_deidentified
 from focuscode.export.quotes import check_fidelity, citation, format_time
@@ -318,23 +319,12 @@ def to_markdown(data: ReportData, *, real_names: bool = False) -> str:
 
 def write_docx(data: ReportData, path: Path, *, real_names: bool = False) -> Path:
     """A landscape document with one table a reviewer can paste into a report."""
-    try:
-        import docx
-        from docx.enum.section import WD_ORIENT
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-        from docx.shared import Cm, Pt
-    except ImportError:  # pragma: no cover - python-docx is a dependency
-        raise ExportError("DOCX export needs python-docx", hint="pip install python-docx") \
-            from None
-    document = docx.Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.8))
-    document.styles["Normal"].font.size = Pt(9.5)
-    document.add_heading(f"Themes and quotes: {data.project}", level=1)
+    document = landscape_document(margin_cm=1.8, font_pt=9.5,
+                                  title=f"Themes and quotes: {data.project}")
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
     for note in [*blind_notes(data.blind_coder), *notes(data, real_names=real_names)[1:6]]:
         document.add_paragraph(note, style="List Bullet")
     frame = theme_quotes_frame(data, real_names=real_names)

@@ -291,6 +291,23 @@ class Reports:
 
         return comparison_markdown(comparison) if fmt == "md" else comparison_csv(comparison)
 
+    # framework matrix -------------------------------------------------------------------------
+    def framework_frame(self, by: str = "speaker", *, real_names: bool = False):  # noqa: ANN201
+        """The Framework Method's chart: rows (speakers, roles or transcripts) x codes, each
+        cell that row's coded segments with their references (de-identified by default)."""
+        from focuscode.export.framework import framework, framework_frame
+
+        return framework_frame(framework(self.data(real_names=real_names), by=by,
+                                         real_names=real_names))
+
+    def export_framework(self, path: Path | str, *, by: str = "speaker",
+                         real_names: bool = False) -> Path:
+        """The framework matrix as .xlsx (one sheet) or .docx (one chart per parent code)."""
+        from focuscode.export.framework import write_framework
+
+        return write_framework(self.data(real_names=real_names), Path(path), by=by,
+                               real_names=real_names)
+
     # perspectives ---------------------------------------------------------------------------
     def contrast(self, by: str = "role", groups: Sequence[str] = ("patient", "physician"), *,
                  real_names: bool = False, n_words: int = 6) -> list[PerspectiveContrast]:

@@ -164,3 +164,13 @@ def test_compare_to_a_pipe_writes_whole_rows(folder: Path) -> None:
     table = _ok("compare", "--format", "csv", "--project", str(folder))
     header, first = table.splitlines()[:2]
     assert header.startswith("code_key,code,status,n_confirmed") and first.count(",") > 10
+
+
+def test_export_framework_by_speaker_role_or_transcript(folder: Path) -> None:
+    out = _ok("export", "framework", "--to", str(folder / "f.xlsx"), "--project", str(folder))
+    assert "Wrote the framework matrix" in out and (folder / "f.xlsx").stat().st_size
+    _ok("export", "framework", "--by", "role", "--to", str(folder / "f.docx"),
+        "--project", str(folder))
+    result = runner.invoke(app, ["export", "framework", "--by", "site", "--to",
+                                 str(folder / "x.xlsx"), "--project", str(folder)])
+    assert result.exit_code != 0 and "speaker, role or transcript" in str(result.exception)

@@ -76,6 +76,9 @@ def export_everything(project: Project, folder: Path, *, real: bool) -> list[Pat
         paths.append(reports.export_contrast(folder / f"contrast.{suffix}", contrasts))
         paths.append(project.export_segments(folder / f"segments.{suffix}", real_names=real))
         paths.append(reports.export_matrix(folder / f"matrix.{suffix}", real_names=real))
+    for by, suffix in (("speaker", "xlsx"), ("role", "docx"), ("transcript", "xlsx")):
+        paths.append(reports.export_framework(folder / f"framework_{by}.{suffix}", by=by,
+                                              real_names=real))
     return paths
 
 
@@ -90,8 +93,9 @@ def test_no_real_name_in_any_deidentified_export(coded: Project, tmp_path: Path)
     assert "De-identified" in text_of(tmp_path / "out" / "quotes.xlsx")
     assert "deidentified" in text_of(tmp_path / "out" / "quotes.csv").split("\n")[0]
     # and with --real-names they are there (so the check above can fail)
-    real = export_everything(coded, tmp_path / "real", real=True)
-    assert leaked(text_of(real[-2]), names)  # the segment table
+    export_everything(coded, tmp_path / "real", real=True)
+    assert leaked(text_of(tmp_path / "real" / "segments.xlsx"), names)
+    assert leaked(text_of(tmp_path / "real" / "framework_speaker.xlsx"), names)
     assert "Maria" in text_of(tmp_path / "real" / "segments.csv")
 
 
