@@ -12,7 +12,7 @@ from focuscode.export.spreadsheets import write_csv, write_xlsx
 
 SEGMENT_COLUMNS = ["transcript", "segment_id", "turn_index", "speaker", "role", "start_char",
                    "end_char", "start_time", "text", "theme_id", "theme_label", "coding_status",
-                   "excluded"]
+                   "excluded", "codes"]
 FORMATS = ("csv", "xlsx")
 
 
@@ -29,7 +29,7 @@ def segments_frame(rows: Sequence[SegmentRow], *, real_names: bool = False,
         "start_time": row.start_time, "text": shown(row.text) if shown else row.text,
         "theme_id": row.theme_id,
         "theme_label": row.theme_label, "coding_status": row.coding_status,
-        "excluded": row.excluded} for row in rows]
+        "excluded": row.excluded, "codes": row.codes} for row in rows]
     frame = pd.DataFrame.from_records(records, columns=SEGMENT_COLUMNS)
     return mark_deidentified(frame.astype({"theme_id": "Int64"}), shown is not None)
 

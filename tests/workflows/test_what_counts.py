@@ -139,3 +139,17 @@ def test_reports_follow_the_codebook_tree_and_name_empty_codes_once(suggested: P
     markdown = suggested.reports.comparison_text(
         suggested.reports.compare("role", groups=["patient", "physician"]), "md")
     assert "| **Views of care** |" in markdown and " pp [" in markdown
+
+
+def test_the_segment_table_says_what_each_segment_counts_for(suggested: Project) -> None:
+    from focuscode.domain.reports import BASIS_LABELS
+    from focuscode.export.counts import bases
+
+    data = suggested.reports.data()
+    table = suggested.segments_frame().set_index("segment_id")
+    expected: dict[int, set[str]] = {}
+    for code in data.codes:
+        for segment_id, basis in bases(data)[code.key].items():
+            expected.setdefault(segment_id, set()).add(f"{code.name} ({BASIS_LABELS[basis]})")
+    shown = {int(i): set(filter(None, str(v).split("; "))) for i, v in table["codes"].items()}
+    assert {i: v for i, v in shown.items() if v} == expected
