@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from focuscode.domain import ConfigError, ExportError
+from focuscode.domain.counting import bases, eligible_segments
 from focuscode.domain.reports import ReportCode, ReportData, ReportSegment
-from focuscode.export.counts import bases, eligible_segments
 from focuscode.export.documents import landscape_document
 from focuscode.export.files import atomic_path
 from focuscode.export.provenance import blind_notes

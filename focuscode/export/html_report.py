@@ -9,6 +9,14 @@ from html import escape
 from pathlib import Path
 from typing import Sequence
 
+from focuscode.domain.counting import (
+    bases,
+    basis_counts,
+    coded_segments,
+    confirmed_segments,
+    outline,
+    roles,
+)
 from focuscode.domain.reports import (
     BASES,
     SUGGESTED,
@@ -20,14 +28,6 @@ from focuscode.domain.reports import (
 )
 from focuscode.export import plots
 from focuscode.export.comparison import comparison_notes
-from focuscode.export.counts import (
-    bases,
-    basis_counts,
-    coded_segments,
-    confirmed_segments,
-    outline,
-    roles,
-)
 from focuscode.export.files import atomic_path
 from focuscode.export.framework import framework, framework_html
 from focuscode.export.provenance import blind_notes

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from focuscode.domain import ConfigError
+from focuscode.domain.counting import coded_segments
 from focuscode.domain.reports import SUGGESTED, Comparison, GroupCount, ReportData
-from focuscode.export.counts import coded_segments
 from focuscode.export.files import atomic_path
 
 NORMALISATIONS: dict[str, tuple[str, Callable[[GroupCount], float]]] = {

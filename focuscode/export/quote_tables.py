@@ -7,6 +7,14 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from focuscode.domain import ExportError
+from focuscode.domain.counting import (
+    bases,
+    basis_counts,
+    coded_segments,
+    eligible_segments,
+    outline,
+    roles,
+)
 from focuscode.domain.reports import (
     BASIS_LABELS,
     BY_CODEBOOK,
@@ -14,14 +22,6 @@ from focuscode.domain.reports import (
     SUGGESTED,
     ReportData,
     reader_date,
-)
-from focuscode.export.counts import (
-    bases,
-    basis_counts,
-    coded_segments,
-    eligible_segments,
-    outline,
-    roles,
 )
 from focuscode.export.documents import landscape_document
 from focuscode.export.files import atomic_path

@@ -1,30 +1,14 @@
-"""Quotes: a code's segments in order of how typical they are, the check that every quote is
-verbatim, and citations. (Which segments to suggest as quotes is ``pipeline.quotes``.)"""
+"""Quotes in files: the check that every quote is verbatim, and citations. (Which segments to
+suggest as quotes is ``pipeline.quotes``; a code's segments in order, ``domain.counting``.)"""
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from focuscode.domain import ExportError
-from focuscode.domain.reports import CONFIRMED, ReportCoding, ReportData, ReportSegment
+from focuscode.domain.reports import ReportData, ReportSegment
 
 N_QUOTES = 3
-
-
-def ranked_segments(codings: Iterable[ReportCoding], segments: Mapping[int, ReportSegment],
-                    code_key: str) -> list[ReportSegment]:
-    """A code's segments, most representative first: confirmed before suggested, then by
-    similarity to the theme's centre; excluded segments (moderator prompts, backchannels) and
-    duplicates (several coders) left out."""
-    best: dict[int, tuple[int, float]] = {}
-    for coding in codings:
-        if coding.code_key != code_key or coding.segment_id not in segments:
-            continue
-        key = (0 if coding.status == CONFIRMED else 1, -coding.rank)
-        if coding.segment_id not in best or key < best[coding.segment_id]:
-            best[coding.segment_id] = key
-    order = sorted(best, key=lambda sid: (*best[sid], sid))
-    return [segments[sid] for sid in order if segments[sid].excluded is None]
 
 
 def check_fidelity(data: ReportData) -> None:

@@ -8,6 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from focuscode.domain import Decision, DecisionError
+from focuscode.domain.counting import ranked_segments
 from focuscode.domain.hashing import text_sha256
 from focuscode.domain.quoting import MIN_QUOTE_WORDS
 from focuscode.domain.reports import (
@@ -18,7 +19,6 @@ from focuscode.domain.reports import (
     ReportSegment,
 )
 from focuscode.domain.review import Quote, QuoteSuggestion
-from focuscode.export.quotes import ranked_segments
 from focuscode.pipeline.quotes import QuoteRanker
 from focuscode.store import DecisionLog, ProjectStore
 from focuscode.store.review_queries import EntryScope, ReviewQueries

@@ -268,7 +268,7 @@ class Reports:
     def compare(self, by: str = "role", *, groups: Sequence[str] | None = None,
                 unit: str = "segment", confirmed_only: bool = False, alpha: float = 0.05,
                 random_state: int = 0) -> Comparison:
-        from focuscode.export.comparison import compare
+        from focuscode.pipeline.comparison import compare
 
         return compare(self.data(), by=by, groups=groups, unit=unit,
                        confirmed_only=confirmed_only, alpha=alpha, random_state=random_state)
@@ -311,7 +311,7 @@ class Reports:
     # perspectives ---------------------------------------------------------------------------
     def contrast(self, by: str = "role", groups: Sequence[str] = ("patient", "physician"), *,
                  real_names: bool = False, n_words: int = 6) -> list[PerspectiveContrast]:
-        from focuscode.export.contrast import contrast
+        from focuscode.pipeline.contrast import contrast
 
         return contrast(self.data(real_names=real_names), by=by, groups=groups,
                         real_names=real_names, n_words=n_words,
@@ -349,7 +349,7 @@ class Reports:
                      cooccurrence_unit: str = "segment") -> list[Path]:
         """Frequency by group, co-occurrence heat map and saturation curve, as PNG and SVG."""
         from focuscode.export import plots
-        from focuscode.export.comparison import compare
+        from focuscode.pipeline.comparison import compare
 
         data = self.data()
         comparison = compare(data, by=by, tests=False)  # counts are what the plot draws
@@ -365,9 +365,9 @@ class Reports:
                       order: str = "import") -> Path:
         """One self-contained HTML file: codebook, theme-quote table, role comparison,
         perspectives, plots and a methods paragraph."""
-        from focuscode.export.comparison import compare
-        from focuscode.export.contrast import contrast
         from focuscode.export.html_report import write_report
+        from focuscode.pipeline.comparison import compare
+        from focuscode.pipeline.contrast import contrast
 
         data = self.data(real_names=real_names)
         every_group = compare(data, by=by, tests=False)  # the frequency plot: every group

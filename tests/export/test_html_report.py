@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from focuscode.export.comparison import compare
-from focuscode.export.contrast import contrast
 from focuscode.export.html_report import methods_paragraph, render_report, write_report
+from focuscode.pipeline.comparison import compare
+from focuscode.pipeline.contrast import contrast
 
 CHROMIUM = next((Path(p) for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser")
                  if Path(p).exists()), None)

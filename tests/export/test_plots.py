@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from focuscode.domain import ConfigError
+from focuscode.domain.counting import coded_segments
 from focuscode.export import plots
-from focuscode.export.comparison import compare
-from focuscode.export.counts import coded_segments
+from focuscode.pipeline.comparison import compare
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from focuscode.domain import ConfigError
-from focuscode.export.counts import bases
+from focuscode.domain.counting import bases
 from focuscode.workflows import Project
 
 STARTER = Path(__file__).resolve().parents[2] / "codebooks" / "starter_codebook.yaml"

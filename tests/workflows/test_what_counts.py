@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from focuscode.domain.counting import basis_counts
 from focuscode.domain.reports import BY_CODEBOOK, CONFIRMED
-from focuscode.export.counts import basis_counts
 from focuscode.workflows import Project
 
 REPO = Path(__file__).resolve().parents[2]
@@ -142,8 +142,8 @@ def test_reports_follow_the_codebook_tree_and_name_empty_codes_once(suggested: P
 
 
 def test_the_segment_table_says_what_each_segment_counts_for(suggested: Project) -> None:
+    from focuscode.domain.counting import bases
     from focuscode.domain.reports import BASIS_LABELS
-    from focuscode.export.counts import bases
 
     data = suggested.reports.data()
     table = suggested.segments_frame().set_index("segment_id")

@@ -1,14 +1,17 @@
-"""Who carries which code: the sets every table, test and plot counts from, so they agree."""
+"""Who carries which code: the sets every table, test and plot counts from, so they agree.
+Standard library only."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Iterable, Mapping
 
 from focuscode.domain.reports import (
     ACCEPTED,
     BASES,
     CONFIRMED,
     ReportCode,
+    ReportCoding,
     ReportData,
     ReportSegment,
     tree_outline,
@@ -72,3 +75,19 @@ def outline(data: ReportData, coded: dict[str, set[int]] | None = None
     return tree_outline(data.codes, name=lambda c: c.name,
                         parent=lambda c: c.parent if c.status == ACCEPTED else None,
                         filled=lambda c: bool(coded.get(c.key)))
+
+
+def ranked_segments(codings: Iterable[ReportCoding], segments: Mapping[int, ReportSegment],
+                    code_key: str) -> list[ReportSegment]:
+    """A code's segments, most representative first: confirmed before suggested, then by
+    similarity to the theme's centre; excluded segments (moderator prompts, backchannels) and
+    duplicates (several coders) left out."""
+    best: dict[int, tuple[int, float]] = {}
+    for coding in codings:
+        if coding.code_key != code_key or coding.segment_id not in segments:
+            continue
+        key = (0 if coding.status == CONFIRMED else 1, -coding.rank)
+        if coding.segment_id not in best or key < best[coding.segment_id]:
+            best[coding.segment_id] = key
+    order = sorted(best, key=lambda sid: (*best[sid], sid))
+    return [segments[sid] for sid in order if segments[sid].excluded is None]
