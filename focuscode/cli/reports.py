@@ -307,7 +307,7 @@ def names(
     undecide: NameList = None,
 ) -> None:
     """Review the names de-identified exports take out of quotes: candidates found in the
-    transcripts, to --confirm (replaced by [name]) or --drop (kept)."""
+    transcripts, to --confirm (taken out of quotes) or --drop (kept)."""
     with _open(project, None, None) as opened:
         review = opened.names
         for value, decision in ((confirm, "confirmed"), (drop, "dropped"), (undecide, None)):
@@ -329,5 +329,6 @@ def names(
             item.decision or "", "[yellow]to review[/]" + (" · likely" if c.cued else ""))
         table.add_row(escape(c.name), str(c.n), decision, escape(c.example))
     console.print(table)
+    others = escape(", ".join(listed)) or "none yet"
     console.print(f"Always replaced: the names and aliases of {n_speakers} speaker label(s) by "
-                  f"their pseudonyms; by [name]: {escape(', '.join(listed)) or 'none yet'}.")
+                  f"their pseudonyms; by {escape('[name]')}: {others}.")

@@ -145,7 +145,7 @@ def _confirmed_and_about(path: Path) -> tuple[int, bool]:
 
 def test_names_lists_candidates_and_keeps_decisions(folder: Path) -> None:
     out = _ok("names", "--project", str(folder))
-    assert "Diane" in out and "likely" in out and "Alex, Rosa" in out  # redact list of the demo
+    assert "Diane" in out and "likely" in out and "by [name]: Alex, Rosa" in out  # the demo's list
     out = _ok("names", "--confirm", "Diane", "--drop", "Google", "--project", str(folder))
     assert "confirmed: Diane" in out and "dropped: Google" in out
     assert "Alex, Rosa, Diane" in _ok("names", "--project", str(folder))
