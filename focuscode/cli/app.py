@@ -77,12 +77,17 @@ def _attributes(values: list[str]) -> dict[str, str]:
 
 @app.command()
 def init(project: ProjectOption = Path("."),
-         coder: CoderOption = None) -> None:
+         coder: CoderOption = None,
+         name: Annotated[Optional[str], typer.Option(
+             help="The project's name, the title of its reports (default: the folder's).")
+         ] = None) -> None:
     """Create a project (a folder with one SQLite file) or confirm an existing one."""
     existed = Project.exists(project)
     with Project.init(project) as opened:
         if coder:
             opened.store.set_setting("coder", coder)
+        if name and name.strip():
+            opened.store.set_setting("name", " ".join(name.split()))
     console.print(f"{'Project already exists' if existed else 'Created project'} in {project}")
 
 

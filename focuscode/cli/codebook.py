@@ -14,7 +14,6 @@ from rich.tree import Tree
 from focuscode.cli.app import _open, app, console, errors
 from focuscode.cli.options import (
     MAX_COUNT,
-    MAX_COUNT,
     MAX_ID,
     BlindOption,
     CodebookFormat,

@@ -22,7 +22,9 @@ BlindOption = Annotated[bool | None, typer.Option(
     help="Leave out (or show) other coders' decisions for this command (default: the "
          "project's setting, see 'focuscode coders'). Files made blind say so.")]
 RealNames = Annotated[bool, typer.Option(
-    "--real-names", help="Use speaker labels instead of pseudonyms.")]
+    "--real-names/--deidentify",
+    help="--deidentify (the default): speakers as pseudonyms and people's names in quoted text "
+         "replaced (see focuscode names); --real-names: speaker labels and verbatim text.")]
 
 
 def writable(value: Path | None) -> Path | None:

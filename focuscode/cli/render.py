@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from focuscode.domain import FileReport
+from focuscode.domain.reports import basis_summary
 from focuscode.domain.review import ReviewEntry
 from focuscode.domain.views import AnalysisReport, ImportReport
 
@@ -38,9 +39,10 @@ def themes_table(entries: Sequence[ReviewEntry], roles: Sequence[str]) -> Table:
                 label.append(" ✓ code", "green")
             elif entry.source == "codebook":
                 label.append(" · codebook", "cyan")
-            if entry.n_confirmed or entry.n_rejected:
-                label.append(f"\n{entry.n_confirmed}/{entry.n_segments} confirmed · "
-                             f"{entry.n_rejected} rejected", "dim")
+            if entry.n_segments or entry.n_rejected:
+                label.append(f"\n{basis_summary(entry.counted)}"
+                             + (f" · {entry.n_rejected} rejected" if entry.n_rejected else ""),
+                             "dim")
             if entry.keywords:
                 label.append(f"\n{', '.join(entry.keywords[:6])}", "dim")
         quote = Text()

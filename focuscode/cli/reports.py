@@ -4,6 +4,7 @@ the HTML report and REFI-QDA. Registered on ``app`` / ``export_app`` when import
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
@@ -24,7 +25,12 @@ from focuscode.cli.options import (
     writable,
 )
 from focuscode.domain import ConfigError
-from focuscode.domain.reports import SUGGESTED, Comparison, PerspectiveContrast
+from focuscode.domain.reports import (
+    SUGGESTED,
+    Comparison,
+    PerspectiveContrast,
+    basis_summary,
+)
 from focuscode.workflows import Project
 
 By = Annotated[str, typer.Option(
@@ -80,6 +86,23 @@ def export_matrix(
     console.print(f"Wrote the segment x code matrix to {escape(str(path))}{remark}")
 
 
+@export_app.command("framework")
+def export_framework(
+    to: Annotated[Path, typer.Option("--to", help="Output file (.xlsx or .docx).")],
+    by: Annotated[str, typer.Option(
+        "--by", help="One row per speaker, role or transcript.")] = "speaker",
+    project: ProjectOption = Path("."),
+    real_names: RealNames = False,
+    coder: CoderOption = None,
+    blind: BlindOption = None,
+) -> None:
+    """Export the framework matrix: rows (speakers) x codes, each cell their coded quotes."""
+    with _open(project, coder, blind) as opened:
+        path = opened.reports.export_framework(to, by=by, real_names=real_names)
+        remark = blind_remark(opened)
+    console.print(f"Wrote the framework matrix to {escape(str(path))}{remark}")
+
+
 @export_app.command("plots")
 def export_plots(
     to: Annotated[Path, typer.Option("--to", help="Folder for the PNG and SVG files.")],
@@ -90,7 +113,7 @@ def export_plots(
              "speakers (% of speakers) or count.")] = "segments",
     order: Annotated[str, typer.Option(help="Saturation order: import or date.")] = "import",
     cooccurrence: Annotated[str, typer.Option(
-        help="Co-occurrence unit: speaker, turn, segment or transcript.")] = "speaker",
+        help="Co-occurrence unit: segment, turn, speaker or transcript.")] = "segment",
     coder: CoderOption = None,
     blind: BlindOption = None,
 ) -> None:
@@ -132,13 +155,25 @@ def compare(
         help="What the test counts: segment, or speaker (conservative).")] = "segment",
     confirmed_only: ConfirmedOnly = False,
     to: AlsoTable = None,
+    fmt: Annotated[Optional[str], typer.Option(
+        "--format", help="table (on a terminal), md (Markdown, one full row per code: the "
+                         "default when piped) or csv.")] = None,
     coder: CoderOption = None,
     blind: BlindOption = None,
 ) -> None:
     """Compare themes across roles (or an attribute): rates, tests, effect sizes, cautions."""
+    fmt = (fmt or ("table" if console.is_terminal else "md")).lower()
+    if fmt not in ("table", "md", "csv"):
+        raise ConfigError(f"unknown format '{fmt}'", hint="use table, md or csv")
     with _open(project, coder, blind) as opened:
         comparison = opened.reports.compare(by, groups=_groups(groups), unit=unit,
                                             confirmed_only=confirmed_only)
+        if fmt != "table":  # whole rows, never wrapped to a terminal's width
+            text = opened.reports.comparison_text(comparison, fmt)
+            sys.stdout.write(text)
+            if to is not None:
+                opened.reports.export_comparison(to, comparison)
+            return
         _show(opened, comparison_table(comparison), "comparison", to,
               lambda path: opened.reports.export_comparison(path, comparison))
 
@@ -215,30 +250,37 @@ def comparison_table(comparison: Comparison) -> Table:
                   caption=f"effect: {escape(measure)}" + (
                       f" ({escape(comparison.groups[0])} minus {escape(comparison.groups[1])})"
                       if len(comparison.groups) == 2 else ""))
-    table.add_column("theme", ratio=3, min_width=12)
+    table.add_column("theme", ratio=3, min_width=18)
     for group in comparison.groups:
         table.add_column(escape(group), justify="right", min_width=9)
     table.add_column("test", no_wrap=True)
     table.add_column("q", justify="right", no_wrap=True)
-    table.add_column({"risk difference": "diff", "Cramér's V": "V"}.get(measure, measure)
+    table.add_column({"risk difference": "diff (pp)", "Cramér's V": "V"}.get(measure, measure)
                      + " [95% CI]", min_width=9)
     table.add_column("note", ratio=3, min_width=12)
-    for theme in comparison.themes:
+    _, empty = comparison.outline()
+    for theme, heading in comparison.rows():
+        if heading:
+            table.add_row(f"[bold cyan]{escape(theme.code_name.upper())}[/]")
+            continue
         r = theme.result
         cells = [f"{c.n_segments} ({c.rate_per_segment:.0%})\n{c.rate_per_1000_words:.2f}\n"
                  f"{c.n_speakers}/{c.n_group_speakers}" for c in theme.counts]
-        sign = "+" if r.effect_measure == "risk difference" else ""
-        effect = ("-" if r.effect is None else
-                  f"{r.effect:{sign}.2f}\n[{r.ci_low:{sign}.2f}, {r.ci_high:{sign}.2f}]")
+        effect = r.effect_text.replace(" [", "\n[") or "-"
         q = "-" if r.p_adjusted is None else ("<0.001" if r.p_adjusted < 0.001
                                               else f"{r.p_adjusted:.3f}")
         differs = r.p_adjusted is not None and r.p_adjusted < comparison.alpha
         note = ("[bold green]differs[/]" if differs else "") + (
-            ("\n" if differs else "") + f"[dim]{escape(r.caution)}[/]" if r.caution else "")
+            ("\n" if differs else "") + f"[dim]{escape(r.caution)}[/]" if r.caution else "") + (
+            f"\n[dim]{escape(basis_summary(theme.basis))}[/]")
         test = {"chi-square": "χ²", "Fisher's exact": "Fisher",
                 "Fisher's exact (Monte Carlo)": "Fisher MC"}.get(r.test, r.test or "-")
-        table.add_row(_name(theme.code_name, theme.code_status), *cells, test, q,
+        table.add_row(("  " if theme.parent else "") + _name(theme.code_name, theme.code_status),
+                      *cells, test, q,
                       escape(effect), note)
+    if empty:
+        table.caption += ("\nNo coded segment yet: " + escape("; ".join(t.code_name
+                                                                      for t in empty)))
     return table
 
 
@@ -252,9 +294,48 @@ def contrast_table(contrasts: list[PerspectiveContrast]) -> Table:
     for item in contrasts:
         cells = []
         for p in item.perspectives:
-            quote = (f"“{escape(p.quote.text)}”\n[dim]— {escape(p.speaker)}[/]" if p.quote
+            quote = (f"“{escape(p.quote_text)}”\n[dim]— {escape(p.speaker)}[/]" if p.quote
                      else "[dim](none)[/]")
             words = escape(", ".join(w for w, _ in p.words))
             cells.append(quote + (f"\n[cyan]{words}[/]" if words else ""))
         table.add_row(_name(item.code_name, item.code_status), *cells)
     return table
+
+
+# names ----------------------------------------------------------------------------------------
+NameList = Annotated[Optional[str], typer.Option(help="Comma-separated names.")]
+
+
+@app.command()
+def names(
+    project: ProjectOption = Path("."),
+    confirm: NameList = None,
+    drop: NameList = None,
+    undecide: NameList = None,
+) -> None:
+    """Review the names de-identified exports take out of quotes: candidates found in the
+    transcripts, to --confirm (taken out of quotes) or --drop (kept)."""
+    with _open(project, None, None) as opened:
+        review = opened.names
+        for value, decision in ((confirm, "confirmed"), (drop, "dropped"), (undecide, None)):
+            if value:
+                done = review.decide(_groups(value) or [], decision)
+                console.print(f"{decision or 'undecided'}: {escape(', '.join(done))}")
+        candidates = review.candidates()
+        listed = review.listed()
+        n_speakers = len(review.speaker_names())
+    table = Table(title="Possible names in the transcripts (capitalised, never said in lower "
+                        "case): confirm the people's names, drop the rest", show_lines=False)
+    table.add_column("name", no_wrap=True)
+    table.add_column("times", justify="right")
+    table.add_column("decision", no_wrap=True)
+    table.add_column("where (first time)", ratio=1)
+    for item in candidates:
+        c = item.candidate
+        decision = {"confirmed": "[green]confirmed[/]", "dropped": "[dim]dropped[/]"}.get(
+            item.decision or "", "[yellow]to review[/]" + (" · likely" if c.cued else ""))
+        table.add_row(escape(c.name), str(c.n), decision, escape(c.example))
+    console.print(table)
+    others = escape(", ".join(listed)) or "none yet"
+    console.print(f"Always replaced: the names and aliases of {n_speakers} speaker label(s) by "
+                  f"their pseudonyms; by {escape('[name]')}: {others}.")

@@ -72,6 +72,7 @@ class RoleCounts:
     n_speakers: Mapping[str, int] = field(default_factory=dict)
     n_confirmed: int = 0
     n_rejected: int = 0
+    n_by_codebook: int = 0  # undecided segments counted because the codebook suggested them
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class ReviewEntry:
     by_role: Mapping[str, int] = field(default_factory=dict)
     n_confirmed: int = 0
     n_rejected: int = 0
+    n_by_codebook: int = 0  # of n_segments: undecided, suggested by the codebook (not a theme)
     n_quotes: int = 0
     exemplar: str = ""  # the starred (else first) quote; before any quote, the analysis' pick
     exemplar_speaker: str = ""
@@ -99,6 +101,15 @@ class ReviewEntry:
     @property
     def is_queue(self) -> bool:
         return self.key == UNASSIGNED
+
+    @property
+    def counted(self) -> dict[str, int]:
+        """Its segments by why they count (as reports count them): confirmed, suggested by
+        theme, suggested by codebook."""
+        confirmed = min(self.n_confirmed, self.n_segments)
+        return {"confirmed": confirmed, "theme": max(0, self.n_segments - confirmed
+                                                     - self.n_by_codebook),
+                "codebook": self.n_by_codebook}
 
     @property
     def theme_id(self) -> int | None:

@@ -26,6 +26,7 @@ class SegmentRow:
     theme_label: str
     coding_status: str
     excluded: str | None = None
+    codes: str = ""  # every code it counts for, and why: "Trust (suggested by codebook); ..."
 
 
 @dataclass(frozen=True)

@@ -1,92 +1,17 @@
-"""Perspective contrast: per code, each group's most representative quote beside the others',
-and the words each group uses most distinctively when it talks about that code."""
+"""Tables and files of the perspective contrast (``pipeline.contrast``)."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
-from focuscode.domain import ConfigError
-from focuscode.domain.reports import (
-    Perspective,
-    PerspectiveContrast,
-    ReportData,
-    ReportQuote,
-)
-from focuscode.export.comparison import group_of
-from focuscode.export.counts import eligible_segments
+from focuscode.domain.reports import PerspectiveContrast
+from focuscode.export.provenance import mark_deidentified
 from focuscode.export.quote_tables import STATUS_LABELS
-from focuscode.export.quotes import (
-    MIN_QUOTE_WORDS,
-    check_fidelity,
-    n_spoken_words,
-    ranked_segments,
-)
-from focuscode.export.spreadsheets import write_tables
-from focuscode.export.statistics import weighted_log_odds
+from focuscode.export.spreadsheets import table_format, write_csv, write_xlsx
 
-WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
-MIN_WORD_COUNT = 2  # a word said once in a group is anecdote, not vocabulary
-
-
-def tokens(text: str, stop_words: frozenset[str]) -> list[str]:
-    return [w for w in WORD.findall(text.lower().replace("’", "'"))
-            if w not in stop_words and "'" not in w]
-
-
-def contrast(data: ReportData, *, by: str = "role",
-             groups: Sequence[str] = ("patient", "physician"), real_names: bool = False,
-             n_words: int = 6, stop_words: Sequence[str] = (),
-             min_words: int = MIN_QUOTE_WORDS) -> list[PerspectiveContrast]:
-    """For every code: per group, the best-ranked segment of that group (confirmed first, then
-    closest to the theme's centre, at least ``min_words`` words) and its distinctive words
-    (weighted log-odds z-scores against the other groups, corpus as prior)."""
-    check_fidelity(data)
-    group = group_of(data, by)
-    population = eligible_segments(data)
-    present = {group(s) for s in population}
-    missing = [g for g in groups if g not in present]
-    if missing or len(groups) < 2:
-        raise ConfigError(f"need two or more groups of '{by}' to contrast; not found: "
-                          f"{', '.join(missing) or '-'}",
-                          hint=f"groups: {', '.join(sorted(present))}")
-    stops = frozenset(w.lower() for w in stop_words)
-    by_id = {s.segment_id: s for s in population}
-    prior = Counter(w for s in population for w in tokens(s.text, stops))
-    result = []
-    for code in data.codes:
-        ranked = ranked_segments(data.codings, by_id, code.key)
-        counts = {g: Counter() for g in groups}
-        n_segments = Counter()
-        for segment in ranked:
-            g = group(segment)
-            if g in counts:
-                counts[g].update(tokens(segment.text, stops))
-                n_segments[g] += 1
-        scores = weighted_log_odds(counts, prior) if any(counts.values()) else {}
-        perspectives = []
-        for g in groups:
-            best = next((s for s in ranked
-                         if group(s) == g and n_spoken_words(s.text) >= min_words), None)
-            words = sorted(((w, z) for w, z in scores.get(g, {}).items()
-                            if z > 0 and counts[g][w] >= MIN_WORD_COUNT),
-                           key=lambda item: (-item[1], item[0]))[:n_words]
-            perspectives.append(Perspective(
-                group=g, n_segments=n_segments[g],
-                quote=ReportQuote(code_key=code.key, rank=1, segment_id=best.segment_id,
-                                  start_char=best.start_char, end_char=best.end_char,
-                                  text=best.text, source="suggested") if best else None,
-                speaker=best.who(real_names) if best else "",
-                role=best.role if best else "",
-                words=tuple((w, round(z, 2)) for w, z in words)))
-        result.append(PerspectiveContrast(code_key=code.key, code_name=code.name,
-                                          code_status=code.status,
-                                          perspectives=tuple(perspectives)))
-    return result
-
-
+DEIDENTIFIED_NOTE = ("De-identified: people's names inside the quotes are replaced by the "
+                     "speaker's pseudonym or [name].")
 def contrast_frame(contrasts: Sequence[PerspectiveContrast]):  # noqa: ANN201 - DataFrame
     """One row per code x group: segments, the representative quote, distinctive words."""
     import pandas as pd
@@ -97,7 +22,7 @@ def contrast_frame(contrasts: Sequence[PerspectiveContrast]):  # noqa: ANN201 - 
             records.append({
                 "code_key": item.code_key, "code": item.code_name,
                 "status": STATUS_LABELS[item.code_status], "group": p.group,
-                "n_segments": p.n_segments, "quote": p.quote.text if p.quote else "",
+                "n_segments": p.n_segments, "quote": p.quote_text if p.quote else "",
                 "speaker": p.speaker, "role": p.role,
                 "segment_id": p.quote.segment_id if p.quote else None,
                 "distinctive_words": ", ".join(f"{w} ({z:.1f})" for w, z in p.words)})
@@ -109,6 +34,10 @@ def contrast_frame(contrasts: Sequence[PerspectiveContrast]):  # noqa: ANN201 - 
 
 def write_contrast(contrasts: Sequence[PerspectiveContrast], path: Path, *,
                    blind_coder: str | None = None) -> Path:
-    """The perspectives as XLSX (sheet "Perspectives") or CSV."""
-    return write_tables({"Perspectives": contrast_frame(contrasts)}, path,
-                        blind_coder=blind_coder)
+    """The perspectives as XLSX (sheet "Perspectives") or CSV, as ``table_format`` says."""
+    frame = contrast_frame(contrasts)
+    deidentified = any(c.deidentified for c in contrasts)
+    if table_format(path) == "xlsx":
+        return write_xlsx({"Perspectives": frame}, path, blind_coder=blind_coder,
+                          notes=[DEIDENTIFIED_NOTE] if deidentified else ())
+    return write_csv(mark_deidentified(frame, deidentified), path, blind_coder=blind_coder)

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from focuscode.domain import ConfigError
+from focuscode.domain.counting import coded_segments
 from focuscode.domain.reports import SUGGESTED, Comparison, GroupCount, ReportData
-from focuscode.export.counts import coded_segments
 from focuscode.export.files import atomic_path
 
 NORMALISATIONS: dict[str, tuple[str, Callable[[GroupCount], float]]] = {
@@ -43,9 +43,10 @@ def frequency_frame(comparison: Comparison, normalisation: str = "segments"):  #
         raise ConfigError(f"unknown normalisation '{normalisation}'",
                           hint=f"use one of {', '.join(NORMALISATIONS)}")
     _, value = NORMALISATIONS[normalisation]
+    themes = [t for t in comparison.themes if t.n_coded]  # empty codes draw no bar
     return pd.DataFrame(
-        [[value(c) for c in theme.counts] for theme in comparison.themes],
-        index=[_label(t.code_name, t.code_status) for t in comparison.themes],
+        [[value(c) for c in theme.counts] for theme in themes],
+        index=[_label(t.code_name, t.code_status) for t in themes],
         columns=list(comparison.groups))
 
 
@@ -84,7 +85,7 @@ def _mark_blind(figure, coder: str | None):  # a matplotlib Figure, returned
 
 
 # co-occurrence ---------------------------------------------------------------------------------
-def cooccurrence_frame(data: ReportData, unit: str = "speaker"):  # noqa: ANN201
+def cooccurrence_frame(data: ReportData, unit: str = "segment"):  # noqa: ANN201
     """Codes x codes: how many units (speakers, turns, segments or transcripts) carry both;
     the diagonal counts the units that carry the code at all."""
     import pandas as pd
@@ -102,30 +103,73 @@ def cooccurrence_frame(data: ReportData, unit: str = "speaker"):  # noqa: ANN201
     return pd.DataFrame(matrix, index=labels, columns=labels)
 
 
-def cooccurrence_figure(data: ReportData, unit: str = "speaker"):  # noqa: ANN201
-    from matplotlib.figure import Figure
+MAX_COOCCURRING = 20  # codes in the heat map: readable on an A4 page
+
+
+def cooccurrence_plot_frame(data: ReportData, unit: str = "segment",
+                            max_codes: int = MAX_COOCCURRING):  # noqa: ANN201
+    """The heat map's numbers: only codes that share a unit with another code (the
+    ``max_codes`` that share most), in the order of an average-linkage clustering of their
+    Jaccard distances, so codes found together sit together."""
+    import numpy as np
 
     frame = cooccurrence_frame(data, unit)
+    matrix = frame.to_numpy()
+    shared = matrix.sum(axis=1) - np.diag(matrix)
+    keep = [int(i) for i in np.flatnonzero(shared > 0)]
+    if len(keep) > max_codes:
+        keep = sorted(sorted(keep, key=lambda i: (-shared[i], i))[:max_codes])
+    sub = matrix[np.ix_(keep, keep)].astype(float)
+    if len(keep) > 2:
+        from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
+        from scipy.spatial.distance import squareform
+
+        size = np.diag(sub)
+        union = size[:, None] + size[None, :] - sub
+        distance = 1.0 - np.divide(sub, union, out=np.zeros_like(sub), where=union > 0)
+        np.fill_diagonal(distance, 0.0)
+        condensed = squareform(distance, checks=False)
+        tree = optimal_leaf_ordering(linkage(condensed, "average"), condensed)
+        keep = [keep[i] for i in leaves_list(tree)]
+    return frame.iloc[keep, keep]
+
+
+def cooccurrence_figure(data: ReportData, unit: str = "segment"):  # noqa: ANN201
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    frame = cooccurrence_plot_frame(data, unit)
     n = len(frame)
-    size = max(4.5, 0.45 * n + 3.2)
-    figure = Figure(figsize=(size + 1.2, size), layout="constrained")
+    left_out = len(data.codes) - n
+    side = min(7.6, max(3.8, 0.3 * n + 2.6))
+    figure = Figure(figsize=(min(8.2, side + 1.6), side), layout="constrained")
     axes = figure.add_subplot()
-    if n == 0:
+    if n < 2:
         axes.set_axis_off()
-        axes.text(0.5, 0.5, "No themes or codes yet", ha="center", va="center")
+        axes.text(0.5, 0.5, f"No two codes share a {unit} yet", ha="center", va="center")
         return _mark_blind(figure, data.blind_coder)
-    image = axes.imshow(frame.to_numpy(), cmap="Blues", vmin=0)
-    axes.set_xticks(range(n), frame.columns, rotation=60, ha="right", fontsize=8)
-    axes.set_yticks(range(n), frame.index, fontsize=8)
-    peak = frame.to_numpy().max() if n else 0
+    values = frame.to_numpy()
+    lower = np.ma.masked_where(np.triu(np.ones_like(values, dtype=bool)), values)
+    image = axes.imshow(lower, cmap="Blues", vmin=0)
+    labels = [f"{name} ({int(values[i, i])})" for i, name in enumerate(frame.index)]
+    axes.set_xticks(range(n), labels, rotation=60, ha="right", fontsize=7)
+    axes.set_yticks(range(n), labels, fontsize=7)
+    axes.tick_params(length=0)
+    for side_name in ("top", "right"):
+        axes.spines[side_name].set_visible(False)
+    peak = lower.max() or 1
     for i in range(n):
-        for j in range(n):
-            value = int(frame.iat[i, j])
-            axes.text(j, i, str(value), ha="center", va="center", fontsize=7,
-                      color="white" if peak and value > 0.6 * peak else "#222222",
-                      fontweight="bold" if i == j else "normal")
-    axes.set_title(f"Theme co-occurrence: {unit}s carrying both (diagonal: carrying it)")
-    figure.colorbar(image, ax=axes, shrink=0.7, label=f"{unit}s")
+        for j in range(i):
+            if values[i, j]:
+                axes.text(j, i, str(int(values[i, j])), ha="center", va="center", fontsize=6,
+                          color="white" if values[i, j] > 0.6 * peak else "#222222")
+    axes.set_title(f"Codes found together: {unit}s carrying both (in brackets: carrying it)",
+                   fontsize=9)
+    if left_out:
+        figure.text(0.01, 0.005, f"{left_out} code(s) left out: sharing no {unit} with another, "
+                    f"or beyond the {MAX_COOCCURRING} sharing most; * suggested theme; codes "
+                    "ordered by clustering", fontsize=7, color="#555555")
+    figure.colorbar(image, ax=axes, shrink=0.6, label=f"{unit}s")
     return _mark_blind(figure, data.blind_coder)
 
 
@@ -197,11 +241,23 @@ def figure_bytes(figure, fmt: str) -> bytes:  # noqa: ANN001
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": "focuscode"}
     with matplotlib.rc_context({"svg.hashsalt": "focuscode"}):  # stable ids, restored after
-        figure.savefig(buffer, format=fmt, dpi=150, metadata=metadata)
+        figure.savefig(buffer, format=fmt, dpi=150, metadata=metadata,
+                       **({"pil_kwargs": {"compress_level": 2}} if fmt == "png" else {}))
     return buffer.getvalue()
 
 
+def freeze_layout(figure):  # noqa: ANN001, ANN201 - a matplotlib Figure, returned
+    """Lay the figure out once (constrained layout) and keep that layout, so that saving it in
+    several formats does not lay it out again each time (it cost about 40% of the plots)."""
+    engine = figure.get_layout_engine()
+    if engine is not None and type(engine).__name__ != "PlaceHolderLayoutEngine":
+        engine.execute(figure)
+        figure.set_layout_engine("none")
+    return figure
+
+
 def write_figure(figure, stem: Path) -> list[Path]:  # noqa: ANN001
+    freeze_layout(figure)
     paths = []
     for fmt in ("png", "svg"):
         path = stem.with_suffix(f".{fmt}")
@@ -217,7 +273,7 @@ def write_frequency(comparison: Comparison, stem: Path, normalisation: str = "se
     return write_figure(frequency_figure(comparison, normalisation), stem)
 
 
-def write_cooccurrence(data: ReportData, stem: Path, *, unit: str = "speaker") -> list[Path]:
+def write_cooccurrence(data: ReportData, stem: Path, *, unit: str = "segment") -> list[Path]:
     return write_figure(cooccurrence_figure(data, unit), stem)
 
 

@@ -7,6 +7,7 @@ they always were."""
 from __future__ import annotations
 
 BLIND_COLUMN = "blind_coder"
+DEIDENTIFIED_COLUMN = "deidentified"
 
 
 def blind_note(coder: str) -> str:
@@ -19,6 +20,12 @@ def blind_note(coder: str) -> str:
 def blind_notes(coder: str | None) -> list[str]:
     """``[blind_note(coder)]`` for a file made in blind mode, else nothing."""
     return [blind_note(coder)] if coder is not None else []
+
+
+def mark_deidentified(frame, deidentified: bool):  # a pandas DataFrame, returned
+    """``frame`` with a last column ``deidentified`` ("yes") when its quoted text had people's
+    names replaced (a CSV file has no other place to say so)."""
+    return frame.assign(**{DEIDENTIFIED_COLUMN: "yes"}) if deidentified else frame
 
 
 def mark_blind(frame, coder: str | None):  # a pandas DataFrame, returned

@@ -57,6 +57,7 @@ class EntryScope:
     run_id: int | None
     code_id: int | None
     theme_ids: tuple[int, ...]
+    suggestion_run: int | None = None  # the codebook suggestions that count (latest visible)
 
 
 class ReviewQueries:
@@ -64,36 +65,51 @@ class ReviewQueries:
         self.db = db
 
     # entries ------------------------------------------------------------------------------
-    def entry_counts(self, run_id: int | None, coder: str,
-                     scope: EntryScope | None = None) -> dict[str, RoleCounts]:
+    def entry_counts(self, run_id: int | None, coder: str, scope: EntryScope | None = None,
+                     *, suggestion_run: int | None = None) -> dict[str, RoleCounts]:
         """Per entry key (``c<code>`` or ``t<theme>``): segments and speakers per role, and how
         many the coder confirmed and rejected. One pass over the run's memberships, or over one
-        entry's when ``scope`` is given."""
-        params: dict[str, Any] = {"run": run_id, "coder": coder}
-        theme_filter = code_filter = ""
+        entry's when ``scope`` is given.
+
+        What counts is what reports count (``domain.reports.BASES``): the coder's confirmed
+        codings and the suggestions they did not reject, of the analysis (theme members) and
+        of the codebook suggestion run ``suggestion_run`` (``n_by_codebook`` of them)."""
+        params: dict[str, Any] = {"run": run_id, "coder": coder, "srun": suggestion_run}
+        theme_filter = code_filter = suggestion_filter = ""
         if scope is not None:
             theme_filter = f"AND id IN ({','.join(str(int(t)) for t in scope.theme_ids) or 'NULL'})"
             code_filter = "AND c.code_id = :code"
+            suggestion_filter = "AND cs.code_id = :code"
             params["code"] = scope.code_id
         rows = self.db.query(f"""
             WITH active AS (
                 SELECT id, code_id FROM themes WHERE run_id = :run AND status = 'active'
                 {theme_filter}
-            ), members AS (
+            ), listed AS (
                 SELECT m.segment_id, a.code_id AS code_id,
-                       CASE WHEN a.code_id IS NULL THEN a.id END AS theme_id
+                       CASE WHEN a.code_id IS NULL THEN a.id END AS theme_id, 0 AS by_codebook
                 FROM active a JOIN theme_members m ON m.run_id = :run AND m.theme_id = a.id
-                UNION
-                SELECT c.segment_id, c.code_id, NULL FROM codings c
+                UNION ALL
+                SELECT c.segment_id, c.code_id, NULL, 0 FROM codings c
                 JOIN codes k ON k.id = c.code_id
                 WHERE c.coder = :coder AND k.status != 'deleted' {code_filter}
+                UNION ALL
+                SELECT cs.segment_id, cs.code_id, NULL, 1 FROM code_suggestions cs
+                JOIN codes k ON k.id = cs.code_id
+                WHERE cs.run_id = :srun AND cs.suggested = 1 AND k.status != 'deleted'
+                {suggestion_filter}
+            ), members AS (
+                SELECT segment_id, code_id, MAX(theme_id) AS theme_id,
+                       MIN(by_codebook) AS by_codebook
+                FROM listed GROUP BY segment_id, code_id
             )
             SELECT mem.code_id, mem.theme_id, sp.role AS role,
                    SUM(cd.status IS NOT 'rejected') AS n,
                    COUNT(DISTINCT CASE WHEN cd.status IS NOT 'rejected' THEN tu.speaker_id END)
                        AS n_speakers,
                    SUM(cd.status IS 'confirmed') AS n_confirmed,
-                   SUM(cd.status IS 'rejected') AS n_rejected
+                   SUM(cd.status IS 'rejected') AS n_rejected,
+                   SUM(cd.status IS NULL AND mem.by_codebook) AS n_by_codebook
             FROM members mem
             JOIN segments s ON s.id = mem.segment_id
             JOIN turns tu ON tu.id = s.turn_id
@@ -108,7 +124,7 @@ class ReviewQueries:
     def queue_counts(self, run_id: int | None, coder: str) -> RoleCounts:
         rows = self.db.query(f"""
             SELECT sp.role AS role, COUNT(*) AS n, COUNT(DISTINCT tu.speaker_id) AS n_speakers,
-                   0 AS n_confirmed, 0 AS n_rejected
+                   0 AS n_confirmed, 0 AS n_rejected, 0 AS n_by_codebook
             FROM ({_QUEUE_IDS}) q
             JOIN segments s ON s.id = q.segment_id
             JOIN turns tu ON tu.id = s.turn_id
@@ -206,13 +222,18 @@ class ReviewQueries:
                 UNION
                 SELECT segment_id FROM codings WHERE code_id = :code AND coder = :coder
                 UNION
-                SELECT segment_id FROM theme_members WHERE run_id = :run AND {moved})"""
+                SELECT segment_id FROM theme_members WHERE run_id = :run AND {moved}
+                UNION
+                SELECT segment_id FROM code_suggestions WHERE run_id = :srun AND code_id = :code
+                    AND suggested = 1)"""
         else:  # one row, fresh after a decision: look it up by key, do not list them all
             ids = f"""WITH ids AS (SELECT :segment AS segment_id WHERE EXISTS (
                     SELECT 1 FROM theme_members WHERE run_id = :run AND segment_id = :segment
                     AND (theme_id IN ({themes}) OR {moved}))
                 OR EXISTS (SELECT 1 FROM codings WHERE segment_id = :segment AND code_id = :code
-                    AND coder = :coder))"""
+                    AND coder = :coder)
+                OR EXISTS (SELECT 1 FROM code_suggestions WHERE run_id = :srun
+                    AND segment_id = :segment AND code_id = :code AND suggested = 1))"""
         source = f"""FROM ids JOIN segments s ON s.id = ids.segment_id {_SEGMENT_JOINS}
             LEFT JOIN codings cd ON cd.segment_id = s.id AND cd.code_id = :code
                 AND cd.coder = :coder
@@ -220,7 +241,8 @@ class ReviewQueries:
                 AND {moved}) mv ON mv.segment_id = s.id
             {where}"""
         params = {"run": scope.run_id, "code": scope.code_id, "coder": coder, "status": status,
-                  "segment": segment_id, "limit": limit, "offset": offset}
+                  "segment": segment_id, "limit": limit, "offset": offset,
+                  "srun": scope.suggestion_run}
         total = self.db.query(f"{ids} SELECT COUNT(*) {source}", params)[0][0]
         rows = self.db.query(f"""{ids} SELECT {_SEGMENT_COLUMNS}, {shown} AS status,
                 (SELECT COALESCE(k.name, t.label) FROM themes t LEFT JOIN codes k
@@ -412,16 +434,19 @@ def _role_counts(rows: Any) -> dict[str, RoleCounts]:
     speakers: dict[str, dict[str, int]] = defaultdict(dict)
     confirmed: dict[str, int] = defaultdict(int)
     rejected: dict[str, int] = defaultdict(int)
+    by_codebook: dict[str, int] = defaultdict(int)
     for key, r in rows:
         if r["n"]:
             n[key][r["role"]] = n[key].get(r["role"], 0) + r["n"]
             speakers[key][r["role"]] = speakers[key].get(r["role"], 0) + r["n_speakers"]
         confirmed[key] += r["n_confirmed"] or 0
         rejected[key] += r["n_rejected"] or 0
+        by_codebook[key] += r["n_by_codebook"] or 0
     keys = set(n) | set(confirmed)
     return {k: RoleCounts(n_segments=dict(sorted(n[k].items())),
                           n_speakers=dict(sorted(speakers[k].items())),
-                          n_confirmed=confirmed[k], n_rejected=rejected[k]) for k in keys}
+                          n_confirmed=confirmed[k], n_rejected=rejected[k],
+                          n_by_codebook=by_codebook[k]) for k in keys}
 
 
 def _entry_key_of(row: Any) -> str | None:

@@ -166,8 +166,11 @@ class ThemesScreen(JobScreen):
                         "their nearest themes")
         else:
             width = max(40, (detail.size.width or self.size.width or 80) - 2)
+            by_codebook = (f" · {entry.n_by_codebook} suggested by codebook"
+                           if entry.n_by_codebook else "")
             facts = (f"  {_kind(entry, short=True)} · {entry.n_confirmed}/{entry.n_segments} "
-                     f"confirmed · {entry.n_rejected} rejected · {entry.n_quotes} quotes")
+                     f"confirmed{by_codebook} · {entry.n_rejected} rejected · "
+                     f"{entry.n_quotes} quotes")
             hint = " · enter reviews it"
             text.append(facts + (hint if len(entry.label + facts + hint) <= width else ""))
             if entry.keywords:

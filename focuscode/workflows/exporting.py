@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Sequence
 
 from focuscode.domain import ExportError
+from focuscode.domain.deidentify import Deidentifier
 from focuscode.domain.views import SegmentRow
 from focuscode.export.segments import segments_frame, write_table
 from focuscode.store import ProjectStore
+from focuscode.workflows.names import Names
 
 
 def check_export_path(path: Path, *, table: bool = False) -> Path:
@@ -38,7 +40,13 @@ def export_segments(store: ProjectStore, rows: Sequence[SegmentRow], path: Path,
                     real_names: bool = False, fmt: str | None = None,
                     blind_coder: str | None = None) -> Path:
     """The segment table; made in blind mode for ``blind_coder`` (from their decisions), the
-    file says so."""
+    file says so; de-identified unless ``real_names`` (after the offsets are checked)."""
     verify_offsets(store, rows)
-    return write_table(segments_frame(rows, real_names=real_names), Path(path), fmt,
+    return write_table(segments_frame(rows, real_names=real_names,
+                                      shown=deidentifier(store, real_names)), Path(path), fmt,
                        blind_coder=blind_coder)
+
+
+def deidentifier(store: ProjectStore, real_names: bool) -> Deidentifier | None:
+    """What takes names out of exported text; None with ``real_names``."""
+    return None if real_names else Names(store).deidentifier()

@@ -23,6 +23,7 @@ from focuscode.pipeline.ingest.speakers import SpeakerMap, guess_role, load_spea
 from focuscode.pipeline.ingest.survey import SURVEY_FORMATS, SurveyColumns, parse_survey
 from focuscode.pipeline.segment import TurnSegmenter
 from focuscode.store import ProjectStore
+from focuscode.workflows.names import remember_speaker_names
 from focuscode.workflows.progress import NullProgress, Progress, check_cancelled
 from focuscode.workflows.settings import AnalysisSettings
 
@@ -107,6 +108,7 @@ def import_files(store: ProjectStore, settings: AnalysisSettings, paths: Sequenc
         progress.advance()
     if speakers_file and speaker_map.speakers and not dry_run:
         store.upsert_speakers(speaker_map.speakers, overwrite=True)
+    remember_speaker_names(store, speaker_map)
     stored = {speaker.label: speaker for speaker in store.speakers()}
     if dry_run:
         stored.update({speaker.label: speaker for speaker in speaker_map.speakers})

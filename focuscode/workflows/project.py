@@ -163,7 +163,8 @@ class Project:
 
         rows = self.segment_rows()
         exporting.verify_offsets(self.store, rows)
-        return segments_frame(rows, real_names=real_names)
+        return segments_frame(rows, real_names=real_names,
+                              shown=exporting.deidentifier(self.store, real_names))
 
     def export_segments(self, path: Path | str, *, real_names: bool = False,
                         fmt: str | None = None) -> Path:
@@ -200,8 +201,19 @@ class Project:
         REFI-QDA exchange, each also as pandas DataFrames (see ``workflows.reporting``)."""
         from focuscode.workflows.reporting import Reports
 
-        return Reports(self.store, self.log, project=self.folder.resolve().name,
-                       visibility=self.visibility)
+        return Reports(self.store, self.log, project=self.name, visibility=self.visibility)
+
+    @property
+    def name(self) -> str:
+        """The project's name (``focuscode init --name``), else its folder's."""
+        return str(self.store.get_setting("name") or self.folder.resolve().name)
+
+    @property
+    def names(self) -> "Names":  # noqa: F821 - imported below, lazily
+        """Names taken out of de-identified quotes, and the review of candidates."""
+        from focuscode.workflows.names import Names
+
+        return Names(self.store)
 
     # review workbench (issue 3) -----------------------------------------------------------
     @property

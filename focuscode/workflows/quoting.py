@@ -9,7 +9,16 @@ import numpy as np
 
 from focuscode.domain import Decision, DecisionError
 from focuscode.domain.changes import Change, QuoteChange
+from focuscode.domain.counting import ranked_segments
 from focuscode.domain.hashing import text_sha256
+from focuscode.domain.quoting import MIN_QUOTE_WORDS
+from focuscode.domain.reports import (
+    CONFIRMED,
+    ReportCode,
+    ReportCoding,
+    ReportQuote,
+    ReportSegment,
+)
 from focuscode.domain.review import Quote, QuoteSuggestion
 from focuscode.pipeline.quotes import QuoteRanker
 from focuscode.store import DecisionLog, ProjectStore
@@ -49,7 +58,8 @@ class Quotes:
         if target.is_queue:
             return []
         quoted = {q.segment_id for q in self.of(key)}
-        scope = EntryScope(target.run_id, target.code_id, target.theme_ids)
+        scope = EntryScope(target.run_id, target.code_id, target.theme_ids,
+                           self.visibility.suggestion_run(self.store))
         rows, _ = self.queries.entry_page(scope, self.coder, limit=MAX_CANDIDATES)
         rows = [r for r in rows if r.status != "rejected" and r.segment_id not in quoted]
         if not rows:
@@ -63,7 +73,8 @@ class Quotes:
         ranker = QuoteRanker(n_quotes=n).fit(
             X, texts, [r.role for r in rows] + [p.role for p in picked],
             [r.speaker for r in rows] + [p.speaker for p in picked],
-            picked=range(len(rows), len(texts)))
+            picked=range(len(rows), len(texts)),
+            preferred=[r.status == "confirmed" for r in rows] + [False] * len(picked))
         return [QuoteSuggestion(rows[i], score) for i, score in zip(ranker.ranking_,
                                                                      ranker.scores_)]
 
@@ -170,3 +181,38 @@ def _positions(order: Sequence[Quote], new_order: Sequence[int]) -> list[int]:
         slots = [slots[0] + i for i in range(len(slots))]
     where = {quote_id: slots[i] for i, quote_id in enumerate(new_order)}
     return [where[q.id] for q in order]
+
+
+def suggest_report_quotes(store: ProjectStore, codes: Sequence[ReportCode],
+                          segments: Sequence[ReportSegment], codings: Sequence[ReportCoding], *,
+                          n_quotes: int, min_words: int = MIN_QUOTE_WORDS) -> list[ReportQuote]:
+    """Quotes the reports suggest for ``codes`` until researchers pick some: the same ranker as
+    the workbench's (``pipeline.quotes.QuoteRanker``) over each code's counted segments, with
+    the cached embeddings of the latest analysis (no model is loaded; without them, by how
+    typical each segment is), confirmed segments first, never a fragment."""
+    by_id = {s.segment_id: s for s in segments}
+    run = store.latest_run()
+    by_code: dict[str, list[ReportCoding]] = {}
+    for coding in codings:
+        by_code.setdefault(coding.code_key, []).append(coding)
+    quotes: list[ReportQuote] = []
+    for code in codes:
+        ranked = ranked_segments(by_code.get(code.key, ()), by_id, code.key)
+        if not ranked:
+            continue
+        best: dict[int, ReportCoding] = {}
+        for coding in by_code[code.key]:
+            if coding.segment_id not in best or coding.status == CONFIRMED:
+                best[coding.segment_id] = coding
+        hashes = [text_sha256(s.text) for s in ranked]
+        cached = store.cached_embeddings(run.model_id, hashes) if run else {}
+        X = np.vstack([cached[h] for h in hashes]) if all(h in cached for h in hashes) else None
+        ranker = QuoteRanker(n_quotes=n_quotes, min_words=min_words).fit(
+            X, [s.text for s in ranked], [s.role for s in ranked], [s.speaker for s in ranked],
+            preferred=[best[s.segment_id].status == CONFIRMED for s in ranked],
+            relevance=[best[s.segment_id].rank for s in ranked])
+        quotes.extend(ReportQuote(code_key=code.key, rank=rank, segment_id=ranked[i].segment_id,
+                                  start_char=ranked[i].start_char, end_char=ranked[i].end_char,
+                                  text=ranked[i].text, source="suggested")
+                      for rank, i in enumerate(ranker.ranking_, start=1))
+    return quotes

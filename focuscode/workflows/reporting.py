@@ -7,12 +7,16 @@ the HTML report and REFI-QDA files from it. Every export checks its quotes again
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
 from focuscode.domain import Coding, ConfigError
+from focuscode.domain.quoting import MIN_QUOTE_WORDS
 from focuscode.domain.reports import (
     ACCEPTED,
+    BY_CODEBOOK,
+    BY_THEME,
     CONFIRMED,
     MODEL_CODER,
     SUGGESTED,
@@ -24,11 +28,16 @@ from focuscode.domain.reports import (
     ReportData,
     ReportQuote,
     ReportSegment,
+    tree_order,
 )
 from focuscode.domain.review import Quote
+from focuscode.domain.suggestions import Suggestion
 from focuscode.export import quotes as quote_rules
 from focuscode.store import DecisionLog, ProjectStore, utc_now
+from focuscode.store.suggestion_store import SuggestionStore
 from focuscode.workflows.analysis import current_memberships
+from focuscode.workflows.names import Names
+from focuscode.workflows.quoting import suggest_report_quotes
 from focuscode.workflows.visibility import Visibility
 
 QUOTE_FORMATS = ("csv", "xlsx", "md", "docx")
@@ -36,7 +45,7 @@ QUOTE_FORMATS = ("csv", "xlsx", "md", "docx")
 
 def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: Visibility,
            n_quotes: int = quote_rules.N_QUOTES,
-           min_quote_words: int = quote_rules.MIN_QUOTE_WORDS) -> ReportData:
+           min_quote_words: int = MIN_QUOTE_WORDS) -> ReportData:
     """Codes (accepted codes, then the latest run's suggested themes), segments, codings
     (confirmed, or suggested and not rejected by a coder ``visibility`` shows) and quotes,
     checked against the source."""
@@ -68,12 +77,14 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
     decided_at = {d.id: d.created_at for d in log.history()}
     ran_at = (run.finished_at or run.started_at) if run is not None else ""
     codings = _codings(visibility.codings(log), members, key_of_theme, code_ids,
-                       decided_at=decided_at, ran_at=ran_at)
+                       codebook_suggestions(store, visibility), decided_at=decided_at,
+                       ran_at=ran_at)
+    report_codes = tree_order(report_codes)
     picked = _researcher_quotes(visibility.quotes(store), report_codes)
     with_picks = {q.code_key for q in picked}
-    suggested = quote_rules.select_quotes([c for c in report_codes if c.key not in with_picks],
-                                          segments, codings, n_quotes=n_quotes,
-                                          min_words=min_quote_words)
+    suggested = suggest_report_quotes(store, [c for c in report_codes if c.key not in with_picks],
+                                      segments, codings, n_quotes=n_quotes,
+                                      min_words=min_quote_words)
     quotes = picked + suggested
     quote_source = ("selected" if picked and not suggested else
                     "mixed" if picked else "suggested")
@@ -108,9 +119,18 @@ def _segments(store: ProjectStore) -> list[ReportSegment]:
     return rows
 
 
+def codebook_suggestions(store: ProjectStore, visibility: Visibility) -> list[Suggestion]:
+    """The latest codebook suggestion run's suggestions (in blind mode the latest run that used
+    no other coder's confirmations), or none before any ``suggest``."""
+    run_id = visibility.suggestion_run(store)
+    return SuggestionStore(store.db).suggestions(run_id) if run_id is not None else []
+
+
 def _codings(visible: Sequence[Coding], members: dict, key_of_theme: dict[int, str],
-             code_ids: set[int | None], *, decided_at: dict[int, str] | None = None,
-             ran_at: str = "") -> list[ReportCoding]:
+             code_ids: set[int | None], suggested: Sequence[Suggestion] = (), *,
+             decided_at: dict[int, str] | None = None, ran_at: str = "") -> list[ReportCoding]:
+    """The codings that count (see ``domain.reports.BASES``): confirmed ones, then the theme's
+    members and the codebook's suggestions that no visible coder decided either way."""
     decided_at = decided_at or {}
     similarity: dict[int, float] = {}
     for segment_id, member in members.items():
@@ -127,16 +147,26 @@ def _codings(visible: Sequence[Coding], members: dict, key_of_theme: dict[int, s
             result.append(ReportCoding(segment_id=coding.segment_id, code_key=key,
                                        status=CONFIRMED, coder=coding.coder,
                                        rank=similarity.get(coding.segment_id, 0.0),
-                                       created_at=decided_at.get(coding.decision_id or -1, "")))
+                                       created_at=decided_at.get(coding.decision_id or -1, ""),
+                                       basis=CONFIRMED))
     for segment_id, member in sorted(members.items()):
         if member.theme_id is None or member.theme_id not in key_of_theme:
             continue
         key = key_of_theme[member.theme_id]
         if decided.get((segment_id, key)):  # confirmed (listed above) or rejected
             continue
+        decided[(segment_id, key)].add(BY_THEME)
         result.append(ReportCoding(segment_id=segment_id, code_key=key, status=SUGGESTED,
                                    coder=MODEL_CODER, rank=similarity.get(segment_id, 0.0),
-                                   created_at=ran_at))
+                                   created_at=ran_at, basis=BY_THEME))
+    for suggestion in suggested:
+        key = f"code-{suggestion.code_id}"
+        if suggestion.code_id not in code_ids or decided.get((suggestion.segment_id, key)):
+            continue
+        decided[(suggestion.segment_id, key)].add(BY_CODEBOOK)
+        result.append(ReportCoding(segment_id=suggestion.segment_id, code_key=key,
+                                   status=SUGGESTED, coder=MODEL_CODER,
+                                   rank=suggestion.similarity, basis=BY_CODEBOOK))
     return result
 
 
@@ -189,10 +219,15 @@ class Reports:
         self.visibility = visibility
         self.stop_words = stop_words
 
-    def data(self, *, n_quotes: int = quote_rules.N_QUOTES) -> ReportData:
-        """Everything reports need, read once and checked against the source."""
-        return gather(self.store, self.log, project=self.project, visibility=self.visibility,
+    def data(self, *, n_quotes: int = quote_rules.N_QUOTES,
+             real_names: bool = False) -> ReportData:
+        """Everything reports need, read once and checked against the source; de-identified
+        (names in quoted text replaced, after the check) unless ``real_names``."""
+        data = gather(self.store, self.log, project=self.project, visibility=self.visibility,
                       n_quotes=n_quotes)
+        if real_names:
+            return data
+        return replace(data, deidentifier=Names(self.store).deidentifier())
 
     # tables ---------------------------------------------------------------------------------
     def quotes_frame(self, *, real_names: bool = False,
@@ -200,14 +235,16 @@ class Reports:
         """One row per code: definition, segments and speakers per role, shares, quotes."""
         from focuscode.export.quote_tables import theme_quotes_frame
 
-        return theme_quotes_frame(self.data(n_quotes=n_quotes), real_names=real_names)
+        return theme_quotes_frame(self.data(n_quotes=n_quotes, real_names=real_names),
+                                  real_names=real_names)
 
     def quotes_long_frame(self, *, real_names: bool = False,
                           n_quotes: int = quote_rules.N_QUOTES):  # noqa: ANN201
         """The tidy table: one row per code x quote."""
         from focuscode.export.quote_tables import quotes_long_frame
 
-        return quotes_long_frame(self.data(n_quotes=n_quotes), real_names=real_names)
+        return quotes_long_frame(self.data(n_quotes=n_quotes, real_names=real_names),
+                                 real_names=real_names)
 
     def matrix_frame(self, *, real_names: bool = False,
                      confirmed_only: bool = False):  # noqa: ANN201
@@ -222,8 +259,8 @@ class Reports:
                       long: bool = False) -> Path:
         from focuscode.export.quote_tables import write_quotes
 
-        return write_quotes(self.data(n_quotes=n_quotes), Path(path), fmt=fmt,
-                            real_names=real_names, long=long)
+        return write_quotes(self.data(n_quotes=n_quotes, real_names=real_names), Path(path),
+                            fmt=fmt, real_names=real_names, long=long)
 
     def export_matrix(self, path: Path | str, *, real_names: bool = False,
                       confirmed_only: bool = False) -> Path:
@@ -236,7 +273,7 @@ class Reports:
     def compare(self, by: str = "role", *, groups: Sequence[str] | None = None,
                 unit: str = "segment", confirmed_only: bool = False, alpha: float = 0.05,
                 random_state: int = 0) -> Comparison:
-        from focuscode.export.comparison import compare
+        from focuscode.pipeline.comparison import compare
 
         return compare(self.data(), by=by, groups=groups, unit=unit,
                        confirmed_only=confirmed_only, alpha=alpha, random_state=random_state)
@@ -253,13 +290,37 @@ class Reports:
 
         return write_comparison(comparison or self.compare(by, **options), Path(path))
 
+    def comparison_text(self, comparison: Comparison, fmt: str = "md") -> str:
+        """The comparison as Markdown (one full row per code, parents as headings) or CSV."""
+        from focuscode.export.comparison import comparison_csv, comparison_markdown
+
+        return comparison_markdown(comparison) if fmt == "md" else comparison_csv(comparison)
+
+    # framework matrix -------------------------------------------------------------------------
+    def framework_frame(self, by: str = "speaker", *, real_names: bool = False):  # noqa: ANN201
+        """The Framework Method's chart: rows (speakers, roles or transcripts) x codes, each
+        cell that row's coded segments with their references (de-identified by default)."""
+        from focuscode.export.framework import framework, framework_frame
+
+        return framework_frame(framework(self.data(real_names=real_names), by=by,
+                                         real_names=real_names))
+
+    def export_framework(self, path: Path | str, *, by: str = "speaker",
+                         real_names: bool = False) -> Path:
+        """The framework matrix as .xlsx (one sheet) or .docx (one chart per parent code)."""
+        from focuscode.export.framework import write_framework
+
+        return write_framework(self.data(real_names=real_names), Path(path), by=by,
+                               real_names=real_names)
+
     # perspectives ---------------------------------------------------------------------------
     def contrast(self, by: str = "role", groups: Sequence[str] = ("patient", "physician"), *,
                  real_names: bool = False, n_words: int = 6) -> list[PerspectiveContrast]:
-        from focuscode.export.contrast import contrast
+        from focuscode.pipeline.contrast import contrast
 
-        return contrast(self.data(), by=by, groups=groups, real_names=real_names,
-                        n_words=n_words, stop_words=self.contrast_stop_words())
+        return contrast(self.data(real_names=real_names), by=by, groups=groups,
+                        real_names=real_names, n_words=n_words,
+                        stop_words=self.contrast_stop_words())
 
     def contrast_frame(self, by: str = "role", groups: Sequence[str] = ("patient", "physician"),
                        **options: Any):  # noqa: ANN201
@@ -282,20 +343,21 @@ class Reports:
         """Words left out of distinctive words: the labeller's stop words and speakers' names."""
         from focuscode.pipeline.label import stop_words
 
-        names = {word.strip(".,").lower() for speaker in self.store.speakers()
-                 for word in speaker.label.split()}
+        names = {word.strip(".,").lower() for name in [
+            *(speaker.label for speaker in self.store.speakers()), *Names(self.store).listed()]
+                 for word in name.split()}
         return sorted(set(stop_words()) | names | set(self.stop_words))
 
     # plots and the report -------------------------------------------------------------------
     def export_plots(self, folder: Path | str, *, by: str = "role",
                      normalisation: str = "segments", order: str = "import",
-                     cooccurrence_unit: str = "speaker") -> list[Path]:
+                     cooccurrence_unit: str = "segment") -> list[Path]:
         """Frequency by group, co-occurrence heat map and saturation curve, as PNG and SVG."""
         from focuscode.export import plots
-        from focuscode.export.comparison import compare
+        from focuscode.pipeline.comparison import compare
 
         data = self.data()
-        comparison = compare(data, by=by)
+        comparison = compare(data, by=by, tests=False)  # counts are what the plot draws
         folder = Path(folder)
         return [*plots.write_frequency(comparison, folder / "theme_frequency", normalisation),
                 *plots.write_cooccurrence(data, folder / "theme_cooccurrence",
@@ -308,12 +370,12 @@ class Reports:
                       order: str = "import") -> Path:
         """One self-contained HTML file: codebook, theme-quote table, role comparison,
         perspectives, plots and a methods paragraph."""
-        from focuscode.export.comparison import compare
-        from focuscode.export.contrast import contrast
         from focuscode.export.html_report import write_report
+        from focuscode.pipeline.comparison import compare
+        from focuscode.pipeline.contrast import contrast
 
-        data = self.data()
-        every_group = compare(data, by=by)  # the frequency plot shows every group
+        data = self.data(real_names=real_names)
+        every_group = compare(data, by=by, tests=False)  # the frequency plot: every group
         groups = [g for g in groups if g in every_group.groups]
         if len(groups) < 2:  # e.g. no physicians here: the two largest groups
             groups = list(every_group.groups[:2])

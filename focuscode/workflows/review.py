@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from focuscode.domain import DecisionError
+from focuscode.domain.quoting import is_fragment
 from focuscode.domain.review import (
     UNASSIGNED,
     ContextTurn,
@@ -64,7 +65,9 @@ class Review:
         run_id = run.id if run else None
         themes = self.store.themes(run_id) if run_id is not None else []
         codes = {code.id: code for code in self.log.codes()}
-        counts = self.queries.entry_counts(run_id, self.coder)
+        counts = self.queries.entry_counts(run_id, self.coder,
+                                           suggestion_run=self.visibility.suggestion_run(
+                                               self.store))
         linked: dict[int, list] = defaultdict(list)
         targets: list[Target] = []
         for theme in themes:
@@ -91,7 +94,9 @@ class Review:
         run_id = target.run_id
         if target.is_queue:
             return _queue_entry(self.queries.queue_counts(run_id, self.coder))
-        counts = self.queries.entry_counts(run_id, self.coder, _scope(target))
+        counts = self.queries.entry_counts(run_id, self.coder, self._scope(target),
+                                           suggestion_run=self.visibility.suggestion_run(
+                                               self.store))
         quotes = self._quotes(target.code_id) if target.code_id is not None else []
         return self._entry(target, counts.get(target.key, RoleCounts()),
                            self._examples([target], quotes))
@@ -114,8 +119,13 @@ class Review:
             keywords=tuple(keywords[:N_KEYWORDS]), definition=code.definition if code else "",
             n_segments=sum(counts.n_segments.values()),
             n_speakers=sum(counts.n_speakers.values()), by_role=dict(counts.n_segments),
-            n_confirmed=counts.n_confirmed, n_rejected=counts.n_rejected, n_quotes=n_quotes,
+            n_confirmed=counts.n_confirmed, n_rejected=counts.n_rejected,
+            n_by_codebook=counts.n_by_codebook, n_quotes=n_quotes,
             exemplar=_shorten(text), exemplar_speaker=speaker)
+
+    def _scope(self, target: Target) -> EntryScope:
+        return EntryScope(run_id=target.run_id, code_id=target.code_id, theme_ids=target.theme_ids,
+                          suggestion_run=self.visibility.suggestion_run(self.store))
 
     def _quotes(self, code_id: int | None = None) -> list[Quote]:
         """Picked quotes (one code's, or every code's) this coder may see."""
@@ -131,6 +141,7 @@ class Review:
             by_code[quote.code_id].append(quote)
         skip = self.queries.not_exemplary(self.coder, quotes_of=self.visibility.blind_coder)
         picks: dict[str, Quote | int | None] = {}
+        options: dict[str, list[int]] = {}
         for target in targets:
             picked = sorted(by_code.get(target.code_id or -1, ()),
                             key=lambda q: (not q.starred, q.position, q.id))
@@ -138,9 +149,12 @@ class Review:
                 picks[target.key] = picked[0]
                 continue
             avoid = skip.get(target.code_id or -1, set())
-            picks[target.key] = next((sid for theme in target.themes
-                                      for sid in theme.exemplar_ids if sid not in avoid), None)
-        texts = self.queries.segment_texts([p for p in picks.values() if isinstance(p, int)])
+            options[target.key] = [sid for theme in target.themes for sid in theme.exemplar_ids
+                                   if sid not in avoid]
+        texts = self.queries.segment_texts([sid for ids in options.values() for sid in ids])
+        for key, ids in options.items():  # the most typical that is no fragment ("it wasn't --")
+            picks[key] = next((sid for sid in ids if sid in texts
+                               and not is_fragment(texts[sid].text)), ids[0] if ids else None)
         examples = {}
         for target in targets:
             pick = picks[target.key]
@@ -186,7 +200,7 @@ class Review:
         target = resolve(self.store, self.log, key)
         if target.is_queue:
             return self._queue_page(target, offset=offset, limit=limit)
-        rows, total = self.queries.entry_page(_scope(target), self.coder, status=status,
+        rows, total = self.queries.entry_page(self._scope(target), self.coder, status=status,
                                               offset=offset, limit=limit)
         rows = [replace(r, entry_key=target.key, entry_label=target.label) for r in rows]
         return SegmentPage(tuple(rows), total, offset)
@@ -197,7 +211,7 @@ class Review:
         if target.is_queue:
             page = self._queue_page(target, segment_id=segment_id)
             return page.rows[0] if page.rows else None
-        rows, _ = self.queries.entry_page(_scope(target), self.coder, segment_id=segment_id)
+        rows, _ = self.queries.entry_page(self._scope(target), self.coder, segment_id=segment_id)
         return replace(rows[0], entry_key=target.key, entry_label=target.label) if rows else None
 
     def _queue_page(self, target: Target, *, offset: int = 0, limit: int = PAGE_SIZE,
@@ -259,8 +273,7 @@ class Review:
         return decision.summary
 
 
-def _scope(target: Target) -> EntryScope:
-    return EntryScope(run_id=target.run_id, code_id=target.code_id, theme_ids=target.theme_ids)
+
 
 
 def _shorten(text: str) -> str:

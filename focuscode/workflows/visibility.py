@@ -24,6 +24,7 @@ from typing import Iterable
 from focuscode.domain import Coding, Decision
 from focuscode.domain.review import Quote
 from focuscode.store import DecisionLog, ProjectStore
+from focuscode.store.suggestion_store import SuggestionStore
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,12 @@ class Visibility:
     def quotes(self, store: ProjectStore) -> list[Quote]:
         """Quotes researchers picked (by code, starred first) that this coder may see."""
         return self.visible_quotes(store.quotes())
+
+    def suggestion_run(self, store: ProjectStore) -> int | None:
+        """The codebook suggestion run whose suggestions count for this coder: the latest, or
+        in blind mode the latest that used no other coder's confirmations; None before any."""
+        run = SuggestionStore(store.db).latest_run(visible_to=self.blind_coder)
+        return run.id if run is not None else None
 
     def visible_quotes(self, quotes: Iterable[Quote]) -> list[Quote]:
         """Those of ``quotes`` this coder may see (picked by them, or by anyone when open)."""

@@ -61,7 +61,7 @@ def test_compare_prints_a_table_and_writes_it(folder: Path) -> None:
 def test_contrast_report_plots_refi_and_codebook(folder: Path) -> None:
     assert "Perspectives" in _ok("contrast", "--project", str(folder))
     _ok("report", "--to", str(folder / "r.html"), "--project", str(folder))
-    assert "<h1>focuscode report: demo</h1>" in (folder / "r.html").read_text(encoding="utf-8")
+    assert "<h1>demo</h1>" in (folder / "r.html").read_text(encoding="utf-8")
     _ok("export", "plots", "--to", str(folder / "plots"), "--project", str(folder))
     assert len(list((folder / "plots").glob("*.png"))) == 3
     _ok("export", "refi", "--to", str(folder / "p.qdpx"), "--project", str(folder))
@@ -141,3 +141,36 @@ def _confirmed_and_about(path: Path) -> tuple[int, bool]:
     themes = sheets["Themes"].set_index("code")
     about = " ".join(sheets["About"].iloc[:, 0].astype(str))
     return int(themes.loc["Who coordinates care", "n_confirmed"]), "Blind mode: made for" in about
+
+
+def test_names_lists_candidates_and_keeps_decisions(folder: Path) -> None:
+    out = _ok("names", "--project", str(folder))
+    assert "Diane" in out and "likely" in out and "by [name]: Alex, Rosa" in out  # the demo's list
+    out = _ok("names", "--confirm", "Diane", "--drop", "Google", "--project", str(folder))
+    assert "confirmed: Diane" in out and "dropped: Google" in out
+    assert "Alex, Rosa, Diane" in _ok("names", "--project", str(folder))
+    segments = folder / "s.csv"
+    _ok("export", "segments", "--to", str(segments), "--project", str(folder))
+    assert "Diane" not in segments.read_text("utf-8-sig")
+    _ok("export", "segments", "--real-names", "--to", str(segments), "--project", str(folder))
+    assert "Diane" in segments.read_text("utf-8-sig")
+
+
+def test_compare_to_a_pipe_writes_whole_rows(folder: Path) -> None:
+    out = _ok("compare", "--groups", "patient,physician", "--project", str(folder))
+    row = next(line for line in out.splitlines() if line.startswith("| Who coordinates care"))
+    assert row.count("|") >= 10 and " pp" in row and "segments:" in row  # one line, not wrapped
+    assert "…" not in out and "percentage points (pp)" in out
+    table = _ok("compare", "--format", "csv", "--project", str(folder))
+    header, first = table.splitlines()[:2]
+    assert header.startswith("code_key,code,status,n_confirmed") and first.count(",") > 10
+
+
+def test_export_framework_by_speaker_role_or_transcript(folder: Path) -> None:
+    out = _ok("export", "framework", "--to", str(folder / "f.xlsx"), "--project", str(folder))
+    assert "Wrote the framework matrix" in out and (folder / "f.xlsx").stat().st_size
+    _ok("export", "framework", "--by", "role", "--to", str(folder / "f.docx"),
+        "--project", str(folder))
+    result = runner.invoke(app, ["export", "framework", "--by", "site", "--to",
+                                 str(folder / "x.xlsx"), "--project", str(folder)])
+    assert result.exit_code != 0 and "speaker, role or transcript" in str(result.exception)

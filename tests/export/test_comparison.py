@@ -11,12 +11,12 @@ import pytest
 from focuscode.domain import ConfigError, Speaker, Transcript
 from focuscode.domain.reports import ReportCode, ReportCoding, ReportData, ReportSegment
 from focuscode.export.comparison import (
-    compare,
     comparison_frame,
     comparison_long_frame,
     write_comparison,
 )
 from focuscode.export.quote_tables import theme_quotes_frame
+from focuscode.pipeline.comparison import compare
 
 
 def synthetic(groups: dict[str, tuple[int, int, int]], *, words: int = 10) -> ReportData:

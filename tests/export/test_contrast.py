@@ -8,8 +8,9 @@ import re
 import pytest
 
 from focuscode.domain import ConfigError
-from focuscode.export.contrast import contrast, contrast_frame
-from focuscode.export.counts import coded_segments
+from focuscode.domain.counting import coded_segments
+from focuscode.export.contrast import contrast_frame
+from focuscode.pipeline.contrast import contrast
 
 
 @pytest.fixture(scope="module")

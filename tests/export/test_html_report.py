@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from focuscode.export.comparison import compare
-from focuscode.export.contrast import contrast
 from focuscode.export.html_report import methods_paragraph, render_report, write_report
+from focuscode.pipeline.comparison import compare
+from focuscode.pipeline.contrast import contrast
 
 CHROMIUM = next((Path(p) for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser")
                  if Path(p).exists()), None)
@@ -42,10 +42,10 @@ def test_report_shows_every_code_quote_and_section(report, report_data) -> None:
     for code in report_data.codes:
         assert f'id="{code.key}"' in html and escape(code.name) in html
     for quote in report_data.quotes:
-        assert escape(quote.text) in html
-    # speakers are cited by pseudonym (names said inside a quote stay verbatim, as the report says)
+        assert escape(report_data.shown(quote.text)) in html
+    # speakers are cited by pseudonym, and names said inside a quote are replaced too
     assert not any(f"— {s.label}" in html for s in report_data.speakers)
-    assert "names mentioned inside quotes are verbatim" in html
+    assert "De-identified: speakers appear under pseudonyms" in html
 
 
 def test_methods_paragraph_states_model_parameters_seed_versions_and_people(report_data) -> None:
@@ -76,8 +76,10 @@ def test_report_loads_in_headless_chromium_without_console_errors(report, report
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     dom = result.stdout
-    assert "<h1>focuscode report:" in dom
-    for code in report_data.codes:
-        assert f'id="{code.key}"' in dom and escape(code.name) in dom
+    assert f"<h1>{escape(report_data.project)}</h1>" in dom  # titled with the project's name
+    empty = dom.split('id="empty-codes"')[1].split("</p>")[0] if "empty-codes" in dom else ""
+    for code in report_data.codes:  # a section each, or named once among the empty ones
+        assert (f'id="{code.key}"' in dom or escape(code.name) in empty) and \
+            escape(code.name) in dom
     console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
     assert console == []

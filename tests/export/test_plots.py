@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from focuscode.domain import ConfigError
+from focuscode.domain.counting import coded_segments
 from focuscode.export import plots
-from focuscode.export.comparison import compare
-from focuscode.export.counts import coded_segments
+from focuscode.pipeline.comparison import compare
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -27,7 +27,8 @@ def _check_files(paths, stem) -> None:  # noqa: ANN001
 def test_frequency_plot_draws_the_chosen_rate(comparison, tmp_path) -> None:
     for normalisation in plots.NORMALISATIONS:
         frame = plots.frequency_frame(comparison, normalisation)
-        assert frame.shape == (len(comparison.themes), len(comparison.groups))
+        assert frame.shape == (sum(1 for t in comparison.themes if t.n_coded),
+                               len(comparison.groups))
     segments = plots.frequency_frame(comparison, "segments")
     speakers = plots.frequency_frame(comparison, "speakers")
     first = comparison.themes[0].counts[0]
@@ -74,3 +75,16 @@ def test_svg_output_is_reproducible(comparison) -> None:
     first = plots.figure_bytes(plots.frequency_figure(comparison), "svg")
     again = plots.figure_bytes(plots.frequency_figure(comparison), "svg")
     assert first == again
+
+
+def test_the_heat_map_shows_only_codes_found_together_clustered(report_data) -> None:
+    frame = plots.cooccurrence_plot_frame(report_data, "speaker", max_codes=4)
+    full = plots.cooccurrence_frame(report_data, "speaker")
+    assert 0 < len(frame) <= 4 and list(frame.index) == list(frame.columns)
+    for label in frame.index:  # each shares a segment with another code
+        row = full.loc[[label]].iloc[0]
+        assert row.sum() - row[label] > 0
+    assert plots.cooccurrence_plot_frame(report_data, "segment").empty  # one theme a segment
+    figure = plots.cooccurrence_figure(report_data, "speaker")
+    width, height = figure.get_size_inches()
+    assert width <= 8.27 and height <= 11.7  # fits an A4 page

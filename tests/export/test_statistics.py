@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from focuscode.export import statistics
+from focuscode.pipeline import statistics
 
 
 def test_fisher_exact_on_the_lady_tasting_tea() -> None:

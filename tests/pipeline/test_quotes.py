@@ -43,3 +43,26 @@ def test_without_embeddings_fragments_still_go_last():
     texts = ["Yes.", WHOLE, "Right, right."]
     ranker = QuoteRanker(n_quotes=3).fit(None, texts, ["patient"] * 3)
     assert ranker.ranking_ == [1]
+
+
+def test_interrupted_cut_and_mid_sentence_segments_are_fragments():
+    assert is_fragment("I mean, I'll own that, steroids and glucose, we should be flagging it --")
+    assert is_fragment("-- we should, yes. No, you're right, we should flag that every time.")
+    assert is_fragment("And the thing with the trials is that it wasn't really about us...")
+    assert is_fragment("So the pharmacist is the one who actually talks to me about it, and…")
+    assert is_fragment("So the pharmacist is the one who actually knows my meds, [crosstalk]")
+    assert not is_fragment("“So the pharmacist is the one who explains it to me.” [laughs]")
+
+
+def test_without_embeddings_relevance_orders_and_preferred_rows_go_first():
+    texts = [WHOLE] * 4 + ["We waited three weeks for the approval and then --"]
+    roles = ["patient", "patient", "caregiver", "patient", "caregiver"]
+    speakers = ["a", "b", "c", "d", "e"]
+    ranker = QuoteRanker(n_quotes=4).fit(None, texts, roles, speakers,
+                                         relevance=[0.2, 0.9, 0.1, 0.5, 1.0])
+    # the most typical, then the caregiver (any role the user has, not a fixed list), no fragment
+    assert ranker.ranking_ == [1, 2, 3, 0]
+    confirmed = QuoteRanker(n_quotes=2).fit(None, texts, roles, speakers,
+                                            relevance=[0.2, 0.9, 0.1, 0.5, 1.0],
+                                            preferred=[False, False, False, True, False])
+    assert confirmed.ranking_ == [3, 2]

@@ -224,3 +224,20 @@ async def test_the_sort_order_is_kept_across_a_restart(review_project, stored):
         async with make_app(fresh).run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert pilot.app.screen.sort_by == "number"
+async def test_a_codebook_code_counts_its_suggestions_as_the_reports_do(suggested_project):
+    entry = next(e for e in suggested_project.review.entries()
+                 if e.label == "Holistic view of care")
+    assert entry.n_by_codebook == entry.n_segments > 0
+    async with make_app(suggested_project).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = pilot.app.screen.query_one("#entry-table", EntryTable)
+        while table.current is not None and table.current.key != entry.key:
+            before = table.current.key
+            await pilot.press("down")
+            await pilot.pause()
+            if table.current.key == before:
+                break
+        assert table.current.key == entry.key
+        detail = str(pilot.app.screen.query_one("#entry-detail").render())
+        assert f"0/{entry.n_segments} confirmed · {entry.n_by_codebook} suggested by codebook" \
+            in detail

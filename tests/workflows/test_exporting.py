@@ -27,7 +27,8 @@ def test_export_is_faithful_to_the_stored_text(analysed_project, tmp_path, suffi
     assert list(table.columns)[:len(REQUIRED)] == REQUIRED
     assert len(table) == len(analysed_project.store.segments())
     texts = {t.name: t.text for t in analysed_project.store.transcripts()}
-    expected = [neutralise(texts[name][int(start):int(end)])
+    shown = analysed_project.names.deidentifier()  # names taken out (by default)
+    expected = [neutralise(shown(texts[name][int(start):int(end)]))
                 for name, start, end in zip(table["transcript"], table["start_char"],
                                             table["end_char"])]
     assert table["text"].tolist() == expected
@@ -41,7 +42,9 @@ def test_speakers_are_pseudonymised_by_default(analysed_project, tmp_path):
     assert set(default["speaker"]) == pseudonyms
     real = read(analysed_project.export_segments(tmp_path / "real.csv", real_names=True))
     assert set(real["speaker"]) == labels
-    assert default.drop(columns="speaker").equals(real.drop(columns="speaker"))
+    other = ["speaker", "text"]
+    assert default.drop(columns=[*other, "deidentified"]).equals(real.drop(columns=other))
+    assert (default["text"] != real["text"]).any() and set(default["deidentified"]) == {"yes"}
 
 
 def test_export_shows_confirmed_codings(analysed_project, tmp_path):

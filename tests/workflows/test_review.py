@@ -19,6 +19,25 @@ def test_the_themes_overview_is_the_workbench_overview(analysed_project):
     assert all(e.exemplar and e.exemplar_speaker for e in entries[:-1])
 
 
+def test_the_overview_example_is_no_fragment_when_a_whole_exemplar_exists(analysed_project):
+    from focuscode.domain.quoting import is_fragment
+
+    project = analysed_project
+    texts = project.review.queries.segment_texts(
+        [sid for t in project.store.themes(project.store.latest_run().id)
+         for sid in t.exemplar_ids])
+    themes = {f"t{t.id}": t for t in project.store.themes(project.store.latest_run().id)}
+    checked = 0
+    for entry in project.review.entries()[:-1]:
+        ids = themes[entry.key].exemplar_ids
+        if any(not is_fragment(texts[i].text) for i in ids):
+            assert not is_fragment(entry.exemplar.rstrip("…")) or entry.exemplar.endswith("…")
+            whole = next(texts[i].text for i in ids if not is_fragment(texts[i].text))
+            assert whole.startswith(entry.exemplar.rstrip("…"))
+            checked += 1
+    assert checked
+
+
 def test_the_themes_overview_follows_every_decision(analysed_project):
     project = analysed_project
     a, b, c, d, e, *_, queue = project.review.entries()

@@ -8,6 +8,7 @@ YAML::
         pseudonym: Physician 1
         aliases: [DR. SHAH, Anand]
         attributes: {specialty: gastroenterology}
+    redact: [Alex, Rosa]    # optional: other people named in the transcripts
     transcripts:            # optional: transcript-level attributes, by file name or stem
       roundtable1_boston.txt: {session: RT1, site: Boston, date: 2026-03-12}
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -41,6 +42,8 @@ class SpeakerMap:
     speakers: tuple[Speaker, ...] = ()
     aliases: Mapping[str, str] = field(default_factory=dict)  # casefolded alias -> label
     transcripts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    spellings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # label -> aliases
+    redact: tuple[str, ...] = ()  # other people's names to take out of quotes
 
     def find(self, label: str) -> Speaker | None:
         canonical = self.aliases.get(label_key(label))
@@ -133,8 +136,16 @@ def _from_yaml(text: str, name: str) -> SpeakerMap:
                                                     for v in transcripts.values()):
         raise IngestError("'transcripts:' must map file names to attribute mappings", path=name,
                           line=lines.get("transcripts"))
-    return _build(speakers, {str(k): {str(a): _plain(b) for a, b in v.items()}
-                             for k, v in transcripts.items()}, name)
+    redact = data.get("redact") or []
+    if isinstance(redact, (str, int, float)):
+        redact = [redact]
+    if not isinstance(redact, list) or not all(isinstance(r, (str, int, float)) for r in redact):
+        raise IngestError("'redact:' must be a list of names", path=name,
+                          line=lines.get("redact"), hint="e.g. redact: [Alex, Rosa]")
+    built = _build(speakers, {str(k): {str(a): _plain(b) for a, b in v.items()}
+                              for k, v in transcripts.items()}, name)
+    return replace(built, redact=tuple(" ".join(str(r).split()) for r in redact
+                                       if str(r).strip()))
 
 
 def _from_csv(text: str, name: str) -> SpeakerMap:
@@ -200,7 +211,8 @@ def _build(entries: list[tuple[Speaker, list[str], int | None]],
                 raise IngestError(f"'{alias}' names two speakers ({aliases[key]} and "
                                   f"{speaker.label})", path=name, line=line)
             aliases[key] = speaker.label
-    return SpeakerMap(tuple(s for s, _, _ in entries), aliases, transcripts)
+    return SpeakerMap(tuple(s for s, _, _ in entries), aliases, transcripts,
+                      {s.label: tuple(extra) for s, extra, _ in entries if extra})
 
 
 def _key_lines(text: str) -> dict[str, int]:

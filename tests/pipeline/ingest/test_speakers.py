@@ -180,3 +180,13 @@ def test_speakers_file_errors_speak_of_speakers_files(tmp_path, data, message, h
     error = refuse(path)
     assert message in error.message and hint in error.hint
     assert "a transcript" not in str(error) and "export the transcript" not in str(error)
+def test_redact_lists_other_names_and_aliases_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "speakers.yaml"
+    path.write_text("speakers:\n  Dr. Anand Shah:\n    role: physician\n    aliases: [DR. SHAH]\n"
+                    "redact: [Alex, ' Rosa ']\n", encoding="utf-8")
+    loaded = load_speakers(path)
+    assert loaded.redact == ("Alex", "Rosa")
+    assert loaded.spellings == {"Dr. Anand Shah": ("DR. SHAH",)}
+    path.write_text("speakers:\n  Sam: moderator\nredact: {Alex: 1}\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="redact"):
+        load_speakers(path)
