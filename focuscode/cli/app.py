@@ -95,8 +95,10 @@ def analyse(
     min_cluster_size: Annotated[Optional[int], typer.Option(
         help="Smallest theme, in segments (0: scaled to the data, the default).")] = None,
     min_samples: Annotated[Optional[int], typer.Option(help="HDBSCAN density smoothing.")] = None,
+    reducer: Annotated[Optional[str], typer.Option(
+        help="Reduction before clustering: 'umap' (default), 'pca' or 'none'.")] = None,
     components: Annotated[Optional[int], typer.Option(
-        help="PCA dimensions before clustering (0: none).")] = None,
+        help="Dimensions after the reduction (0: no reduction; default 5).")] = None,
     selection: Annotated[Optional[str], typer.Option(
         help="Cluster selection: 'eom' (broader themes) or 'leaf' (finer themes).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed of every random step.")] = None,
@@ -108,6 +110,7 @@ def analyse(
     with _open(project) as opened:
         settings = opened.configure(model=model, min_cluster_size=min_cluster_size,
                                     min_samples=min_samples, n_components=components,
+                                    reducer=reducer,
                                     cluster_selection_method=selection, random_state=seed,
                                     include_moderator=include_moderator)
         with RichProgress(errors) as progress:

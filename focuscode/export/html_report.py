@@ -65,7 +65,7 @@ def methods_paragraph(data: ReportData, comparison: Comparison | None = None) ->
         versions = ", ".join(f"{name} {version}" for name, version in sorted(run.versions.items()))
         parts.append(
             f"Segments were embedded with the sentence-transformers model {run.model_id}, "
-            f"reduced by PCA to {p.get('n_components', '?')} dimensions and clustered with "
+            f"{_reduction(p)} and clustered with "
             f"HDBSCAN (minimum cluster size {size}, minimum samples "
             f"{p.get('min_samples', '?')}, '{p.get('cluster_selection_method', '?')}' "
             f"cluster selection, random state {run.random_state}); themes were labelled by "
@@ -243,3 +243,14 @@ def write_report(data: ReportData, comparison: Comparison,
     with atomic_path(path) as temporary:
         temporary.write_text(html, encoding="utf-8")
     return path
+
+
+def _reduction(params: dict) -> str:
+    """How the run reduced the embeddings (runs stored before UMAP used PCA)."""
+    method = params.get("reducer", "pca")
+    if method == "none" or not params.get("n_components"):
+        return "not reduced"
+    if method == "umap":
+        return (f"reduced by UMAP ({params.get('n_neighbors', 15)} neighbours, cosine) to "
+                f"{params['n_components']} dimensions")
+    return f"reduced by PCA to {params['n_components']} dimensions"

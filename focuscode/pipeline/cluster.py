@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from focuscode.domain import AnalysisError
+from focuscode.pipeline.reduce import REDUCERS, reduce
 
 MIN_SEGMENTS = 6
 
@@ -28,7 +29,10 @@ class ThemeClusterer:
 
     Parameters
     ----------
-    n_components : PCA dimensions before clustering (``None``: cluster the embeddings as they are).
+    reducer : ``"umap"`` (the default: keeps neighbourhoods, cosine metric, seeded), ``"pca"``
+        or ``"none"`` (cluster the embeddings as they are).
+    n_components : dimensions after the reduction (``None``: no reduction).
+    n_neighbors : UMAP's neighbourhood size.
     min_cluster_size : smallest theme; ``None`` scales it with the number of segments.
     min_samples : HDBSCAN's density smoothing in hdbscan's convention (the point itself not
         counted); 1 keeps far fewer segments unassigned at focus-group sizes; ``None`` ->
@@ -53,12 +57,15 @@ class ThemeClusterer:
     ``min_cluster_size_``, ``n_themes_``.
     """
 
-    def __init__(self, *, n_components: int | None = 10, min_cluster_size: int | None = None,
+    def __init__(self, *, reducer: str = "umap", n_components: int | None = 5,
+                 n_neighbors: int = 15, min_cluster_size: int | None = None,
                  min_samples: int | None = 1, cluster_selection_method: str = "eom",
                  n_suggestions: int = 3,
                  reassign_quantile: float | None = 0.0, reassign_margin: float = 0.05,
                  random_state: int = 42) -> None:
+        self.reducer = reducer
         self.n_components = n_components
+        self.n_neighbors = n_neighbors
         self.min_cluster_size = min_cluster_size
         self.min_samples = min_samples
         self.cluster_selection_method = cluster_selection_method
@@ -76,6 +83,9 @@ class ThemeClusterer:
             raise AnalysisError(f"only {n} segments to cluster; theme discovery needs at least "
                                 f"{MIN_SEGMENTS}", hint="import more transcripts, or include "
                                                         "moderator turns with --include-moderator")
+        if self.reducer not in REDUCERS:
+            raise AnalysisError(f"reducer must be one of {', '.join(REDUCERS)}, not "
+                                f"{self.reducer!r}")
         if self.cluster_selection_method not in ("eom", "leaf"):
             raise AnalysisError(f"cluster_selection_method must be 'eom' or 'leaf', not "
                                 f"{self.cluster_selection_method!r}")
@@ -140,15 +150,8 @@ class ThemeClusterer:
         return self.fit(X).labels_
 
     def _reduce(self, X: np.ndarray) -> np.ndarray:
-        if not self.n_components or self.n_components >= min(X.shape):
-            return X
-        from sklearn.decomposition import PCA
-
-        reduced = PCA(n_components=self.n_components, svd_solver="full",
-                      random_state=self.random_state).fit_transform(X)
-        norms = np.linalg.norm(reduced, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return reduced / norms
+        return reduce(X, self.reducer, self.n_components, n_neighbors=self.n_neighbors,
+                      random_state=self.random_state)
 
 
 def _first_occurrences(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

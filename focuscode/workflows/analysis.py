@@ -21,8 +21,8 @@ from focuscode.store import Membership, ProjectStore, ThemeRecord, utc_now
 from focuscode.workflows.progress import NullProgress, Progress, check_cancelled
 from focuscode.workflows.settings import AnalysisSettings
 
-LIBRARIES = ("sentence-transformers", "torch", "transformers", "scikit-learn", "numpy", "spacy",
-             "webvtt-py", "srt", "python-docx")
+LIBRARIES = ("sentence-transformers", "torch", "transformers", "scikit-learn", "numpy",
+             "umap-learn", "pynndescent", "numba", "spacy", "webvtt-py", "srt", "python-docx")
 LINK_OVERLAP = 0.5
 
 
@@ -62,7 +62,8 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
     vectors, n_embedded = embed_segments(store, embedder, segments, progress)
     check_cancelled(progress)
     progress.stage("Clustering themes", None)
-    clusterer = ThemeClusterer(n_components=settings.n_components,
+    clusterer = ThemeClusterer(reducer=settings.reducer, n_components=settings.n_components,
+                               n_neighbors=settings.n_neighbors,
                                min_cluster_size=settings.min_cluster_size,
                                min_samples=settings.min_samples,
                                cluster_selection_method=settings.cluster_selection_method,

@@ -7,12 +7,15 @@ from typing import Any, Mapping
 
 from focuscode.domain import ConfigError
 from focuscode.pipeline.embed import DEFAULT_MODEL
+from focuscode.pipeline.reduce import REDUCERS
 
 
 @dataclass(frozen=True)
 class AnalysisSettings:
     model: str = DEFAULT_MODEL
-    n_components: int | None = 10
+    reducer: str = "umap"
+    n_components: int | None = 5
+    n_neighbors: int = 15
     min_cluster_size: int | None = None  # None: scaled to the number of segments
     min_samples: int | None = 1
     cluster_selection_method: str = "eom"
@@ -31,6 +34,13 @@ class AnalysisSettings:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "AnalysisSettings":
         known = {f.name for f in fields(cls)}
+        data = dict(data)
+        if "reducer" not in data:
+            # Stored before UMAP: n_components was PCA's; the old default (10) moves to UMAP's.
+            if data.get("n_components", 10) == 10:
+                data.pop("n_components", None)
+            else:
+                data["reducer"] = "pca"
         return cls(**{k: v for k, v in data.items() if k in known})
 
     def updated(self, **changes: Any) -> "AnalysisSettings":
@@ -45,6 +55,11 @@ class AnalysisSettings:
             result = replace(result, min_cluster_size=None)
         if result.n_components == 0:
             result = replace(result, n_components=None)
+        if result.reducer not in REDUCERS:
+            raise ConfigError(f"reducer must be one of {', '.join(REDUCERS)}, not "
+                              f"{result.reducer!r}")
+        if result.n_neighbors < 2:
+            raise ConfigError("UMAP neighbours must be at least 2")
         if result.cluster_selection_method not in ("eom", "leaf"):
             raise ConfigError("cluster selection must be 'eom' or 'leaf'")
         if result.min_cluster_size is not None and result.min_cluster_size < 2:

@@ -100,3 +100,22 @@ def test_min_cluster_size_zero_returns_to_automatic(project) -> None:
     assert project.configure(min_cluster_size=12).min_cluster_size == 12
     assert project.configure(min_cluster_size=0).min_cluster_size is None
     assert project.configure(n_components=0).n_components is None
+
+
+def test_umap_is_the_default_reducer_and_an_unknown_one_is_refused(project) -> None:
+    from focuscode.domain import ConfigError
+
+    assert (project.settings.reducer, project.settings.n_components) == ("umap", 5)
+    with pytest.raises(ConfigError, match="reducer must be one of umap, pca, none"):
+        project.configure(reducer="tsne")
+    assert project.settings.reducer == "umap"
+    assert project.configure(reducer="pca").reducer == "pca"
+
+
+def test_settings_stored_before_umap_keep_meaning() -> None:
+    from focuscode.workflows.settings import AnalysisSettings
+
+    old_default = AnalysisSettings.from_dict({"n_components": 10, "min_samples": 1})
+    assert (old_default.reducer, old_default.n_components) == ("umap", 5)
+    chosen = AnalysisSettings.from_dict({"n_components": 20})
+    assert (chosen.reducer, chosen.n_components) == ("pca", 20)
