@@ -17,6 +17,7 @@ from focuscode.domain.views import AnalysisReport
 from focuscode.pipeline.cluster import ThemeClusterer
 from focuscode.pipeline.embed import Embedder
 from focuscode.pipeline.label import KeywordLabeler, rank_exemplars
+from focuscode.pipeline.phrases import SMALL_TALK, PhraseLabeler
 from focuscode.store import Membership, ProjectStore, ThemeRecord, utc_now
 from focuscode.workflows.progress import NullProgress, Progress, check_cancelled
 from focuscode.workflows.settings import AnalysisSettings
@@ -30,19 +31,26 @@ def embed_segments(store: ProjectStore, embedder: Embedder, segments: Sequence[S
                    progress: Progress) -> tuple[np.ndarray, int]:
     """Vectors for ``segments``, from the cache where possible; new ones are cached per batch,
     so an interrupted run keeps what it computed."""
-    hashes = [text_sha256(segment.text) for segment in segments]
+    return embed_texts(store, embedder, [segment.text for segment in segments], progress,
+                       "Embedding segments")
+
+
+def embed_texts(store: ProjectStore, embedder: Embedder, texts: Sequence[str],
+                progress: Progress, stage: str) -> tuple[np.ndarray, int]:
+    """Vectors for ``texts`` through the project's embedding cache, and how many were new."""
+    hashes = [text_sha256(text) for text in texts]
     cached = store.cached_embeddings(embedder.model_id, hashes)
-    texts = {text_sha256(s.text): s.text for s in segments}
+    by_hash = dict(zip(hashes, texts))
     # Longest first, as sentence-transformers orders one encode call: batches of like lengths
     # need little padding, so embedding chunk by chunk costs what one call would.
     missing = sorted(dict.fromkeys(h for h in hashes if h not in cached),
-                     key=lambda h: (-len(texts[h]), h))
-    progress.stage("Embedding segments", len(missing))
+                     key=lambda h: (-len(by_hash[h]), h))
+    progress.stage(stage, len(missing))
     batch = 256
     for begin in range(0, len(missing), batch):
         check_cancelled(progress)
         chunk = missing[begin:begin + batch]
-        vectors = embedder.encode([texts[h] for h in chunk])
+        vectors = embedder.encode([by_hash[h] for h in chunk])
         store.put_embeddings(embedder.model_id, chunk, vectors)
         cached.update(zip(chunk, vectors))
         progress.advance(len(chunk))
@@ -76,8 +84,13 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
              for word in speaker.label.split()}
     labeler = KeywordLabeler(n_keywords=settings.n_keywords,
                              extra_stop_words=sorted(names)).fit(texts, clusterer.labels_)
+    check_cancelled(progress)
+    phrases = PhraseLabeler(
+        lambda batch: embed_texts(store, embedder, batch, progress, "Naming themes")[0],
+        banned=sorted(names)).fit(texts, clusterer.labels_, clusterer.centroids_)
+    names_of = theme_names(phrases, labeler)
     exemplars = rank_exemplars(vectors, clusterer.labels_, clusterer.centroids_)
-    themes = [ThemeRecord(number=t, label=labeler.labels_[t], keywords=labeler.keywords_[t],
+    themes = [ThemeRecord(number=t, label=names_of[t], keywords=labeler.keywords_[t],
                           exemplar_rows=tuple(exemplars[t]),
                           size=int((clusterer.labels_ == t).sum()))
               for t in range(clusterer.n_themes_)]
@@ -98,6 +111,14 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
     return AnalysisReport(run_id=run_id, n_segments=len(segments), n_themes=len(themes),
                           n_unassigned=int((clusterer.labels_ < 0).sum()), n_embedded=n_embedded,
                           seconds=time.perf_counter() - clock, model_id=embedder.model_id)
+
+
+def theme_names(phrases: PhraseLabeler, keywords: KeywordLabeler) -> dict[int, str]:
+    """A theme's name: "introductions / small talk" when it is, else its best phrase, else its
+    keywords."""
+    return {theme: SMALL_TALK if theme in phrases.small_talk_
+            else phrases.labels_.get(theme) or keywords.labels_[theme]
+            for theme in keywords.labels_}
 
 
 def _inherited_codes(store: ProjectStore, segment_ids: list[int],
