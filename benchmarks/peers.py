@@ -28,7 +28,7 @@ def run_focuscode(texts: list[str], vectors: np.ndarray, encode=None,  # noqa: A
     from focuscode.pipeline.cluster import ThemeClusterer
     from focuscode.pipeline.label import KeywordLabeler
     from focuscode.pipeline.phrases import PhraseLabeler
-    from focuscode.workflows.analysis import theme_names
+    from focuscode.workflows.theming import theme_names
 
     start = time.perf_counter()
     clusterer = ThemeClusterer(random_state=random_state).fit(vectors)

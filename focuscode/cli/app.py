@@ -15,7 +15,7 @@ from rich.markup import escape
 from focuscode.cli import INTERRUPTED, interrupted
 from focuscode.cli.options import BlindOption, CoderOption, ProjectOption, RealNames, TableFile
 from focuscode.cli.progress import RichProgress
-from focuscode.cli.render import import_lines, themes_table
+from focuscode.cli.render import import_lines, theme_tree, themes_table
 from focuscode.domain import ConfigError, FocuscodeError
 from focuscode.workflows import Project
 
@@ -94,6 +94,9 @@ def analyse(
         help="sentence-transformers model name or local path (never downloaded).")] = None,
     min_cluster_size: Annotated[Optional[int], typer.Option(
         help="Smallest theme, in segments (0: scaled to the data, the default).")] = None,
+    themes: Annotated[Optional[str], typer.Option(
+        "--themes", help="About how many top-level themes (parents of the themes found), "
+                         "or 'auto' (the default: about sqrt(2 x themes)).")] = None,
     min_samples: Annotated[Optional[int], typer.Option(help="HDBSCAN density smoothing.")] = None,
     reducer: Annotated[Optional[str], typer.Option(
         help="Reduction before clustering: 'umap' (default), 'pca' or 'none'.")] = None,
@@ -110,12 +113,13 @@ def analyse(
     with _open(project) as opened:
         settings = opened.configure(model=model, min_cluster_size=min_cluster_size,
                                     min_samples=min_samples, n_components=components,
-                                    reducer=reducer,
+                                    reducer=reducer, n_themes=themes,
                                     cluster_selection_method=selection, random_state=seed,
                                     include_moderator=include_moderator)
         with RichProgress(errors) as progress:
             report = opened.analyse(progress)
-    console.print(f"Found {report.n_themes} themes in {report.n_segments} segments "
+    parents = f" under {report.n_groups} parent themes" if report.n_groups else ""
+    console.print(f"Found {report.n_themes} themes{parents} in {report.n_segments} segments "
                   f"({report.n_unassigned} unassigned) in {report.seconds:.1f} s "
                   f"[dim](run {report.run_id}, model {report.model_id}, seed "
                   f"{settings.random_state}, {report.n_embedded} newly embedded)[/]")
@@ -137,9 +141,34 @@ def _print_themes(opened: Project) -> None:
         return
     roles = sorted({role for e in entries for role in e.by_role})
     console.print(themes_table(entries, roles))
+    tree = opened.theme_tree()
+    if any(group is not None for group, _ in tree):
+        console.print(theme_tree(tree))
+    for theme in (t for _, themes in tree for t in themes if t.small_talk):
+        console.print(f"[yellow]Theme {theme.number + 1} looks like introductions / small "
+                      "talk[/]: delete it in the workbench (focuscode review) to leave it out of "
+                      "the codes and reports.")
     remark = blind_remark(opened)
     if remark:
         console.print(remark.strip())
+
+
+@app.command("accept-parent")
+def accept_parent(
+    parent: Annotated[str, typer.Argument(help="Parent theme id (P3) from focuscode themes.")],
+    name: Annotated[Optional[str], typer.Option(help="Name of the parent code.")] = None,
+    project: ProjectOption = Path("."),
+    coder: CoderOption = None,
+) -> None:
+    """Make a parent theme of the theme tree a code, its themes child codes (one decision)."""
+    text = parent.strip().upper().removeprefix("P")
+    if not text.isdigit():
+        raise ConfigError(f"'{parent}' is not a parent theme id",
+                          hint="use the P-number 'focuscode themes' shows, e.g. P3")
+    with _open(project, coder) as opened:
+        decision = opened.accept_parent(int(text), name)
+    console.print(f"{escape(decision.coder)}: {escape(decision.payload.get('summary', ''))} "
+                  f"[dim](decision {decision.id})[/]")
 
 
 @export_app.command("segments")

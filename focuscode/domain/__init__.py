@@ -24,6 +24,7 @@ from focuscode.domain.model import (
     Segment,
     Speaker,
     Theme,
+    ThemeGroup,
     Transcript,
     Turn,
 )
@@ -32,5 +33,5 @@ __all__ = [
     "MODERATOR_ROLE", "UNKNOWN_ROLE", "AnalysisError", "AnalysisRun", "Code", "Coding",
     "CodingStatus", "ConfigError", "Decision", "DecisionError", "ExclusionReason", "ExportError",
     "FocuscodeError", "IngestError", "ModelError", "ParsedTranscript", "ProjectNotFoundError",
-    "Segment", "Speaker", "StoreError", "Theme", "Transcript", "Turn",
+    "Segment", "Speaker", "StoreError", "Theme", "ThemeGroup", "Transcript", "Turn",
 ]

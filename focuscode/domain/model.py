@@ -119,6 +119,20 @@ class Theme:
     code_id: int | None = None
     status: str = "active"  # active | pending (a split not in effect) | split | deleted
     parent_id: int | None = None  # the theme it was split from
+    group_id: int | None = None  # its parent theme in the theme tree (None: top level)
+    small_talk: bool = False  # looks like introductions / small talk
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    """A parent theme of the theme tree: themes of one run close to each other."""
+
+    id: int
+    run_id: int
+    number: int
+    label: str
+    keywords: tuple[str, ...]
+    size: int
 
 
 @dataclass(frozen=True)

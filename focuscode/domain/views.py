@@ -45,3 +45,4 @@ class AnalysisReport:
     n_embedded: int  # newly embedded (not from the cache)
     seconds: float
     model_id: str
+    n_groups: int = 0  # parent themes of the theme tree

@@ -113,7 +113,7 @@ class ThemeClusterer:
         self.labels_ = _renumber_by_size(raw)
         self.probabilities_ = np.where(self.labels_ >= 0, model.probabilities_[first], 0.0)
         self.n_themes_ = int(self.labels_.max() + 1) if (self.labels_ >= 0).any() else 0
-        self.centroids_ = _centroids(X, self.labels_, self.n_themes_)
+        self.centroids_ = centroids_of(X, self.labels_, self.n_themes_)
         self.similarities_ = X @ self.centroids_.T if self.n_themes_ else np.zeros((n, 0))
         self.reassigned_ = self._reassign_outliers()
         self._number_by_size()
@@ -176,7 +176,8 @@ def _renumber_by_size(labels: np.ndarray) -> np.ndarray:
     return np.array([mapping.get(label, -1) for label in labels], dtype=int)
 
 
-def _centroids(X: np.ndarray, labels: np.ndarray, n_themes: int) -> np.ndarray:
+def centroids_of(X: np.ndarray, labels: np.ndarray, n_themes: int) -> np.ndarray:
+    """Unit mean vector of each theme's rows (-1 rows left out)."""
     centroids = np.zeros((n_themes, X.shape[1]))
     for theme in range(n_themes):
         mean = X[labels == theme].mean(axis=0)

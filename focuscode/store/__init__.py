@@ -2,7 +2,7 @@
 
 from focuscode.store.database import Database, utc_now
 from focuscode.store.decision_log import NEW_CODE, DecisionLog
-from focuscode.store.project_store import Membership, ProjectStore, ThemeRecord
+from focuscode.store.project_store import GroupRecord, Membership, ProjectStore, ThemeRecord
 
-__all__ = ["NEW_CODE", "Database", "DecisionLog", "Membership", "ProjectStore", "ThemeRecord",
-           "utc_now"]
+__all__ = ["NEW_CODE", "Database", "DecisionLog", "GroupRecord", "Membership", "ProjectStore",
+           "ThemeRecord", "utc_now"]

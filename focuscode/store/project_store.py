@@ -16,6 +16,7 @@ from focuscode.domain import (
     Segment,
     Speaker,
     Theme,
+    ThemeGroup,
     Transcript,
 )
 from focuscode.domain.hashing import text_sha256
@@ -32,6 +33,18 @@ class ThemeRecord:
     label: str
     keywords: tuple[str, ...]
     exemplar_rows: tuple[int, ...]
+    size: int
+    group: int | None = None  # number of its GroupRecord (None: top level)
+    small_talk: bool = False
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    """A parent theme as the pipeline found it."""
+
+    number: int
+    label: str
+    keywords: tuple[str, ...]
     size: int
 
 
@@ -179,7 +192,8 @@ class ProjectStore:
                  segment_ids: Sequence[int], themes: Sequence[ThemeRecord],
                  labels: Sequence[int], probabilities: Sequence[float],
                  nearest: Sequence[Sequence[tuple[int, float]]], seconds: float,
-                 theme_codes: Mapping[int, int] | None = None) -> int:
+                 theme_codes: Mapping[int, int] | None = None,
+                 groups: Sequence[GroupRecord] = ()) -> int:
         """Store a finished run, its themes and every segment's membership in one transaction."""
         with self.db.atomic() as db:
             cursor = db.execute(
@@ -190,14 +204,23 @@ class ProjectStore:
                  random_state, json.dumps(dict(versions), sort_keys=True), input_sha256,
                  len(segment_ids), len(themes), seconds))
             run_id = int(cursor.lastrowid)
+            group_ids: dict[int, int] = {}
+            for group in groups:
+                cursor = db.execute(
+                    "INSERT INTO theme_groups (run_id, number, label, keywords, size) "
+                    "VALUES (?, ?, ?, ?, ?)", (run_id, group.number, group.label,
+                                               json.dumps(list(group.keywords)), group.size))
+                group_ids[group.number] = int(cursor.lastrowid)
             theme_ids: dict[int, int] = {}
             for theme in themes:
                 cursor = db.execute(
                     "INSERT INTO themes (run_id, number, label, keywords, exemplar_ids, size, "
-                    "code_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "code_id, group_id, small_talk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (run_id, theme.number, theme.label, json.dumps(list(theme.keywords)),
                      json.dumps([segment_ids[row] for row in theme.exemplar_rows]), theme.size,
-                     (theme_codes or {}).get(theme.number)))
+                     (theme_codes or {}).get(theme.number),
+                     None if theme.group is None else group_ids[theme.group],
+                     int(theme.small_talk)))
                 theme_ids[theme.number] = int(cursor.lastrowid)
             db.executemany(
                 "INSERT INTO theme_members (run_id, segment_id, theme_id, probability, nearest) "
@@ -221,6 +244,14 @@ class ProjectStore:
         if not include_inactive:
             sql += " AND status = 'active'"
         return [_theme(row) for row in self.db.query(sql + " ORDER BY number", (run_id,))]
+
+    def theme_groups(self, run_id: int) -> list[ThemeGroup]:
+        """The run's parent themes (the theme tree), by number."""
+        return [ThemeGroup(id=row["id"], run_id=row["run_id"], number=row["number"],
+                           label=row["label"], keywords=tuple(json.loads(row["keywords"])),
+                           size=row["size"])
+                for row in self.db.query("SELECT * FROM theme_groups WHERE run_id = ? "
+                                         "ORDER BY number", (run_id,))]
 
     def memberships(self, run_id: int) -> list[Membership]:
         return [Membership(row["segment_id"], row["theme_id"], row["probability"],
@@ -261,7 +292,8 @@ def _theme(row: Any) -> Theme:
     return Theme(id=row["id"], run_id=row["run_id"], number=row["number"], label=row["label"],
                  keywords=tuple(json.loads(row["keywords"])),
                  exemplar_ids=tuple(json.loads(row["exemplar_ids"])), size=row["size"],
-                 code_id=row["code_id"], status=row["status"], parent_id=row["parent_id"])
+                 code_id=row["code_id"], status=row["status"], parent_id=row["parent_id"],
+                 group_id=row["group_id"], small_talk=bool(row["small_talk"]))
 
 
 def _run(row: Any) -> AnalysisRun:

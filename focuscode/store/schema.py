@@ -244,3 +244,23 @@ def _code_suggestions(db: sqlite3.Connection) -> None:
     ) WITHOUT ROWID;
     CREATE INDEX code_suggestions_code ON code_suggestions(run_id, code_id, suggested);
     """)  # noqa: E501 - a released migration: its SQL is stored verbatim in sqlite_master
+
+
+@migration("0004_theme_tree")
+def _theme_tree(db: sqlite3.Connection) -> None:
+    """Parent themes: a run's themes grouped by their centroids (the theme tree); themes that
+    look like introductions / small talk are marked so the researcher can leave them out."""
+    run_script(db, """
+    CREATE TABLE theme_groups (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES analysis_runs(id),
+        number INTEGER NOT NULL,                  -- 0-based, the group of the largest theme first
+        label TEXT NOT NULL,
+        keywords TEXT NOT NULL,                   -- JSON list
+        size INTEGER NOT NULL,                    -- segments of its themes at analysis time
+        UNIQUE (run_id, number)
+    );
+    ALTER TABLE themes ADD COLUMN group_id INTEGER REFERENCES theme_groups(id);
+    ALTER TABLE themes ADD COLUMN small_talk INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX themes_group ON themes(group_id);
+    """)

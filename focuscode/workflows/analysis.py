@@ -16,11 +16,10 @@ from focuscode.domain.hashing import text_sha256
 from focuscode.domain.views import AnalysisReport
 from focuscode.pipeline.cluster import ThemeClusterer
 from focuscode.pipeline.embed import Embedder
-from focuscode.pipeline.label import KeywordLabeler, rank_exemplars
-from focuscode.pipeline.phrases import SMALL_TALK, PhraseLabeler
-from focuscode.store import Membership, ProjectStore, ThemeRecord, utc_now
+from focuscode.store import Membership, ProjectStore, utc_now
 from focuscode.workflows.progress import NullProgress, Progress, check_cancelled
 from focuscode.workflows.settings import AnalysisSettings
+from focuscode.workflows.theming import name_themes
 
 LIBRARIES = ("sentence-transformers", "torch", "transformers", "scikit-learn", "numpy",
              "umap-learn", "pynndescent", "numba", "spacy", "webvtt-py", "srt", "python-docx")
@@ -82,18 +81,12 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
     # Names people call each other by ("as Ellen said") say nothing about the theme.
     names = {word.strip(".,").lower() for speaker in store.speakers()
              for word in speaker.label.split()}
-    labeler = KeywordLabeler(n_keywords=settings.n_keywords,
-                             extra_stop_words=sorted(names)).fit(texts, clusterer.labels_)
     check_cancelled(progress)
-    phrases = PhraseLabeler(
+    named = name_themes(
+        texts, vectors, clusterer, settings,
         lambda batch: embed_texts(store, embedder, batch, progress, "Naming themes")[0],
-        banned=sorted(names)).fit(texts, clusterer.labels_, clusterer.centroids_)
-    names_of = theme_names(phrases, labeler)
-    exemplars = rank_exemplars(vectors, clusterer.labels_, clusterer.centroids_)
-    themes = [ThemeRecord(number=t, label=names_of[t], keywords=labeler.keywords_[t],
-                          exemplar_rows=tuple(exemplars[t]),
-                          size=int((clusterer.labels_ == t).sum()))
-              for t in range(clusterer.n_themes_)]
+        sorted(names))
+    themes = named.themes
     nearest = [[(int(t), float(clusterer.similarities_[row, t])) for t in clusterer.nearest_[row]]
                for row in range(len(segments))]
     segment_ids = [int(segment.id) for segment in segments]
@@ -107,18 +100,12 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
         themes=themes, labels=clusterer.labels_.tolist(),
         probabilities=clusterer.probabilities_.tolist(), nearest=nearest,
         seconds=time.perf_counter() - clock,
-        theme_codes=_inherited_codes(store, segment_ids, clusterer.labels_))
+        theme_codes=_inherited_codes(store, segment_ids, clusterer.labels_),
+        groups=named.groups)
     return AnalysisReport(run_id=run_id, n_segments=len(segments), n_themes=len(themes),
                           n_unassigned=int((clusterer.labels_ < 0).sum()), n_embedded=n_embedded,
-                          seconds=time.perf_counter() - clock, model_id=embedder.model_id)
-
-
-def theme_names(phrases: PhraseLabeler, keywords: KeywordLabeler) -> dict[int, str]:
-    """A theme's name: "introductions / small talk" when it is, else its best phrase, else its
-    keywords."""
-    return {theme: SMALL_TALK if theme in phrases.small_talk_
-            else phrases.labels_.get(theme) or keywords.labels_[theme]
-            for theme in keywords.labels_}
+                          seconds=time.perf_counter() - clock, model_id=embedder.model_id,
+                          n_groups=len(named.groups))
 
 
 def _inherited_codes(store: ProjectStore, segment_ids: list[int],

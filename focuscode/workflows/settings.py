@@ -17,6 +17,7 @@ class AnalysisSettings:
     n_components: int | None = 5
     n_neighbors: int = 15
     min_cluster_size: int | None = None  # None: scaled to the number of segments
+    n_themes: int | None = None  # top-level themes of the tree; None: about sqrt(2 x themes)
     min_samples: int | None = 1
     cluster_selection_method: str = "eom"
     reassign_quantile: float | None = 0.0
@@ -49,7 +50,11 @@ class AnalysisSettings:
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}",
                               hint=f"known settings: {', '.join(sorted(known))}")
+        if "n_themes" in changes:
+            changes = {**changes, "n_themes": _top_level(changes["n_themes"])}
         result = replace(self, **{k: v for k, v in changes.items() if v is not None})
+        if changes.get("n_themes", 0) is AUTO:
+            result = replace(result, n_themes=None)
         # 0 means "automatic" (scaled to the data) or "no reduction": a way back from a number.
         if result.min_cluster_size == 0:
             result = replace(result, min_cluster_size=None)
@@ -65,3 +70,20 @@ class AnalysisSettings:
         if result.min_cluster_size is not None and result.min_cluster_size < 2:
             raise ConfigError("min cluster size must be at least 2")
         return result
+
+
+AUTO = object()  # "auto": back to the measured default
+
+
+def _top_level(value: Any) -> Any:
+    """``--themes``: a whole number of at least 2, or "auto"; anything else is refused."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return AUTO
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.lstrip("-").isdigit() or int(text) < 2:
+        raise ConfigError(f"--themes must be a whole number of at least 2 (top-level themes) "
+                          f"or 'auto', not {value!r}",
+                          hint="for example --themes 10; nothing was changed")
+    return int(text)
