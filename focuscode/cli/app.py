@@ -105,6 +105,8 @@ def analyse(
     selection: Annotated[Optional[str], typer.Option(
         help="Cluster selection: 'eom' (broader themes) or 'leaf' (finer themes).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed of every random step.")] = None,
+    stability_runs: Annotated[Optional[int], typer.Option(
+        help="Reruns (other seeds and orders) behind each theme's stability; 0: none.")] = None,
     include_moderator: Annotated[Optional[bool], typer.Option(
         "--include-moderator/--exclude-moderator",
         help="Cluster moderator turns too (default: keep them as context only).")] = None,
@@ -114,6 +116,7 @@ def analyse(
         settings = opened.configure(model=model, min_cluster_size=min_cluster_size,
                                     min_samples=min_samples, n_components=components,
                                     reducer=reducer, n_themes=themes,
+                                    stability_runs=stability_runs,
                                     cluster_selection_method=selection, random_state=seed,
                                     include_moderator=include_moderator)
         with RichProgress(errors) as progress:
@@ -142,7 +145,7 @@ def _print_themes(opened: Project) -> None:
     roles = sorted({role for e in entries for role in e.by_role})
     console.print(themes_table(entries, roles))
     tree = opened.theme_tree()
-    if any(group is not None for group, _ in tree):
+    if tree:
         console.print(theme_tree(tree))
     for theme in (t for _, themes in tree for t in themes if t.small_talk):
         console.print(f"[yellow]Theme {theme.number + 1} looks like introductions / small "

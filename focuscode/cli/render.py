@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from focuscode.domain import Theme, ThemeGroup
+from focuscode.domain.model import UNSTABLE
 from focuscode.domain.review import ReviewEntry
 from focuscode.domain.views import ImportReport
 
@@ -56,7 +57,8 @@ def theme_tree(tree: Sequence[tuple[ThemeGroup | None, Sequence[Theme]]]) -> Tex
     n_parents = sum(1 for group, _ in tree if group is not None)
     out = Text.assemble(("Theme tree", "bold"),
                         (f" ({n_parents} parent themes; 'focuscode accept-parent P<id>' makes one "
-                         "a code with its themes as child codes)", "dim"))
+                         "a code with its themes as child codes; stability: how often a theme "
+                         "comes back when the analysis is rerun, 0-1)", "dim"))
     for group, children in tree:
         if group is None:
             out.append("\n(top level on their own)", "dim")
@@ -69,6 +71,11 @@ def theme_tree(tree: Sequence[tuple[ThemeGroup | None, Sequence[Theme]]]) -> Tex
         for theme in children:
             out.append(f"\n    {theme.number + 1}. {theme.label}")
             out.append(f"  {theme.size} segs", "dim")
+            if theme.stability is not None:
+                unstable = theme.stability < UNSTABLE
+                out.append(f" · stability {theme.stability:.2f}" + (" (unstable)" if unstable
+                                                                   else ""),
+                           "red" if unstable else "dim")
             if theme.code_id is not None:
                 out.append(" ✓ code", "green")
     return out

@@ -121,6 +121,10 @@ class Theme:
     parent_id: int | None = None  # the theme it was split from
     group_id: int | None = None  # its parent theme in the theme tree (None: top level)
     small_talk: bool = False  # looks like introductions / small talk
+    stability: float | None = None  # how often it comes back in reruns (mean best Jaccard)
+
+
+UNSTABLE = 0.5  # a theme whose stability is below this mostly does not come back in reruns
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 from typing import Sequence
 
+from focuscode.domain.model import UNSTABLE
 from focuscode.domain.reports import (
     SUGGESTED,
     Comparison,
@@ -69,7 +70,8 @@ def methods_paragraph(data: ReportData, comparison: Comparison | None = None) ->
             f"HDBSCAN (minimum cluster size {size}, minimum samples "
             f"{p.get('min_samples', '?')}, '{p.get('cluster_selection_method', '?')}' "
             f"cluster selection, random state {run.random_state}); themes were labelled by "
-            f"class-based TF-IDF keywords. Analysis run {run.id} finished {run.finished_at} "
+            f"class-based TF-IDF keywords{_reruns(p)}. Analysis run {run.id} finished "
+            f"{run.finished_at} "
             f"(input hash {run.input_sha256[:12]}) and found {run.n_themes} themes in "
             f"{run.n_segments} segments, leaving {data.n_unassigned} unassigned. "
             f"Software: {versions}.")
@@ -148,7 +150,8 @@ def _codebook(data: ReportData) -> str:
         f"<tr><td>{escape(c.name)}{_badge(c.status)}</td><td>{escape(c.definition)}"
         + (f"<br><span class=\"muted\">Include: {escape(c.include)}</span>" if c.include else "")
         + (f"<br><span class=\"muted\">Exclude: {escape(c.exclude)}</span>" if c.exclude else "")
-        + f"</td><td>{escape(', '.join(c.keywords))}</td><td class=\"n\">{len(coded[c.key])}"
+        + f"</td><td>{escape(', '.join(c.keywords))}{_stability(c.stability)}</td>"
+        f"<td class=\"n\">{len(coded[c.key])}"
         "</td></tr>" for c in data.codes)
     return ("<h2 id=\"codebook\">Codebook</h2><table><thead><tr><th>Code</th><th>Definition"
             "</th><th>Keywords</th><th>Segments</th></tr></thead><tbody>" + rows
@@ -254,3 +257,18 @@ def _reduction(params: dict) -> str:
         return (f"reduced by UMAP ({params.get('n_neighbors', 15)} neighbours, cosine) to "
                 f"{params['n_components']} dimensions")
     return f"reduced by PCA to {params['n_components']} dimensions"
+
+
+def _stability(value: float | None) -> str:
+    if value is None:
+        return ""
+    mark = " (unstable)" if value < UNSTABLE else ""
+    return f'<br><span class="muted">stability {value:.2f}{mark}</span>'
+
+
+def _reruns(params: dict) -> str:
+    runs = params.get("stability_runs_used")
+    if not runs:
+        return ""
+    return (f"; each theme's stability is its mean best Jaccard overlap with the themes of {runs} "
+            "reruns with other seeds and input orders")

@@ -203,10 +203,11 @@ def codebook_frame(data: ReportData):  # noqa: ANN201
     return pd.DataFrame.from_records(
         [{"code_key": c.key, "code": c.name, "status": STATUS_LABELS[c.status],
           "matrix_column": headers[c.key], "definition": c.definition, "include": c.include,
-          "exclude": c.exclude, "keywords": ", ".join(c.keywords), "parent": c.parent or ""}
+          "exclude": c.exclude, "keywords": ", ".join(c.keywords), "parent": c.parent or "",
+          "stability": c.stability}
          for c in data.codes],
         columns=["code_key", "code", "status", "matrix_column", "definition", "include",
-                 "exclude", "keywords", "parent"])
+                 "exclude", "keywords", "parent", "stability"])
 
 
 def md_escape(text: str) -> str:

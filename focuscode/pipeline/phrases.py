@@ -54,9 +54,10 @@ def candidate_phrases(texts: Sequence[str], *, banned: frozenset[str] = frozense
             for n in range(min_words, max_words + 1):
                 for start in range(len(words) - n + 1):
                     gram = words[start:start + n]
-                    if gram[0] in edges or gram[-1] in edges or "'" in gram[0] + gram[-1]:
+                    if gram[0] in edges or gram[-1] in edges or "'" in gram[-1]:
                         continue
-                    if any(word in inside for word in gram) or len(set(gram)) < n:
+                    if any(word in inside or _contraction(word, edges) for word in gram) or \
+                            len(set(gram)) < n:
                         continue
                     seen.add(" ".join(gram))
         counts.update(seen)
@@ -65,6 +66,14 @@ def candidate_phrases(texts: Sequence[str], *, banned: frozenset[str] = frozense
     least = 2 if len(texts) >= 4 and counts.most_common(1)[0][1] >= 2 else 1
     ranked = sorted((p for p, c in counts.items() if c >= least), key=lambda p: (-counts[p], p))
     return ranked[:limit]
+
+
+def _contraction(word: str, stops: frozenset[str]) -> bool:
+    """"i'm", "don't", "it's": not part of a name; a possessive ("patient's") is."""
+    if "'" not in word:
+        return False
+    stem, _, tail = word.partition("'")
+    return tail != "s" or stem in stops
 
 
 def mmr(centroid: np.ndarray, vectors: np.ndarray, k: int, diversity: float = 0.5) -> list[int]:

@@ -36,6 +36,7 @@ class ThemeRecord:
     size: int
     group: int | None = None  # number of its GroupRecord (None: top level)
     small_talk: bool = False
+    stability: float | None = None  # mean best Jaccard over reruns (None: not measured)
 
 
 @dataclass(frozen=True)
@@ -215,12 +216,13 @@ class ProjectStore:
             for theme in themes:
                 cursor = db.execute(
                     "INSERT INTO themes (run_id, number, label, keywords, exemplar_ids, size, "
-                    "code_id, group_id, small_talk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "code_id, group_id, small_talk, stability) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (run_id, theme.number, theme.label, json.dumps(list(theme.keywords)),
                      json.dumps([segment_ids[row] for row in theme.exemplar_rows]), theme.size,
                      (theme_codes or {}).get(theme.number),
                      None if theme.group is None else group_ids[theme.group],
-                     int(theme.small_talk)))
+                     int(theme.small_talk), theme.stability))
                 theme_ids[theme.number] = int(cursor.lastrowid)
             db.executemany(
                 "INSERT INTO theme_members (run_id, segment_id, theme_id, probability, nearest) "
@@ -293,7 +295,8 @@ def _theme(row: Any) -> Theme:
                  keywords=tuple(json.loads(row["keywords"])),
                  exemplar_ids=tuple(json.loads(row["exemplar_ids"])), size=row["size"],
                  code_id=row["code_id"], status=row["status"], parent_id=row["parent_id"],
-                 group_id=row["group_id"], small_talk=bool(row["small_talk"]))
+                 group_id=row["group_id"], small_talk=bool(row["small_talk"]),
+                 stability=row["stability"])
 
 
 def _run(row: Any) -> AnalysisRun:

@@ -249,7 +249,8 @@ def _code_suggestions(db: sqlite3.Connection) -> None:
 @migration("0004_theme_tree")
 def _theme_tree(db: sqlite3.Connection) -> None:
     """Parent themes: a run's themes grouped by their centroids (the theme tree); themes that
-    look like introductions / small talk are marked so the researcher can leave them out."""
+    look like introductions / small talk are marked so the researcher can leave them out; each
+    theme's stability over reruns with other seeds and input orders."""
     run_script(db, """
     CREATE TABLE theme_groups (
         id INTEGER PRIMARY KEY,
@@ -262,5 +263,6 @@ def _theme_tree(db: sqlite3.Connection) -> None:
     );
     ALTER TABLE themes ADD COLUMN group_id INTEGER REFERENCES theme_groups(id);
     ALTER TABLE themes ADD COLUMN small_talk INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE themes ADD COLUMN stability REAL;  -- mean best Jaccard over reruns; NULL: none
     CREATE INDEX themes_group ON themes(group_id);
     """)

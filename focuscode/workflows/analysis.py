@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import platform
 import time
+from dataclasses import replace
 from importlib import metadata
 from typing import Sequence
 
@@ -16,6 +17,7 @@ from focuscode.domain.hashing import text_sha256
 from focuscode.domain.views import AnalysisReport
 from focuscode.pipeline.cluster import ThemeClusterer
 from focuscode.pipeline.embed import Embedder
+from focuscode.pipeline.stability import theme_stability
 from focuscode.store import Membership, ProjectStore, utc_now
 from focuscode.workflows.progress import NullProgress, Progress, check_cancelled
 from focuscode.workflows.settings import AnalysisSettings
@@ -24,6 +26,7 @@ from focuscode.workflows.theming import name_themes
 LIBRARIES = ("sentence-transformers", "torch", "transformers", "scikit-learn", "numpy",
              "umap-learn", "pynndescent", "numba", "spacy", "webvtt-py", "srt", "python-docx")
 LINK_OVERLAP = 0.5
+AUTO_STABILITY_RUNS, AUTO_STABILITY_MAX = 3, 20_000  # reruns, and up to how many segments
 
 
 def embed_segments(store: ProjectStore, embedder: Embedder, segments: Sequence[Segment],
@@ -69,14 +72,17 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
     vectors, n_embedded = embed_segments(store, embedder, segments, progress)
     check_cancelled(progress)
     progress.stage("Clustering themes", None)
-    clusterer = ThemeClusterer(reducer=settings.reducer, n_components=settings.n_components,
-                               n_neighbors=settings.n_neighbors,
-                               min_cluster_size=settings.min_cluster_size,
-                               min_samples=settings.min_samples,
-                               cluster_selection_method=settings.cluster_selection_method,
-                               reassign_quantile=settings.reassign_quantile,
-                               reassign_margin=settings.reassign_margin,
-                               random_state=settings.random_state).fit(vectors)
+    clusterer = make_clusterer(settings, settings.random_state).fit(vectors)
+    stability, runs = None, settings.stability_runs
+    if runs is None:
+        runs = AUTO_STABILITY_RUNS if len(segments) <= AUTO_STABILITY_MAX else 0
+    if runs:
+        check_cancelled(progress)
+        progress.stage("Checking stability", None)
+        stability = theme_stability(
+            vectors, clusterer.labels_, clusterer.n_themes_,
+            lambda rows, seed: make_clusterer(settings, seed).fit(rows).labels_,
+            runs, settings.random_state)
     texts = [segment.text for segment in segments]
     # Names people call each other by ("as Ellen said") say nothing about the theme.
     names = {word.strip(".,").lower() for speaker in store.speakers()
@@ -86,13 +92,16 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
         texts, vectors, clusterer, settings,
         lambda batch: embed_texts(store, embedder, batch, progress, "Naming themes")[0],
         sorted(names))
-    themes = named.themes
+    themes = named.themes if stability is None else [
+        replace(theme, stability=round(float(stability[theme.number]), 4))
+        for theme in named.themes]
     nearest = [[(int(t), float(clusterer.similarities_[row, t])) for t in clusterer.nearest_[row]]
                for row in range(len(segments))]
     segment_ids = [int(segment.id) for segment in segments]
     check_cancelled(progress)
     progress.stage("Saving themes", None)
-    params = {**settings.to_dict(), "min_cluster_size_used": int(clusterer.min_cluster_size_)}
+    params = {**settings.to_dict(), "min_cluster_size_used": int(clusterer.min_cluster_size_),
+              "stability_runs_used": runs}
     run_id = store.save_run(
         started_at=started, model_id=embedder.model_id, params=params,
         random_state=settings.random_state, versions=library_versions(),
@@ -106,6 +115,16 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
                           n_unassigned=int((clusterer.labels_ < 0).sum()), n_embedded=n_embedded,
                           seconds=time.perf_counter() - clock, model_id=embedder.model_id,
                           n_groups=len(named.groups))
+
+
+def make_clusterer(settings: AnalysisSettings, seed: int) -> ThemeClusterer:
+    return ThemeClusterer(reducer=settings.reducer, n_components=settings.n_components,
+                          n_neighbors=settings.n_neighbors,
+                          min_cluster_size=settings.min_cluster_size,
+                          min_samples=settings.min_samples,
+                          cluster_selection_method=settings.cluster_selection_method,
+                          reassign_quantile=settings.reassign_quantile,
+                          reassign_margin=settings.reassign_margin, random_state=seed)
 
 
 def _inherited_codes(store: ProjectStore, segment_ids: list[int],

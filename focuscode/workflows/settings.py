@@ -23,6 +23,9 @@ class AnalysisSettings:
     reassign_quantile: float | None = 0.0
     reassign_margin: float = 0.05
     random_state: int = 42
+    # Reruns (other seeds and input orders) behind theme stability; None: 3 up to 20,000
+    # segments, none above (each rerun costs one more clustering).
+    stability_runs: int | None = None
     n_keywords: int = 8
     include_moderator: bool = False
     max_words: int = 80
@@ -67,6 +70,8 @@ class AnalysisSettings:
             raise ConfigError("UMAP neighbours must be at least 2")
         if result.cluster_selection_method not in ("eom", "leaf"):
             raise ConfigError("cluster selection must be 'eom' or 'leaf'")
+        if result.stability_runs is not None and not 0 <= result.stability_runs <= 50:
+            raise ConfigError("stability reruns must be between 0 (none) and 50")
         if result.min_cluster_size is not None and result.min_cluster_size < 2:
             raise ConfigError("min cluster size must be at least 2")
         return result

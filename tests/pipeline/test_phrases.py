@@ -59,3 +59,11 @@ def test_each_theme_is_named_by_the_phrase_closest_to_it_and_small_talk_is_recog
     assert labeler.labels_[0] == "pharmacy app"
     assert labeler.labels_[1] == "appointment waiting"
     assert labeler.small_talk_ == {2}
+
+
+def test_contractions_stay_out_of_names_and_possessives_stay_in():
+    texts = ["the hub i'm the hub of care", "the hub i'm the hub of care",
+             "the patient's chart was lost", "the patient's chart again"]
+    phrases = candidate_phrases(texts)
+    assert not any("i'm" in p for p in phrases)
+    assert "patient's chart" in phrases

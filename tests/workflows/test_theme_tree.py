@@ -82,3 +82,16 @@ def test_accepting_a_parent_makes_a_parent_code_with_child_codes_in_one_decision
 def test_an_unknown_parent_is_a_decision_error(analysed_project):
     with pytest.raises(DecisionError, match="no parent theme 999"):
         analysed_project.accept_parent(999)
+
+
+def test_every_theme_gets_a_stability_score_and_none_without_reruns(analysed_project):
+    run = analysed_project.store.latest_run()
+    assert (run.params["stability_runs"], run.params["stability_runs_used"]) == (None, 3)
+    scores = [t.stability for t in analysed_project.store.themes(run.id)]
+    assert all(0.0 <= s <= 1.0 for s in scores) and max(scores) > 0.5
+    analysed_project.configure(stability_runs=0)
+    analysed_project.analyse()
+    run = analysed_project.store.latest_run()
+    assert {t.stability for t in analysed_project.store.themes(run.id)} == {None}
+    with pytest.raises(ConfigError, match="stability reruns"):
+        analysed_project.configure(stability_runs=-1)
