@@ -106,7 +106,7 @@ def analyse(
         help="Cluster selection: 'eom' (broader themes) or 'leaf' (finer themes).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed of every random step.")] = None,
     stability_runs: Annotated[Optional[int], typer.Option(
-        help="Reruns (other seeds and orders) behind each theme's stability; 0: none.")] = None,
+        help="HDBSCAN reruns on resamples behind each theme's stability; 0: none.")] = None,
     include_moderator: Annotated[Optional[bool], typer.Option(
         "--include-moderator/--exclude-moderator",
         help="Cluster moderator turns too (default: keep them as context only).")] = None,

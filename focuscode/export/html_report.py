@@ -271,4 +271,4 @@ def _reruns(params: dict) -> str:
     if not runs:
         return ""
     return (f"; each theme's stability is its mean best Jaccard overlap with the themes of {runs} "
-            "reruns with other seeds and input orders")
+            "HDBSCAN reruns on 90% resamples of the segments")

@@ -105,10 +105,12 @@ class ThemeClusterer:
                                 hint="import more transcripts")
         self.min_cluster_size_ = min(self.min_cluster_size_, max(2, len(reduced) // 2))
         samples = self.min_samples if self.min_samples is not None else self.min_cluster_size_
-        model = HDBSCAN(min_cluster_size=self.min_cluster_size_,
-                        min_samples=min(samples + 1, len(reduced)),
-                        cluster_selection_method=self.cluster_selection_method,
-                        metric="euclidean", algorithm="auto", copy=True)
+        self._hdbscan_options = dict(min_cluster_size=self.min_cluster_size_,
+                                     min_samples=min(samples + 1, len(reduced)),
+                                     cluster_selection_method=self.cluster_selection_method,
+                                     metric="euclidean", algorithm="auto", copy=True)
+        self._reduced, self._first = reduced, first
+        model = HDBSCAN(**self._hdbscan_options)
         raw = model.fit_predict(reduced)[first]
         self.labels_ = _renumber_by_size(raw)
         self.probabilities_ = np.where(self.labels_ >= 0, model.probabilities_[first], 0.0)
@@ -145,6 +147,26 @@ class ThemeClusterer:
         self.labels_ = renumbered
         self.centroids_ = self.centroids_[order]
         self.similarities_ = self.similarities_[:, order]
+
+    def resample(self, seed: int, fraction: float = 0.9) -> np.ndarray:
+        """HDBSCAN's themes on a random ``fraction`` of the reduced rows (drawn without
+        replacement: repeated rows break its tree), per row; -2 for rows left out of the sample.
+        Theme numbers are the rerun's own."""
+        from sklearn.cluster import HDBSCAN
+
+        n = len(self._reduced)
+        take = np.sort(np.random.default_rng(seed).choice(n, max(2, int(fraction * n)),
+                                                          replace=False))
+        options = {**self._hdbscan_options,
+                   "min_samples": min(self._hdbscan_options["min_samples"], len(take))}
+        distinct = np.full(n, -2, dtype=int)
+        distinct[take] = HDBSCAN(**options).fit_predict(self._reduced[take])
+        return distinct[self._first]
+
+    @property
+    def core_labels_(self) -> np.ndarray:
+        """Themes as HDBSCAN found them, before outliers joined them (-1: outlier)."""
+        return np.where(self.reassigned_, -1, self.labels_)
 
     def fit_predict(self, X: np.ndarray) -> np.ndarray:
         return self.fit(X).labels_

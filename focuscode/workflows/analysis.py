@@ -26,7 +26,7 @@ from focuscode.workflows.theming import name_themes
 LIBRARIES = ("sentence-transformers", "torch", "transformers", "scikit-learn", "numpy",
              "umap-learn", "pynndescent", "numba", "spacy", "webvtt-py", "srt", "python-docx")
 LINK_OVERLAP = 0.5
-AUTO_STABILITY_RUNS, AUTO_STABILITY_MAX = 3, 20_000  # reruns, and up to how many segments
+AUTO_STABILITY_RUNS, AUTO_STABILITY_MAX = 10, 20_000  # reruns, and up to how many segments
 
 
 def embed_segments(store: ProjectStore, embedder: Embedder, segments: Sequence[Segment],
@@ -79,10 +79,8 @@ def analyse(store: ProjectStore, settings: AnalysisSettings, embedder: Embedder,
     if runs:
         check_cancelled(progress)
         progress.stage("Checking stability", None)
-        stability = theme_stability(
-            vectors, clusterer.labels_, clusterer.n_themes_,
-            lambda rows, seed: make_clusterer(settings, seed).fit(rows).labels_,
-            runs, settings.random_state)
+        stability = theme_stability(clusterer.core_labels_, clusterer.n_themes_,
+                                    clusterer.resample, runs, settings.random_state)
     texts = [segment.text for segment in segments]
     # Names people call each other by ("as Ellen said") say nothing about the theme.
     names = {word.strip(".,").lower() for speaker in store.speakers()

@@ -23,8 +23,8 @@ class AnalysisSettings:
     reassign_quantile: float | None = 0.0
     reassign_margin: float = 0.05
     random_state: int = 42
-    # Reruns (other seeds and input orders) behind theme stability; None: 3 up to 20,000
-    # segments, none above (each rerun costs one more clustering).
+    # HDBSCAN reruns on 90% resamples behind theme stability; None: 10 up to 20,000 segments,
+    # none above (each rerun costs one more HDBSCAN fit).
     stability_runs: int | None = None
     n_keywords: int = 8
     include_moderator: bool = False

@@ -43,7 +43,7 @@ def test_second_analysis_uses_the_embedding_cache(analysed_project):
 def test_run_records_settings_model_and_versions(analysed_project):
     run = analysed_project.store.latest_run()
     settings = analysed_project.settings.to_dict()
-    assert run.params == {**settings, "min_cluster_size_used": 6, "stability_runs_used": 3}
+    assert run.params == {**settings, "min_cluster_size_used": 6, "stability_runs_used": 10}
     assert (run.model_id, run.random_state, run.status) == ("hashing-256-0", 42, "finished")
     assert {"focuscode", "python", "scikit-learn", "numpy"} <= set(run.versions)
     assert run.n_segments == len(analysed_project.store.segments(included_only=True))

@@ -86,7 +86,7 @@ def test_an_unknown_parent_is_a_decision_error(analysed_project):
 
 def test_every_theme_gets_a_stability_score_and_none_without_reruns(analysed_project):
     run = analysed_project.store.latest_run()
-    assert (run.params["stability_runs"], run.params["stability_runs_used"]) == (None, 3)
+    assert (run.params["stability_runs"], run.params["stability_runs_used"]) == (None, 10)
     scores = [t.stability for t in analysed_project.store.themes(run.id)]
     assert all(0.0 <= s <= 1.0 for s in scores) and max(scores) > 0.5
     analysed_project.configure(stability_runs=0)
