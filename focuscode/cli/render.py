@@ -57,8 +57,8 @@ def theme_tree(tree: Sequence[tuple[ThemeGroup | None, Sequence[Theme]]]) -> Tex
     n_parents = sum(1 for group, _ in tree if group is not None)
     out = Text.assemble(("Theme tree", "bold"),
                         (f" ({n_parents} parent themes; 'focuscode accept-parent P<id>' makes one "
-                         "a code with its themes as child codes; stability: how often a theme "
-                         "comes back when the analysis is rerun, 0-1)", "dim"))
+                         "a code with its themes as child codes; stability 0-1: how often a theme "
+                         "comes back when HDBSCAN reruns on resamples)", "dim"))
     for group, children in tree:
         if group is None:
             out.append("\n(top level on their own)", "dim")

@@ -11,8 +11,9 @@ def test_candidates_are_the_themes_ngrams_without_fillers_names_or_stop_word_edg
     texts = ["Honestly the waiting time for appointments was long, Ellen.",
              "Waiting time for appointments is too long, yeah.",
              "I was looking at the waiting time for appointments online."]
-    phrases = candidate_phrases(texts, banned=frozenset({"ellen"}))
+    phrases = candidate_phrases(texts, banned=frozenset({"ellen"}), max_words=4)
     assert "waiting time for appointments" in phrases
+    assert all(len(p.split()) <= 3 for p in candidate_phrases(texts))
     assert phrases[0].startswith("waiting time") or phrases[0].endswith("appointments")
     words = {w for p in phrases for w in p.split()}
     assert not words & {"honestly", "yeah", "looking", "ellen"}
@@ -55,9 +56,12 @@ def test_each_theme_is_named_by_the_phrase_closest_to_it_and_small_talk_is_recog
              "hi i'm sam thanks for the invite"]
     labels = [0, 0, 0, 1, 1, 1, 2, 2, 2]
     centroids = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]], dtype=float)
-    labeler = PhraseLabeler(_encode).fit(texts, labels, centroids)
+    labeler = PhraseLabeler(_encode, n_label_phrases=1).fit(texts, labels, centroids)
     assert labeler.labels_[0] == "pharmacy app"
     assert labeler.labels_[1] == "appointment waiting"
+    two = PhraseLabeler(_encode).fit(texts, labels, centroids)
+    first = two.phrases_[0][0]
+    assert two.labels_[0] == first or two.labels_[0].startswith(first + " / ")
     assert labeler.small_talk_ == {2}
 
 
@@ -67,3 +71,11 @@ def test_contractions_stay_out_of_names_and_possessives_stay_in():
     phrases = candidate_phrases(texts)
     assert not any("i'm" in p for p in phrases)
     assert "patient's chart" in phrases
+
+
+def test_a_second_phrase_repeating_a_word_of_the_first_is_left_out():
+    from focuscode.pipeline.phrases import _joined
+
+    assert _joined(("prior authorizations", "prior auth", "insurance forms"), 2) == \
+        "prior authorizations / insurance forms"
+    assert _joined(("prior authorizations", "prior auth"), 2) == "prior authorizations"
