@@ -41,9 +41,13 @@ def ranked_segments(codings: Iterable[ReportCoding], segments: Mapping[int, Repo
 def select_quotes(codes: Sequence[ReportCode], segments: Sequence[ReportSegment],
                   codings: Sequence[ReportCoding], *, n_quotes: int = N_QUOTES,
                   min_words: int = MIN_QUOTE_WORDS,
-                  preferred_roles: Sequence[str] = PREFERRED_ROLES) -> list[ReportQuote]:
+                  preferred_roles: Sequence[str] = PREFERRED_ROLES,
+                  avoid_names: Sequence[str] = ()) -> list[ReportQuote]:
     """Suggested quotes per code until a researcher picks some: representative, no fragments,
-    each role represented (``preferred_roles`` first), then as many different speakers as can be."""
+    each role represented (``preferred_roles`` first), then as many different speakers as can be.
+    Segments that say a name of ``avoid_names`` (speakers introducing themselves: pseudonyms
+    would not hide them) are suggested only when a code has no other."""
+    lowered = [name.lower() for name in avoid_names if name.strip()]
     by_id = {s.segment_id: s for s in segments}
     by_code: dict[str, list[ReportCoding]] = defaultdict(list)
     for coding in codings:
@@ -52,6 +56,8 @@ def select_quotes(codes: Sequence[ReportCode], segments: Sequence[ReportSegment]
     for code in codes:
         ranked = [s for s in ranked_segments(by_code.get(code.key, ()), by_id, code.key)
                   if n_spoken_words(s.text) >= min_words]
+        unnamed = [s for s in ranked if not any(name in s.text.lower() for name in lowered)]
+        ranked = unnamed or ranked
         chosen = _diverse(ranked, n_quotes, preferred_roles)
         chosen.sort(key=ranked.index)
         quotes.extend(ReportQuote(code_key=code.key, rank=rank, segment_id=s.segment_id,

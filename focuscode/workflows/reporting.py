@@ -71,7 +71,8 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
     with_picks = {q.code_key for q in picked}
     suggested = quote_rules.select_quotes([c for c in report_codes if c.key not in with_picks],
                                           segments, codings, n_quotes=n_quotes,
-                                          min_words=min_quote_words)
+                                          min_words=min_quote_words,
+                                          avoid_names=[s.label for s in store.speakers()])
     quotes = picked + suggested
     quote_source = ("selected" if picked and not suggested else
                     "mixed" if picked else "suggested")
