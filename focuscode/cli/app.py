@@ -125,7 +125,8 @@ def analyse(
     console.print(f"Found {report.n_themes} themes{parents} in {report.n_segments} segments "
                   f"({report.n_unassigned} unassigned) in {report.seconds:.1f} s "
                   f"[dim](run {report.run_id}, model {report.model_id}, seed "
-                  f"{settings.random_state}, {report.n_embedded} newly embedded)[/]")
+                  f"{settings.random_state}, {report.n_embedded} newly embedded)[/]",
+                  soft_wrap=True)
 
 
 @app.command()

@@ -4,8 +4,8 @@ KeyBERT-style: the theme's frequent 2-3 word n-grams (not starting or ending wit
 without fillers or speakers' names) are embedded with the model the analysis already loaded and
 ranked by cosine to the theme's centroid; maximal marginal relevance keeps the next phrases
 different from the first. The name is the best two ("primary care / treat the person", at most
-six words): on NHS FFT's human-named themes they score a mean cosine of 0.365 to the human name,
-the best phrase alone 0.345-0.362, 2-4 word phrases less (python -m benchmarks quality). A
+six words): on NHS FFT's human-named themes they score a mean cosine of 0.358 to the human name
+of each theme's majority, c-TF-IDF keywords 0.365 (python -m benchmarks quality). A
 theme whose centroid is close to greetings and introductions is recognised as small talk, so
 that the researcher can leave it out.
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from dataclasses import replace
 import os
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -117,7 +118,14 @@ class Project:
         run = self.store.latest_run()
         if run is None:
             return []
-        themes = self.store.themes(run.id)
+        themes = []
+        for theme in self.store.themes(run.id):  # as the researcher shaped them
+            if theme.code_id is None:
+                themes.append(theme)
+                continue
+            code = self.log.code(theme.code_id)
+            if code.status != "deleted":  # merged themes show their code's name
+                themes.append(replace(theme, label=code.name))
         tree: list[tuple[ThemeGroup | None, list[Theme]]] = [
             (group, [t for t in themes if t.group_id == group.id])
             for group in self.store.theme_groups(run.id)]
