@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import getpass
-from dataclasses import replace
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
