@@ -1,4 +1,5 @@
-"""Labelled units from ../shared/data (MTS-Dialog, ACI-Bench), read in place, never copied."""
+"""Labelled units from ../shared/data (MTS-Dialog, ACI-Bench, NHS FFT), read in place, never
+copied."""
 
 from __future__ import annotations
 
@@ -66,6 +67,18 @@ def aci_dialogues() -> Corpus:
     files = [root / "transcripts" / f"{row['dialogue_id']}.txt" for row in rows]
     return Corpus(f"ACI-Bench visits (n={len(rows)})", [_dialogue_text(p) for p in files],
                   [_complaint(row["chief_complaint"]) for row in rows], files)
+
+
+def nhs_answers() -> Corpus:
+    """NHS Friends and Family Test answers labelled by people with exactly one of the
+    framework's themes (3,742 answers, 42 themes): human themes per unit, as a researcher codes
+    segments."""
+    root = shared_data() / "nhs_fft"
+    rows = [r for r in csv.DictReader((root / "answers.csv").open(encoding="utf-8"))
+            if r["label"].strip()]
+    files = sorted((root / "transcripts").glob("*.txt"))
+    return Corpus(f"NHS FFT single-theme answers (n={len(rows)})",
+                  [row["text"] for row in rows], [row["label"] for row in rows], files)
 
 
 def _complaint(text: str) -> str:

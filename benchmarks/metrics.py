@@ -28,6 +28,23 @@ def agreement(labels_true: list[str], labels_pred: np.ndarray) -> dict[str, floa
     return both
 
 
+def name_similarity(labels_true: list[str], labels_pred: np.ndarray, names: dict[int, str],
+                    encode) -> float:  # noqa: ANN001
+    """Mean cosine between each theme's name and the human theme name of its majority."""
+    truth = np.asarray(labels_true)
+    pairs = []
+    for theme, name in names.items():
+        members = truth[labels_pred == theme]
+        if len(members):
+            values, counts = np.unique(members, return_counts=True)
+            pairs.append((name, str(values[np.argmax(counts)])))
+    if not pairs:
+        return float("nan")
+    ours = encode([a for a, _ in pairs])
+    theirs = encode([b for _, b in pairs])
+    return float(np.mean(np.sum(ours * theirs, axis=1)))
+
+
 def npmi_coherence(texts: list[str], keywords: dict[int, tuple[str, ...]], top: int = 5) -> float:
     """Mean NPMI of each theme's top keyword pairs, from document co-occurrence in the corpus
     (Bouma 2009; the C_NPMI of Röder et al. 2015 with whole units as windows). -1..1, higher

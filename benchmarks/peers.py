@@ -14,17 +14,31 @@ class Result:
     labels: np.ndarray  # -1: unassigned
     keywords: dict[int, tuple[str, ...]]
     seconds: float
+    names: dict[int, str] | None = None  # theme names, where the method gives phrases
 
 
-def run_focuscode(texts: list[str], vectors: np.ndarray, random_state: int = 42) -> Result:
+def keyword_names(keywords: dict[int, tuple[str, ...]]) -> dict[int, str]:
+    """c-TF-IDF labels as focuscode showed them before phrase names: the top three words."""
+    return {theme: " / ".join(words[:3]) for theme, words in keywords.items() if words}
+
+
+def run_focuscode(texts: list[str], vectors: np.ndarray, encode=None,  # noqa: ANN001
+                  random_state: int = 42) -> Result:
+    """focuscode's defaults; with ``encode`` (the loaded model) its phrase names too."""
     from focuscode.pipeline.cluster import ThemeClusterer
     from focuscode.pipeline.label import KeywordLabeler
+    from focuscode.pipeline.phrases import PhraseLabeler
+    from focuscode.workflows.theming import theme_names
 
     start = time.perf_counter()
     clusterer = ThemeClusterer(random_state=random_state).fit(vectors)
     labeler = KeywordLabeler().fit(texts, clusterer.labels_)
+    names = None
+    if encode is not None:
+        phrases = PhraseLabeler(encode).fit(texts, clusterer.labels_, clusterer.centroids_)
+        names = theme_names(phrases, labeler)
     return Result("focuscode (defaults)", clusterer.labels_, labeler.keywords_,
-                  time.perf_counter() - start)
+                  time.perf_counter() - start, names)
 
 
 def run_bertopic(texts: list[str], vectors: np.ndarray, random_state: int = 42) -> Result:

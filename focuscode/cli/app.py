@@ -29,7 +29,7 @@ from focuscode.cli.options import (
     table_file,
 )
 from focuscode.cli.progress import RichProgress
-from focuscode.cli.render import import_lines, reanalysis_lines, themes_table
+from focuscode.cli.render import import_lines, reanalysis_lines, theme_tree, themes_table
 from focuscode.domain import ConfigError, FocuscodeError
 from focuscode.domain.views import AnalysisReport
 from focuscode.workflows import Project
@@ -176,15 +176,23 @@ def analyse(
     min_cluster_size: Annotated[Optional[int], typer.Option(
         min=0, max=MAX_COUNT,
         help="Smallest theme, in segments (0: scaled to the data, the default).")] = None,
+    themes: Annotated[Optional[str], typer.Option(
+        "--themes", help="About how many top-level themes (parents of the themes found), "
+                         "or 'auto' (the default: about sqrt(2 x themes)).")] = None,
     min_samples: Annotated[Optional[int], typer.Option(
         min=1, max=MAX_COUNT, help="HDBSCAN density smoothing.")] = None,
+    reducer: Annotated[Optional[str], typer.Option(
+        help="Reduction before clustering: 'umap' (default), 'pca' or 'none'.")] = None,
     components: Annotated[Optional[int], typer.Option(
         min=0, max=MAX_COMPONENTS,
-        help="PCA dimensions before clustering (0: none).")] = None,
+        help="Dimensions after the reduction (0: no reduction; default 5).")] = None,
     selection: Annotated[Optional[str], typer.Option(
         help="Cluster selection: 'eom' (broader themes) or 'leaf' (finer themes).")] = None,
     seed: Annotated[Optional[int], typer.Option(
         min=0, max=MAX_SEED, help="Random seed of every random step.")] = None,
+    stability_runs: Annotated[Optional[int], typer.Option(
+        min=0, max=MAX_COUNT,
+        help="HDBSCAN reruns on resamples behind each theme's stability; 0: none.")] = None,
     include_moderator: Annotated[Optional[bool], typer.Option(
         "--include-moderator/--exclude-moderator",
         help="Cluster moderator turns too (default: keep them as context only).")] = None,
@@ -194,13 +202,17 @@ def analyse(
     with _open(project) as opened:
         settings = opened.configure(model=model, min_cluster_size=min_cluster_size,
                                     min_samples=min_samples, n_components=components,
+                                    reducer=reducer, n_themes=themes,
+                                    stability_runs=stability_runs,
                                     cluster_selection_method=selection, random_state=seed,
                                     include_moderator=include_moderator)
         report = _analyse(opened, yes)
-    console.print(f"Found {report.n_themes} themes in {report.n_segments} segments "
+    parents = f" under {report.n_groups} parent themes" if report.n_groups else ""
+    console.print(f"Found {report.n_themes} themes{parents} in {report.n_segments} segments "
                   f"({report.n_unassigned} unassigned) in {report.seconds:.1f} s "
                   f"[dim](run {report.run_id}, model {report.model_id}, seed "
-                  f"{settings.random_state}, {report.n_embedded} newly embedded)[/]")
+                  f"{settings.random_state}, {report.n_embedded} newly embedded)[/]",
+                  soft_wrap=True)
     for line in reanalysis_lines(report):
         console.print(line)
 
@@ -252,9 +264,34 @@ def _print_themes(opened: Project) -> None:
         return
     roles = sorted({role for e in entries for role in e.by_role})
     console.print(themes_table(entries, roles))
+    tree = opened.theme_tree()
+    if tree:
+        console.print(theme_tree(tree))
+    for theme in (t for _, themes in tree for t in themes if t.small_talk):
+        console.print(f"[yellow]Theme {theme.number + 1} looks like introductions / small "
+                      "talk[/]: delete it in the workbench (focuscode review) to leave it out of "
+                      "the codes and reports.")
     remark = blind_remark(opened)
     if remark:
         console.print(remark.strip())
+
+
+@app.command("accept-parent")
+def accept_parent(
+    parent: Annotated[str, typer.Argument(help="Parent theme id (P3) from focuscode themes.")],
+    name: Annotated[Optional[str], typer.Option(help="Name of the parent code.")] = None,
+    project: ProjectOption = Path("."),
+    coder: CoderOption = None,
+) -> None:
+    """Make a parent theme of the theme tree a code, its themes child codes (one decision)."""
+    text = parent.strip().upper().removeprefix("P")
+    if not text.isdigit():
+        raise ConfigError(f"'{parent}' is not a parent theme id",
+                          hint="use the P-number 'focuscode themes' shows, e.g. P3")
+    with _open(project, coder) as opened:
+        decision = opened.accept_parent(int(text), name)
+    console.print(f"{escape(decision.coder)}: {escape(decision.payload.get('summary', ''))} "
+                  f"[dim](decision {decision.id})[/]")
 
 
 @export_app.command("segments")

@@ -8,7 +8,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from focuscode.domain import FileReport
+from focuscode.domain import FileReport, Theme, ThemeGroup
+from focuscode.domain.model import UNSTABLE
 from focuscode.domain.reports import basis_summary
 from focuscode.domain.review import ReviewEntry
 from focuscode.domain.views import AnalysisReport, ImportReport
@@ -53,6 +54,36 @@ def themes_table(entries: Sequence[ReviewEntry], roles: Sequence[str]) -> Table:
                       str(entry.n_segments), str(entry.n_speakers),
                       *(str(entry.by_role.get(role, 0)) for role in roles), quote)
     return table
+
+
+def theme_tree(tree: Sequence[tuple[ThemeGroup | None, Sequence[Theme]]]) -> Text:
+    """Parent themes (their ids accept them: 'focuscode accept-parent P3') and their themes,
+    indented below them."""
+    n_parents = sum(1 for group, _ in tree if group is not None)
+    out = Text.assemble(("Theme tree", "bold"),
+                        (f" ({n_parents} parent themes; 'focuscode accept-parent P<id>' makes one "
+                         "a code with its themes as child codes; stability 0-1: how often a theme "
+                         "comes back when HDBSCAN reruns on resamples)", "dim"))
+    for group, children in tree:
+        if group is None:
+            out.append("\n(top level on their own)", "dim")
+        else:
+            size = sum(t.size for t in children)
+            out.append("\n")
+            out.append(f"P{group.id} ", "cyan")
+            out.append(group.label, "bold")
+            out.append(f"  {size} segs · {', '.join(group.keywords[:4])}", "dim")
+        for theme in children:
+            out.append(f"\n    {theme.number + 1}. {theme.label}")
+            out.append(f"  {theme.size} segs", "dim")
+            if theme.stability is not None:
+                unstable = theme.stability < UNSTABLE
+                out.append(f" · stability {theme.stability:.2f}" + (" (unstable)" if unstable
+                                                                   else ""),
+                           "red" if unstable else "dim")
+            if theme.code_id is not None:
+                out.append(" ✓ code", "green")
+    return out
 
 
 def _short(text: str, limit: int) -> str:

@@ -25,6 +25,7 @@ from focuscode.domain.model import (
     Segment,
     Speaker,
     Theme,
+    ThemeGroup,
     Transcript,
     Turn,
 )
@@ -33,6 +34,6 @@ __all__ = [
     "MODERATOR_ROLE", "UNKNOWN_ROLE", "AnalysisError", "AnalysisRun", "Code", "Coding",
     "CodingStatus", "ConfigError", "Decision", "DecisionError", "ExclusionReason", "ExportError",
     "FocuscodeError", "IngestError", "ModelError", "ParsedTranscript", "ProjectNotFoundError",
-    "Segment", "Speaker", "StoreError", "Theme", "Transcript", "Turn", "FileReport",
+    "Segment", "Speaker", "StoreError", "Theme", "ThemeGroup", "Transcript", "Turn", "FileReport",
     "LabelAsText", "SkippedLines", "SpeakerTally",
 ]

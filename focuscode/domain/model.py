@@ -139,6 +139,24 @@ class Theme:
     code_id: int | None = None
     status: str = "active"  # active | pending (a split not in effect) | split | deleted
     parent_id: int | None = None  # the theme it was split from
+    group_id: int | None = None  # its parent theme in the theme tree (None: top level)
+    small_talk: bool = False  # looks like introductions / small talk
+    stability: float | None = None  # how often it comes back in reruns (mean best Jaccard)
+
+
+UNSTABLE = 0.5  # a theme whose stability is below this mostly does not come back in reruns
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    """A parent theme of the theme tree: themes of one run close to each other."""
+
+    id: int
+    run_id: int
+    number: int
+    label: str
+    keywords: tuple[str, ...]
+    size: int
 
 
 GROUP_SOURCE = "group"  # Code.source of a grouping category

@@ -126,6 +126,7 @@ class ReportCode:
     parent: str | None = None
     color: str | None = None
     examples: tuple[str, ...] = ()
+    stability: float | None = None  # its theme's stability over reruns (None: not measured)
     memo: str = ""
     codable: bool = True  # False: a grouping category (never applied)
 

@@ -54,3 +54,4 @@ class AnalysisReport:
     decision_id: int | None = None  # a re-analysis' entry of the log (undone at once)
     kept: tuple[str, ...] = ()  # the researcher's codes and themes carried into the run
     no_longer_applies: tuple[str, ...] = ()  # structure none of whose segments is analysed
+    n_groups: int = 0  # parent themes of the theme tree

@@ -17,6 +17,7 @@ from focuscode.domain.counting import (
     outline,
     roles,
 )
+from focuscode.domain.model import UNSTABLE
 from focuscode.domain.reports import (
     BASES,
     SUGGESTED,
@@ -80,11 +81,11 @@ def methods_paragraph(data: ReportData, comparison: Comparison | None = None) ->
         versions = ", ".join(f"{name} {version}" for name, version in sorted(run.versions.items()))
         parts.append(
             f"Segments were embedded with the sentence-transformers model {run.model_id}, "
-            f"reduced by PCA to {p.get('n_components', '?')} dimensions and clustered with "
+            f"{_reduction(p)} and clustered with "
             f"HDBSCAN (minimum cluster size {size}, minimum samples "
             f"{p.get('min_samples', '?')}, '{p.get('cluster_selection_method', '?')}' "
             f"cluster selection, random state {run.random_state}); themes were labelled by "
-            f"class-based TF-IDF keywords. Analysis run {run.id} finished "
+            f"class-based TF-IDF keywords{_reruns(p)}. Analysis run {run.id} finished "
             f"{reader_date(run.finished_at)} "
             f"(input hash {run.input_sha256[:12]}) and found {run.n_themes} themes in "
             f"{run.n_segments} segments, leaving {data.n_unassigned} unassigned. "
@@ -167,7 +168,8 @@ def _codebook(data: ReportData) -> str:
         f"<tr><td>{escape(c.name)}{_badge(c.status)}</td><td>{escape(c.definition)}"
         + (f"<br><span class=\"muted\">Include: {escape(c.include)}</span>" if c.include else "")
         + (f"<br><span class=\"muted\">Exclude: {escape(c.exclude)}</span>" if c.exclude else "")
-        + f"</td><td>{escape(', '.join(data.shown_keywords(c.keywords)))}</td>"
+        + f"</td><td>{escape(', '.join(data.shown_keywords(c.keywords)))}"
+        f"{_stability(c.stability)}</td>"
         f'<td class="n">{len(coded[c.key])}'
         + "".join(f'</td><td class="n">{counted[c.key][b]}' for b in BASES)
         + "</td></tr>" for c in data.codes)
@@ -299,3 +301,29 @@ def write_report(data: ReportData, comparison: Comparison,
     with atomic_path(path) as temporary:
         temporary.write_text(html, encoding="utf-8")
     return path
+
+
+def _reduction(params: dict) -> str:
+    """How the run reduced the embeddings (runs stored before UMAP used PCA)."""
+    method = params.get("reducer", "pca")
+    if method == "none" or not params.get("n_components"):
+        return "not reduced"
+    if method == "umap":
+        return (f"reduced by UMAP ({params.get('n_neighbors', 15)} neighbours, cosine) to "
+                f"{params['n_components']} dimensions")
+    return f"reduced by PCA to {params['n_components']} dimensions"
+
+
+def _stability(value: float | None) -> str:
+    if value is None:
+        return ""
+    mark = " (unstable)" if value < UNSTABLE else ""
+    return f'<br><span class="muted">stability {value:.2f}{mark}</span>'
+
+
+def _reruns(params: dict) -> str:
+    runs = params.get("stability_runs_used")
+    if not runs:
+        return ""
+    return (f"; each theme's stability is its mean best Jaccard overlap with the themes of {runs} "
+            "HDBSCAN reruns on 90% resamples of the segments")

@@ -252,11 +252,11 @@ def codebook_frame(data: ReportData):  # noqa: ANN201
         [{"code_key": c.key, "code": c.name, "status": STATUS_LABELS[c.status],
           "matrix_column": headers[c.key], "definition": c.definition, "include": c.include,
           "exclude": c.exclude, "keywords": ", ".join(data.shown_keywords(c.keywords)),
-          "parent": c.parent or "",
+          "parent": c.parent or "", "stability": c.stability,
           **_basis_columns(counted[c.key])}
          for c in data.codes],
         columns=["code_key", "code", "status", "matrix_column", "definition", "include",
-                 "exclude", "keywords", "parent", *BASIS_COLUMNS])
+                 "exclude", "keywords", "parent", "stability", *BASIS_COLUMNS])
 
 
 def md_escape(text: str) -> str:

@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from focuscode.domain import AnalysisError
+from focuscode.pipeline.reduce import REDUCERS, reduce
 
 MIN_SEGMENTS = 6
 
@@ -28,7 +29,10 @@ class ThemeClusterer:
 
     Parameters
     ----------
-    n_components : PCA dimensions before clustering (``None``: cluster the embeddings as they are).
+    reducer : ``"umap"`` (the default: keeps neighbourhoods, cosine metric, seeded), ``"pca"``
+        or ``"none"`` (cluster the embeddings as they are).
+    n_components : dimensions after the reduction (``None``: no reduction).
+    n_neighbors : UMAP's neighbourhood size.
     min_cluster_size : smallest theme; ``None`` scales it with the number of segments.
     min_samples : HDBSCAN's density smoothing in hdbscan's convention (the point itself not
         counted); 1 keeps far fewer segments unassigned at focus-group sizes; ``None`` ->
@@ -53,12 +57,15 @@ class ThemeClusterer:
     ``min_cluster_size_``, ``n_themes_``.
     """
 
-    def __init__(self, *, n_components: int | None = 10, min_cluster_size: int | None = None,
+    def __init__(self, *, reducer: str = "umap", n_components: int | None = 5,
+                 n_neighbors: int = 15, min_cluster_size: int | None = None,
                  min_samples: int | None = 1, cluster_selection_method: str = "eom",
                  n_suggestions: int = 3,
                  reassign_quantile: float | None = 0.0, reassign_margin: float = 0.05,
                  random_state: int = 42) -> None:
+        self.reducer = reducer
         self.n_components = n_components
+        self.n_neighbors = n_neighbors
         self.min_cluster_size = min_cluster_size
         self.min_samples = min_samples
         self.cluster_selection_method = cluster_selection_method
@@ -76,6 +83,9 @@ class ThemeClusterer:
             raise AnalysisError(f"only {n} segments to cluster; theme discovery needs at least "
                                 f"{MIN_SEGMENTS}", hint="import more transcripts, or include "
                                                         "moderator turns with --include-moderator")
+        if self.reducer not in REDUCERS:
+            raise AnalysisError(f"reducer must be one of {', '.join(REDUCERS)}, not "
+                                f"{self.reducer!r}")
         if self.cluster_selection_method not in ("eom", "leaf"):
             raise AnalysisError(f"cluster_selection_method must be 'eom' or 'leaf', not "
                                 f"{self.cluster_selection_method!r}")
@@ -95,15 +105,17 @@ class ThemeClusterer:
                                 hint="import more transcripts")
         self.min_cluster_size_ = min(self.min_cluster_size_, max(2, len(reduced) // 2))
         samples = self.min_samples if self.min_samples is not None else self.min_cluster_size_
-        model = HDBSCAN(min_cluster_size=self.min_cluster_size_,
-                        min_samples=min(samples + 1, len(reduced)),
-                        cluster_selection_method=self.cluster_selection_method,
-                        metric="euclidean", algorithm="auto", copy=True)
+        self._hdbscan_options = dict(min_cluster_size=self.min_cluster_size_,
+                                     min_samples=min(samples + 1, len(reduced)),
+                                     cluster_selection_method=self.cluster_selection_method,
+                                     metric="euclidean", algorithm="auto", copy=True)
+        self._reduced, self._first = reduced, first
+        model = HDBSCAN(**self._hdbscan_options)
         raw = model.fit_predict(reduced)[first]
         self.labels_ = _renumber_by_size(raw)
         self.probabilities_ = np.where(self.labels_ >= 0, model.probabilities_[first], 0.0)
         self.n_themes_ = int(self.labels_.max() + 1) if (self.labels_ >= 0).any() else 0
-        self.centroids_ = _centroids(X, self.labels_, self.n_themes_)
+        self.centroids_ = centroids_of(X, self.labels_, self.n_themes_)
         self.similarities_ = X @ self.centroids_.T if self.n_themes_ else np.zeros((n, 0))
         self.reassigned_ = self._reassign_outliers()
         self._number_by_size()
@@ -136,19 +148,32 @@ class ThemeClusterer:
         self.centroids_ = self.centroids_[order]
         self.similarities_ = self.similarities_[:, order]
 
+    def resample(self, seed: int, fraction: float = 0.9) -> np.ndarray:
+        """HDBSCAN's themes on a random ``fraction`` of the reduced rows (drawn without
+        replacement: repeated rows break its tree), per row; -2 for rows left out of the sample.
+        Theme numbers are the rerun's own."""
+        from sklearn.cluster import HDBSCAN
+
+        n = len(self._reduced)
+        take = np.sort(np.random.default_rng(seed).choice(n, max(2, int(fraction * n)),
+                                                          replace=False))
+        options = {**self._hdbscan_options,
+                   "min_samples": min(self._hdbscan_options["min_samples"], len(take))}
+        distinct = np.full(n, -2, dtype=int)
+        distinct[take] = HDBSCAN(**options).fit_predict(self._reduced[take])
+        return distinct[self._first]
+
+    @property
+    def core_labels_(self) -> np.ndarray:
+        """Themes as HDBSCAN found them, before outliers joined them (-1: outlier)."""
+        return np.where(self.reassigned_, -1, self.labels_)
+
     def fit_predict(self, X: np.ndarray) -> np.ndarray:
         return self.fit(X).labels_
 
     def _reduce(self, X: np.ndarray) -> np.ndarray:
-        if not self.n_components or self.n_components >= min(X.shape):
-            return X
-        from sklearn.decomposition import PCA
-
-        reduced = PCA(n_components=self.n_components, svd_solver="full",
-                      random_state=self.random_state).fit_transform(X)
-        norms = np.linalg.norm(reduced, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return reduced / norms
+        return reduce(X, self.reducer, self.n_components, n_neighbors=self.n_neighbors,
+                      random_state=self.random_state)
 
 
 def _first_occurrences(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -173,7 +198,8 @@ def _renumber_by_size(labels: np.ndarray) -> np.ndarray:
     return np.array([mapping.get(label, -1) for label in labels], dtype=int)
 
 
-def _centroids(X: np.ndarray, labels: np.ndarray, n_themes: int) -> np.ndarray:
+def centroids_of(X: np.ndarray, labels: np.ndarray, n_themes: int) -> np.ndarray:
+    """Unit mean vector of each theme's rows (-1 rows left out)."""
     centroids = np.zeros((n_themes, X.shape[1]))
     for theme in range(n_themes):
         mean = X[labels == theme].mean(axis=0)

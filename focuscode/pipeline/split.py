@@ -41,7 +41,7 @@ class ThemeSplitter:
                                 hint=f"choose between 2 and {max(2, n // 2)}")
         labels = None
         if self.n_themes is None and n >= MIN_SEGMENTS:
-            clusterer = ThemeClusterer(n_components=self.n_components,
+            clusterer = ThemeClusterer(reducer="pca", n_components=self.n_components,
                                        min_cluster_size=max(3, n // 8), min_samples=1,
                                        cluster_selection_method="leaf",
                                        random_state=self.random_state).fit(X)

@@ -106,9 +106,10 @@ class DecisionLog:
                                 "run_id = ?", (run_id,)).fetchone()[0]
             cursor = db.execute(
                 "INSERT INTO themes (run_id, number, label, keywords, exemplar_ids, size, code_id, "
-                "status, parent_id) VALUES (?, ?, ?, ?, ?, ?, NULL, 'pending', ?)",
+                "status, parent_id, group_id) VALUES (?, ?, ?, ?, ?, ?, NULL, 'pending', ?, "
+                "(SELECT group_id FROM themes WHERE id = ?))",  # a split stays in its group
                 (run_id, number, label, json.dumps(list(keywords)), json.dumps(list(exemplar_ids)),
-                 size, parent_id))
+                 size, parent_id, parent_id))
             return int(cursor.lastrowid)
 
     def create_code(self, code: Code, *, coder: str, summary: str = "",

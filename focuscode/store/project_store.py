@@ -18,6 +18,7 @@ from focuscode.domain import (
     Speaker,
     StoreError,
     Theme,
+    ThemeGroup,
     Transcript,
 )
 from focuscode.domain.hashing import text_sha256
@@ -34,6 +35,19 @@ class ThemeRecord:
     label: str
     keywords: tuple[str, ...]
     exemplar_rows: tuple[int, ...]
+    size: int
+    group: int | None = None  # number of its GroupRecord (None: top level)
+    small_talk: bool = False
+    stability: float | None = None  # mean best Jaccard over reruns (None: not measured)
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    """A parent theme as the pipeline found it."""
+
+    number: int
+    label: str
+    keywords: tuple[str, ...]
     size: int
 
 
@@ -204,11 +218,13 @@ class ProjectStore:
                  nearest: Sequence[Sequence[tuple[int, float]]], seconds: float,
                  theme_codes: Mapping[int, int] | None = None,
                  theme_status: Mapping[int, str] | None = None, status: str = "active",
-                 moved_from: Mapping[int, int] | None = None) -> int:
+                 moved_from: Mapping[int, int] | None = None,
+                 groups: Sequence[GroupRecord] = ()) -> int:
         """Store a finished run, its themes and every segment's membership in one transaction.
 
         ``status`` pending: a re-analysis, put in effect by its decision (``run_status``);
-        ``moved_from``: segment row -> number of the theme it was moved out of."""
+        ``moved_from``: segment row -> number of the theme it was moved out of; ``groups``: the
+        parent themes of the theme tree."""
         with self.db.atomic() as db:
             cursor = db.execute(
                 "INSERT INTO analysis_runs (started_at, finished_at, model_id, params, "
@@ -218,15 +234,25 @@ class ProjectStore:
                  random_state, json.dumps(dict(versions), sort_keys=True), input_sha256,
                  len(segment_ids), len(themes), seconds, status))
             run_id = int(cursor.lastrowid)
+            group_ids: dict[int, int] = {}
+            for group in groups:
+                cursor = db.execute(
+                    "INSERT INTO theme_groups (run_id, number, label, keywords, size) "
+                    "VALUES (?, ?, ?, ?, ?)", (run_id, group.number, group.label,
+                                               json.dumps(list(group.keywords)), group.size))
+                group_ids[group.number] = int(cursor.lastrowid)
             theme_ids: dict[int, int] = {}
             for theme in themes:
                 cursor = db.execute(
                     "INSERT INTO themes (run_id, number, label, keywords, exemplar_ids, size, "
-                    "code_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "code_id, status, group_id, small_talk, stability) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (run_id, theme.number, theme.label, json.dumps(list(theme.keywords)),
                      json.dumps([segment_ids[row] for row in theme.exemplar_rows]), theme.size,
                      (theme_codes or {}).get(theme.number),
-                     (theme_status or {}).get(theme.number, "active")))
+                     (theme_status or {}).get(theme.number, "active"),
+                     None if theme.group is None else group_ids[theme.group],
+                     int(theme.small_talk), theme.stability))
                 theme_ids[theme.number] = int(cursor.lastrowid)
             moved = {row: theme_ids[number] for row, number in (moved_from or {}).items()}
             db.executemany(
@@ -258,6 +284,13 @@ class ProjectStore:
         """The run's theme ids (as JSON keys) for a mapping keyed by theme number."""
         rows = self.db.query("SELECT id, number FROM themes WHERE run_id = ?", (run_id,))
         return {str(r["id"]): by_number[r["number"]] for r in rows if r["number"] in by_number}
+    def theme_groups(self, run_id: int) -> list[ThemeGroup]:
+        """The run's parent themes (the theme tree), by number."""
+        return [ThemeGroup(id=row["id"], run_id=row["run_id"], number=row["number"],
+                           label=row["label"], keywords=tuple(load_json(row["keywords"])),
+                           size=row["size"])
+                for row in self.db.query("SELECT * FROM theme_groups WHERE run_id = ? "
+                                         "ORDER BY number", (run_id,))]
 
     def memberships(self, run_id: int) -> list[Membership]:
         return [Membership(row["segment_id"], row["theme_id"], row["probability"],
@@ -298,7 +331,9 @@ def _theme(row: Any) -> Theme:
     return Theme(id=row["id"], run_id=row["run_id"], number=row["number"], label=row["label"],
                  keywords=tuple(load_json(row["keywords"])),
                  exemplar_ids=tuple(load_json(row["exemplar_ids"])), size=row["size"],
-                 code_id=row["code_id"], status=row["status"], parent_id=row["parent_id"])
+                 code_id=row["code_id"], status=row["status"], parent_id=row["parent_id"],
+                 group_id=row["group_id"], small_talk=bool(row["small_talk"]),
+                 stability=row["stability"])
 
 
 def _run(row: Any) -> AnalysisRun:

@@ -276,3 +276,25 @@ def _undoable_runs_and_moved_segments(db: sqlite3.Connection) -> None:
     ALTER TABLE theme_members ADD COLUMN moved_from INTEGER REFERENCES themes(id);
     CREATE INDEX analysis_runs_status ON analysis_runs(status, id);
     """)
+
+
+@migration("0007_theme_tree")
+def _theme_tree(db: sqlite3.Connection) -> None:
+    """Parent themes: a run's themes grouped by their centroids (the theme tree); themes that
+    look like introductions / small talk are marked so the researcher can leave them out; each
+    theme's stability over reruns with other seeds and input orders."""
+    run_script(db, """
+    CREATE TABLE theme_groups (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES analysis_runs(id),
+        number INTEGER NOT NULL,                  -- 0-based, the group of the largest theme first
+        label TEXT NOT NULL,
+        keywords TEXT NOT NULL,                   -- JSON list
+        size INTEGER NOT NULL,                    -- segments of its themes at analysis time
+        UNIQUE (run_id, number)
+    );
+    ALTER TABLE themes ADD COLUMN group_id INTEGER REFERENCES theme_groups(id);
+    ALTER TABLE themes ADD COLUMN small_talk INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE themes ADD COLUMN stability REAL;  -- mean best Jaccard over reruns; NULL: none
+    CREATE INDEX themes_group ON themes(group_id);
+    """)

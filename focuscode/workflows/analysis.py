@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import platform
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from typing import Sequence
 
@@ -18,33 +18,43 @@ from focuscode.domain.hashing import text_sha256
 from focuscode.domain.views import AnalysisReport
 from focuscode.pipeline.cluster import ThemeClusterer
 from focuscode.pipeline.embed import Embedder
-from focuscode.pipeline.label import KeywordLabeler, rank_exemplars
+from focuscode.pipeline.stability import theme_stability
 from focuscode.store import DecisionLog, Membership, ProjectStore, ThemeRecord, utc_now
+from focuscode.store.project_store import GroupRecord
 from focuscode.workflows.carry_over import CarryOver, carry_over
 from focuscode.workflows.progress import NullProgress, Progress, check_cancelled
 from focuscode.workflows.settings import AnalysisSettings
+from focuscode.workflows.theming import name_themes
 
-LIBRARIES = ("sentence-transformers", "torch", "transformers", "scikit-learn", "numpy", "spacy",
-             "webvtt-py", "srt", "python-docx")
+LIBRARIES = ("sentence-transformers", "torch", "transformers", "scikit-learn", "numpy",
+             "umap-learn", "pynndescent", "numba", "spacy", "webvtt-py", "srt", "python-docx")
+AUTO_STABILITY_RUNS, AUTO_STABILITY_MAX = 10, 20_000  # reruns, and up to how many segments
 
 
 def embed_segments(store: ProjectStore, embedder: Embedder, segments: Sequence[Segment],
                    progress: Progress) -> tuple[np.ndarray, int]:
     """Vectors for ``segments``, from the cache where possible; new ones are cached per batch,
     so an interrupted run keeps what it computed."""
-    hashes = [text_sha256(segment.text) for segment in segments]
+    return embed_texts(store, embedder, [segment.text for segment in segments], progress,
+                       "Embedding segments")
+
+
+def embed_texts(store: ProjectStore, embedder: Embedder, texts: Sequence[str],
+                progress: Progress, stage: str) -> tuple[np.ndarray, int]:
+    """Vectors for ``texts`` through the project's embedding cache, and how many were new."""
+    hashes = [text_sha256(text) for text in texts]
     cached = store.cached_embeddings(embedder.model_id, hashes)
-    texts = {text_sha256(s.text): s.text for s in segments}
+    by_hash = dict(zip(hashes, texts))
     # Longest first, as sentence-transformers orders one encode call: batches of like lengths
     # need little padding, so embedding chunk by chunk costs what one call would.
     missing = sorted(dict.fromkeys(h for h in hashes if h not in cached),
-                     key=lambda h: (-len(texts[h]), h))
-    progress.stage("Embedding segments", len(missing))
+                     key=lambda h: (-len(by_hash[h]), h))
+    progress.stage(stage, len(missing))
     batch = 256
     for begin in range(0, len(missing), batch):
         check_cancelled(progress)
         chunk = missing[begin:begin + batch]
-        vectors = embedder.encode([texts[h] for h in chunk])
+        vectors = embedder.encode([by_hash[h] for h in chunk])
         store.put_embeddings(embedder.model_id, chunk, vectors)
         cached.update(zip(chunk, vectors))
         progress.advance(len(chunk))
@@ -73,6 +83,7 @@ class AnalysisPlan:
     previous_id: int | None
     last_decision: int | None
     carry: CarryOver
+    groups: list[GroupRecord]  # the parent themes of the theme tree
 
     @property
     def needs_confirmation(self) -> bool:
@@ -113,24 +124,27 @@ def plan_analysis(store: ProjectStore, settings: AnalysisSettings, embedder: Emb
     vectors, n_embedded = embed_segments(store, embedder, segments, progress)
     check_cancelled(progress)
     progress.stage("Clustering themes", None)
-    clusterer = ThemeClusterer(n_components=settings.n_components,
-                               min_cluster_size=settings.min_cluster_size,
-                               min_samples=settings.min_samples,
-                               cluster_selection_method=settings.cluster_selection_method,
-                               reassign_quantile=settings.reassign_quantile,
-                               reassign_margin=settings.reassign_margin,
-                               random_state=settings.random_state).fit(vectors)
+    clusterer = make_clusterer(settings, settings.random_state).fit(vectors)
+    stability, runs = None, settings.stability_runs
+    if runs is None:
+        runs = AUTO_STABILITY_RUNS if len(segments) <= AUTO_STABILITY_MAX else 0
+    if runs:
+        check_cancelled(progress)
+        progress.stage("Checking stability", None)
+        stability = theme_stability(clusterer.core_labels_, clusterer.n_themes_,
+                                    clusterer.resample, runs, settings.random_state)
     texts = [segment.text for segment in segments]
     # Names people call each other by ("as Ellen said") say nothing about the theme.
     names = {word.strip(".,").lower() for speaker in store.speakers()
              for word in speaker.label.split()}
-    labeler = KeywordLabeler(n_keywords=settings.n_keywords,
-                             extra_stop_words=sorted(names)).fit(texts, clusterer.labels_)
-    exemplars = rank_exemplars(vectors, clusterer.labels_, clusterer.centroids_)
-    themes = [ThemeRecord(number=t, label=labeler.labels_[t], keywords=labeler.keywords_[t],
-                          exemplar_rows=tuple(exemplars[t]),
-                          size=int((clusterer.labels_ == t).sum()))
-              for t in range(clusterer.n_themes_)]
+    check_cancelled(progress)
+    named = name_themes(
+        texts, vectors, clusterer, settings,
+        lambda batch: embed_texts(store, embedder, batch, progress, "Naming themes")[0],
+        sorted(names))
+    themes = named.themes if stability is None else [
+        replace(theme, stability=round(float(stability[theme.number]), 4))
+        for theme in named.themes]
     nearest = [[(int(t), float(clusterer.similarities_[row, t])) for t in clusterer.nearest_[row]]
                for row in range(len(segments))]
     segment_ids = [int(segment.id) for segment in segments]
@@ -139,12 +153,24 @@ def plan_analysis(store: ProjectStore, settings: AnalysisSettings, embedder: Emb
     labels = clusterer.labels_.tolist()
     return AnalysisPlan(
         started=started, clock=clock, model_id=embedder.model_id,
-        params={**settings.to_dict(), "min_cluster_size_used": int(clusterer.min_cluster_size_)},
+        params={**settings.to_dict(), "min_cluster_size_used": int(clusterer.min_cluster_size_),
+                "stability_runs_used": runs},
         random_state=settings.random_state,
         input_sha256=_input_hash(embedder.model_id, segments), segment_ids=segment_ids,
         themes=themes, labels=labels, probabilities=clusterer.probabilities_.tolist(),
         nearest=nearest, n_embedded=n_embedded, previous_id=previous.id if previous else None,
-        last_decision=last, carry=carry_over(store, log, segment_ids, themes, labels, nearest))
+        last_decision=last, carry=carry_over(store, log, segment_ids, themes, labels, nearest),
+        groups=list(named.groups))
+
+
+def make_clusterer(settings: AnalysisSettings, seed: int) -> ThemeClusterer:
+    return ThemeClusterer(reducer=settings.reducer, n_components=settings.n_components,
+                          n_neighbors=settings.n_neighbors,
+                          min_cluster_size=settings.min_cluster_size,
+                          min_samples=settings.min_samples,
+                          cluster_selection_method=settings.cluster_selection_method,
+                          reassign_quantile=settings.reassign_quantile,
+                          reassign_margin=settings.reassign_margin, random_state=seed)
 
 
 def save_analysis(store: ProjectStore, log: DecisionLog, plan: AnalysisPlan, *, coder: str,
@@ -168,7 +194,8 @@ def save_analysis(store: ProjectStore, log: DecisionLog, plan: AnalysisPlan, *, 
             themes=carry.themes, labels=carry.labels, probabilities=plan.probabilities,
             nearest=carry.nearest, seconds=time.perf_counter() - plan.clock,
             theme_codes=carry.theme_codes, theme_status=carry.theme_status,
-            moved_from=carry.moved_from, status="pending" if logged else "active")
+            moved_from=carry.moved_from, status="pending" if logged else "active",
+            groups=plan.groups)
         decision_id = None
         if logged:  # a re-analysis of a project with decisions: one decision, undone at once
             decision_id = log.record(
@@ -185,7 +212,8 @@ def save_analysis(store: ProjectStore, log: DecisionLog, plan: AnalysisPlan, *, 
                           n_themes=carry.n_themes, n_unassigned=n_unassigned,
                           n_embedded=plan.n_embedded, seconds=time.perf_counter() - plan.clock,
                           model_id=plan.model_id, decision_id=decision_id, kept=carry.kept,
-                          no_longer_applies=carry.no_longer_applies)
+                          no_longer_applies=carry.no_longer_applies,
+                          n_groups=len(plan.groups))
 
 
 def _input_hash(model_id: str, segments: Sequence[Segment]) -> str:

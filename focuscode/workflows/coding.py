@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from focuscode.domain import Code, Decision, DecisionError, Theme
+from focuscode.domain import Code, Decision, DecisionError, Theme, ThemeGroup
 from focuscode.domain.changes import (
     Change,
     CodeChange,
@@ -13,7 +13,7 @@ from focuscode.domain.changes import (
     ThemeLinkChange,
     ThemeStatusChange,
 )
-from focuscode.domain.review import UNASSIGNED
+from focuscode.domain.review import UNASSIGNED, theme_key
 from focuscode.store import NEW_CODE, DecisionLog, ProjectStore
 from focuscode.store.review_queries import ReviewQueries
 from focuscode.workflows.entries import (
@@ -25,6 +25,21 @@ from focuscode.workflows.entries import (
     resolve,
 )
 from focuscode.workflows.progress import Progress
+
+
+def parent_and_children(store: ProjectStore, group_id: int) -> tuple[ThemeGroup, list[Theme]]:
+    """A parent theme of the latest run and its themes in effect."""
+    run = store.latest_run()
+    groups = store.theme_groups(run.id) if run else []
+    group = next((g for g in groups if g.id == group_id), None)
+    if group is None:
+        raise DecisionError(f"no parent theme {group_id} in the latest analysis",
+                            hint="run 'focuscode themes' to see the theme tree and its ids")
+    children = [t for t in store.themes(run.id) if t.group_id == group.id]
+    if not children:
+        raise DecisionError(f"parent theme {group_id} has no themes left",
+                            hint="its themes were split or deleted")
+    return group, children
 
 
 def find_theme(store: ProjectStore, theme_id: int) -> Theme:
@@ -189,6 +204,27 @@ class Decisions:
             raise DecisionError(f"no theme {number}",
                                 hint="see the theme numbers with: focuscode themes")
         return self.accept(entry.key, name)
+    def accept_parent(self, group_id: int, name: str | None = None) -> Decision:
+        """Make a parent theme of the tree a code with its themes as child codes (themes that
+        are codes already become its children), in one decision."""
+        with self.log.db.atomic():
+            group, children = parent_and_children(self.store, group_id)
+            name = " ".join((name or group.label).split())
+            if any(t.label.casefold() == name.casefold() for t in children):
+                name = f"{name} (parent theme)"
+            self._check_name(name)
+            parent_id = self.log.new_code_row(Code(id=None, name=name, source="theme",
+                                                   status="deleted"))
+            changes = [_code_change(parent_id, "status", "deleted", "accepted")]
+            for theme in children:
+                target = resolve(self.store, self.log, theme_key(theme.id))
+                code_id, born = ensure_code(self.log, target)
+                changes += born
+                before = None if target.code is None else self.log.code_field(code_id,
+                                                                              "parent_id")
+                changes.append(_code_change(code_id, "parent_id", before, parent_id))
+            return self._record("accept", changes, f"accepted parent theme '{name}' as a code "
+                                                   f"with {len(children)} child codes")
 
     def rename(self, key: str, name: str) -> Decision:
         name = " ".join(name.split())

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import getpass
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from focuscode.domain import ConfigError, ProjectNotFoundError
+from focuscode.domain import ConfigError, Decision, ProjectNotFoundError, Theme, ThemeGroup
 from focuscode.domain.review import ReviewEntry
 from focuscode.domain.views import AnalysisReport, ImportReport, SegmentRow
 from focuscode.export.files import protect
@@ -98,6 +99,12 @@ class Project:
         """Change and store analysis settings (unknown names are refused)."""
         before = self.settings
         settings = before.updated(**changes)
+        if settings.n_themes is not None and settings.n_themes != before.n_themes:
+            n = len(self.store.segments(included_only=True))
+            if settings.n_themes > n:
+                raise ConfigError(f"--themes {settings.n_themes} asks for more themes than the "
+                                  f"project has segments to analyse ({n})",
+                                  hint=f"choose at most {n}, or 'auto'; nothing was changed")
         self.store.set_setting("analysis", settings.to_dict())
         if settings.include_moderator != before.include_moderator or \
                 settings.min_content_words != before.min_content_words:
@@ -152,6 +159,30 @@ class Project:
         """The themes overview, as the review workbench shows it: codes with their themes,
         themes not yet codes, then the unassigned queue; empty before any analysis."""
         return self.review.entries()
+
+    def theme_tree(self) -> list[tuple[ThemeGroup | None, list[Theme]]]:
+        """The latest run's parent themes with their themes (largest first), then the themes
+        at the top level on their own (under ``None``); empty before any analysis."""
+        run = self.store.latest_run()
+        if run is None:
+            return []
+        themes = []
+        for theme in self.store.themes(run.id):  # as the researcher shaped them
+            if theme.code_id is None:
+                themes.append(theme)
+                continue
+            code = self.log.code(theme.code_id)
+            if code.status != "deleted":  # merged themes show their code's name
+                themes.append(replace(theme, label=code.name))
+        tree: list[tuple[ThemeGroup | None, list[Theme]]] = [
+            (group, [t for t in themes if t.group_id == group.id])
+            for group in self.store.theme_groups(run.id)]
+        tree = [(group, children) for group, children in tree if children]
+        alone = [t for t in themes if t.group_id is None]
+        return tree + ([(None, alone)] if alone else [])
+
+    def accept_parent(self, group_id: int, name: str | None = None) -> Decision:
+        return self.decisions.accept_parent(group_id, name)
 
     def segment_rows(self) -> list[SegmentRow]:
         """One row per segment; coding statuses from the decisions this coder may see."""

@@ -64,7 +64,8 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
             include=code.include, exclude=code.exclude,
             keywords=theme.keywords if theme else (), code_id=code.id,
             theme_id=theme.id if theme else None, parent=code.parent, color=code.color,
-            examples=code.examples, memo=code.memo, codable=code.codable))
+            examples=code.examples, memo=code.memo, codable=code.codable,
+            stability=theme.stability if theme else None))
         if theme is not None:
             key_of_theme[theme.id] = f"code-{code.id}"
     for theme in themes:
@@ -72,7 +73,7 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
             key_of_theme[theme.id] = f"theme-{theme.id}"
             report_codes.append(ReportCode(key=f"theme-{theme.id}", name=theme.label,
                                            status=SUGGESTED, keywords=theme.keywords,
-                                           theme_id=theme.id))
+                                           theme_id=theme.id, stability=theme.stability))
     segments = _segments(store)
     decided_at = {d.id: d.created_at for d in log.history()}
     ran_at = (run.finished_at or run.started_at) if run is not None else ""

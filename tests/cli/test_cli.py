@@ -195,3 +195,48 @@ def test_no_project_here_says_where_focuscode_run_puts_it(tmp_path: Path, monkey
     assert result.exit_code == 1
     assert "no focuscode project here" in str(result.exception)
     assert "exports/project" in str(result.exception.hint)
+@pytest.mark.parametrize(("value", "expected"), [
+    ("0", "--themes must be a whole number of at least 2"),
+    ("lots", "--themes must be a whole number of at least 2"),
+    ("100000", "more themes than the project has segments"),
+])
+def test_bad_themes_setting_is_one_line_and_leaves_the_project_unchanged(
+        tmp_path: Path, value: str, expected: str) -> None:
+    project = tmp_path / "p"
+    with Project.init(project) as opened:
+        opened.import_files([REPO / "transcripts"])
+        before = opened.store.get_setting("analysis", {})
+    result = focuscode("analyse", "--themes", value, "--project", str(project))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and expected in errors[0], result.stderr
+    assert "Traceback" not in result.stderr
+    with Project.open(project) as opened:
+        assert opened.store.get_setting("analysis", {}) == before
+        assert opened.store.runs() == []
+
+
+def test_themes_shows_the_theme_tree_and_accept_parent_makes_codes(tmp_path: Path) -> None:
+    from focuscode.pipeline.embed import HashingEmbedder
+
+    folder = tmp_path / "p"
+    with Project.init(folder, embedder=HashingEmbedder(), coder="ana") as project:
+        project.import_files([REPO / "transcripts"])
+        project.configure(n_themes=2)
+        project.analyse()
+        group, children = next((g, c) for g, c in project.theme_tree() if g is not None)
+    result = runner.invoke(app, ["themes", "--project", str(folder), "--coder", "ana"],
+                           env={"COLUMNS": "200"}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Theme tree" in result.output
+    line = next(line for line in result.output.splitlines() if line.startswith(f"P{group.id} "))
+    assert group.label in line
+    for theme in children:
+        assert f"    {theme.number + 1}. {theme.label}" in result.output
+    accepted = runner.invoke(app, ["accept-parent", f"P{group.id}", "--project", str(folder),
+                                   "--coder", "ana"], env={"COLUMNS": "200"},
+                             catch_exceptions=False)
+    assert accepted.exit_code == 0, accepted.output
+    assert f"with {len(children)} child codes" in accepted.output
+    bad = runner.invoke(app, ["accept-parent", "Px", "--project", str(folder)])
+    assert bad.exit_code == 1

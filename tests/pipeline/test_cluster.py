@@ -25,9 +25,11 @@ def test_finds_the_true_partition(blobs):
     assert clusterer.n_themes_ == 3
 
 
-def test_finds_the_true_partition_after_pca(blobs):
+@pytest.mark.parametrize("reducer", ["umap", "pca", "none"])
+def test_finds_the_true_partition_after_each_reducer(blobs, reducer):
     X, y = blobs
-    assert partition(ThemeClusterer(n_components=4, random_state=0).fit_predict(X)) == partition(y)
+    labels = ThemeClusterer(reducer=reducer, n_components=4, random_state=0).fit_predict(X)
+    assert partition(labels) == partition(y)
 
 
 def test_themes_are_numbered_by_decreasing_size(blobs):
@@ -68,7 +70,8 @@ def test_fit_does_not_change_its_parameters(blobs):
     X, _ = blobs
     clusterer = ThemeClusterer(min_cluster_size=None, random_state=0)
     clusterer.fit(X)
-    assert (clusterer.min_cluster_size, clusterer.n_components) == (None, 10)
+    assert (clusterer.min_cluster_size, clusterer.reducer, clusterer.n_components) == \
+        (None, "umap", 5)
 
 
 def test_outliers_are_unassigned_with_suggestions(blobs):
@@ -76,7 +79,8 @@ def test_outliers_are_unassigned_with_suggestions(blobs):
     far = -X.mean(axis=0, keepdims=True)  # opposite every blob
     far /= np.linalg.norm(far)
     data = np.vstack([X, far])
-    clusterer = ThemeClusterer(random_state=0).fit(data)
+    # Not reduced: UMAP lays a lone point beside its nearest neighbours, however far they are.
+    clusterer = ThemeClusterer(reducer="none", random_state=0).fit(data)
     assert clusterer.labels_[-1] == -1
     assert clusterer.probabilities_[-1] == 0.0
     assert sorted(clusterer.nearest_[-1].tolist()) == [0, 1, 2]
@@ -86,6 +90,12 @@ def test_too_few_rows_is_an_analysis_error(blobs):
     X, _ = blobs
     with pytest.raises(AnalysisError, match="only 5 segments to cluster"):
         ThemeClusterer().fit(X[:5])
+
+
+def test_unknown_reducer_is_an_analysis_error(blobs):
+    X, _ = blobs
+    with pytest.raises(AnalysisError, match="reducer must be one of umap, pca, none"):
+        ThemeClusterer(reducer="tsne").fit(X)
 
 
 def test_bad_selection_method_is_an_analysis_error(blobs):
@@ -106,8 +116,8 @@ def test_outliers_close_to_a_theme_join_it_and_themes_stay_numbered_by_size():
     points, _ = make_blobs(n_samples=300, centers=4, n_features=16, cluster_std=6,
                            random_state=3)  # overlapping blobs: HDBSCAN leaves outliers
     points = points / np.linalg.norm(points, axis=1, keepdims=True)
-    strict = ThemeClusterer(reassign_quantile=None).fit(points)
-    loose = ThemeClusterer(reassign_quantile=0.0).fit(points)
+    strict = ThemeClusterer(reducer="pca", n_components=10, reassign_quantile=None).fit(points)
+    loose = ThemeClusterer(reducer="pca", n_components=10, reassign_quantile=0.0).fit(points)
     assert not strict.reassigned_.any()
     assert (loose.labels_ < 0).sum() == (strict.labels_ < 0).sum() - loose.reassigned_.sum()
     assert loose.reassigned_.any() and (strict.labels_[loose.reassigned_] < 0).all()
@@ -121,7 +131,8 @@ def test_outliers_close_to_a_theme_join_it_and_themes_stay_numbered_by_size():
 
 
 @pytest.mark.parametrize("components", [None, 4])
-def test_exact_duplicates_are_clustered_once_and_take_their_originals_theme(components):
+@pytest.mark.parametrize("reducer", ["umap", "pca"])
+def test_exact_duplicates_are_clustered_once_and_take_their_originals_theme(components, reducer):
     """HDBSCAN's density tree breaks on zero (or rounding-small) distances: 30 repeated rows
     among 400 changed the partition of the others (ARI 0.64); at 100k real segments one theme
     took 99%."""
@@ -132,7 +143,8 @@ def test_exact_duplicates_are_clustered_once_and_take_their_originals_theme(comp
     X /= np.linalg.norm(X, axis=1, keepdims=True)
     repeated = rng.choice(len(X), 30, replace=False)
     with_repeats = np.vstack([X, X[repeated]])
-    options = dict(n_components=components, reassign_quantile=None, min_cluster_size=8)
+    options = dict(reducer=reducer, n_components=components, reassign_quantile=None,
+                   min_cluster_size=8)
     alone = ThemeClusterer(**options).fit(X)
     both = ThemeClusterer(**options).fit(with_repeats)
     assert adjusted_rand_score(alone.labels_, both.labels_[:400]) == 1.0

@@ -43,7 +43,7 @@ def test_second_analysis_uses_the_embedding_cache(analysed_project):
 def test_run_records_settings_model_and_versions(analysed_project):
     run = analysed_project.store.latest_run()
     settings = analysed_project.settings.to_dict()
-    assert run.params == {**settings, "min_cluster_size_used": 6}
+    assert run.params == {**settings, "min_cluster_size_used": 6, "stability_runs_used": 10}
     assert (run.model_id, run.random_state, run.status) == ("hashing-256-0", 42, "finished")
     assert {"focuscode", "python", "scikit-learn", "numpy"} <= set(run.versions)
     assert run.n_segments == len(analysed_project.store.segments(included_only=True))
@@ -100,3 +100,22 @@ def test_min_cluster_size_zero_returns_to_automatic(project) -> None:
     assert project.configure(min_cluster_size=12).min_cluster_size == 12
     assert project.configure(min_cluster_size=0).min_cluster_size is None
     assert project.configure(n_components=0).n_components is None
+
+
+def test_umap_is_the_default_reducer_and_an_unknown_one_is_refused(project) -> None:
+    from focuscode.domain import ConfigError
+
+    assert (project.settings.reducer, project.settings.n_components) == ("umap", 5)
+    with pytest.raises(ConfigError, match="reducer must be one of umap, pca, none"):
+        project.configure(reducer="tsne")
+    assert project.settings.reducer == "umap"
+    assert project.configure(reducer="pca").reducer == "pca"
+
+
+def test_settings_stored_before_umap_keep_meaning() -> None:
+    from focuscode.workflows.settings import AnalysisSettings
+
+    old_default = AnalysisSettings.from_dict({"n_components": 10, "min_samples": 1})
+    assert (old_default.reducer, old_default.n_components) == ("umap", 5)
+    chosen = AnalysisSettings.from_dict({"n_components": 20})
+    assert (chosen.reducer, chosen.n_components) == ("pca", 20)
