@@ -48,6 +48,7 @@ class _Slot:
     gained: int = 0
     title: str = ""
     lost: int = 0  # segments it held that are no longer analysed
+    found: ThemeRecord | None = None  # the new clustering's theme laid onto it (tree, stability)
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,12 @@ def carry_over(store: ProjectStore, log: DecisionLog, segment_ids: Sequence[int]
             slot = Counter(placed[s] for s in members if s in placed
                            and _group(slots[placed[s]]) == best[0][0]).most_common(1)[0][0]
             slots[slot].gained += len(free)
+            slots[slot].found = slots[slot].found or record
         elif free:
             exemplars = [segment_ids[r] for r in record.exemplar_rows
                          if segment_ids[r] not in placed]
             slots.append(_Slot(record.label, tuple(record.keywords),
-                               tuple(exemplars or free[:N_EXEMPLARS])))
+                               tuple(exemplars or free[:N_EXEMPLARS]), found=record))
             slot = len(slots) - 1
         else:
             continue
@@ -218,9 +220,12 @@ def _numbered(before: _Before, segment_ids: Sequence[int],
         number[index] = len(themes)
         members = set(slot.members)
         exemplars = [s for s in slot.exemplars if s in members] or sorted(members)[:N_EXEMPLARS]
+        found = slot.found
         themes.append(ThemeRecord(number=len(themes), label=slot.label, keywords=slot.keywords,
                                   exemplar_rows=tuple(row_of[s] for s in exemplars),
-                                  size=len(members)))
+                                  size=len(members), group=found.group if found else None,
+                                  small_talk=found.small_talk if found else False,
+                                  stability=found.stability if found else None))
     labels = [number.get(placed[int(s)], -1) if int(s) in placed else -1 for s in segment_ids]
     near = []
     for row in range(len(segment_ids)):

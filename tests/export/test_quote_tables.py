@@ -114,7 +114,7 @@ def test_docx_has_one_table_row_per_code(report_data, tmp_path) -> None:
         assert row.cells[0].text.startswith(code.name)
         assert ("suggested theme" in row.cells[0].text) == (code.status == "suggested")
     first_quote = next(q for q in report_data.quotes if q.code_key == report_data.codes[0].key)
-    assert f"“{first_quote.text}”" in table.rows[1].cells[2].text
+    assert f"“{report_data.shown(first_quote.text)}”" in table.rows[1].cells[2].text
 
 
 def test_markdown_lists_every_code_and_escapes_markup(report_data, tmp_path) -> None:
