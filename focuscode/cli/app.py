@@ -290,7 +290,7 @@ def accept_parent(
                           hint="use the P-number 'focuscode themes' shows, e.g. P3")
     with _open(project, coder) as opened:
         decision = opened.accept_parent(int(text), name)
-    console.print(f"{escape(decision.coder)}: {escape(decision.payload.get('summary', ''))} "
+    console.print(f"{escape(decision.coder)}: {escape(decision.summary)} "
                   f"[dim](decision {decision.id})[/]")
 
 
