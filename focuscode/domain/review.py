@@ -26,6 +26,10 @@ def theme_key(theme_id: int) -> str:
     return f"t{theme_id}"
 
 
+def parent_key(group_id: int) -> str:
+    return f"p{group_id}"
+
+
 def parse_key(key: str) -> tuple[str, int | None]:
     """``"c12"`` -> ``("code", 12)``, ``"t5"`` -> ``("theme", 5)``, ``"unassigned"``."""
     if key == UNASSIGNED:
@@ -97,10 +101,16 @@ class ReviewEntry:
     n_quotes: int = 0
     exemplar: str = ""  # the starred (else first) quote; before any quote, the analysis' pick
     exemplar_speaker: str = ""
+    group_id: int | None = None  # the parent theme its themes are under; a parent row: its own
 
     @property
     def is_queue(self) -> bool:
         return self.key == UNASSIGNED
+
+    @property
+    def is_parent(self) -> bool:
+        """A parent theme of the theme tree (a row above its themes), no theme or code."""
+        return self.status == "parent"
 
     @property
     def counted(self) -> dict[str, int]:

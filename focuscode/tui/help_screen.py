@@ -11,7 +11,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "asterisk": "*", "space": "space",
-             "escape": "esc", "delete": "del", "backspace": "backspace", "enter": "enter"}
+             "escape": "esc", "delete": "del", "backspace": "backspace", "enter": "enter",
+             "left": "←", "right": "→"}
 
 
 def key_label(keys: str) -> str:

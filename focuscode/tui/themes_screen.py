@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
 from rich.markup import escape
@@ -49,8 +50,15 @@ class ThemesScreen(JobScreen):
 
     BINDINGS = [
         Binding("enter", "open", "Open",
-                tooltip="Review its segments (the queue: walk the unassigned segments)"),
-        Binding("a", "accept", "Accept", tooltip="Accept the theme as a code of the codebook"),
+                tooltip="Review its segments (the queue: walk the unassigned segments; a "
+                        "parent theme: collapse or expand it)"),
+        Binding("a", "accept", "Accept",
+                tooltip="Accept the theme as a code of the codebook (a parent theme: a parent "
+                        "code with its themes as child codes)"),
+        Binding("left", "collapse", "Collapse", show=False, priority=True,
+                tooltip="Collapse the parent theme: hide its themes"),
+        Binding("right", "expand", "Expand", show=False, priority=True,
+                tooltip="Expand the parent theme: show its themes"),
         Binding("r", "rename", "Rename", tooltip="Rename the theme or code"),
         Binding("d", "define", "Define", tooltip="Write the code's definition", show=False),
         Binding("m", "merge", "Merge",
@@ -81,6 +89,9 @@ class ThemesScreen(JobScreen):
     def __init__(self) -> None:
         super().__init__()
         self._sorts = dict(SORTS)
+        self._flat: list[ReviewEntry] = []  # every entry, the queue last
+        self._parents: list[ReviewEntry] = []  # the theme tree's parents
+        self._collapsed: set[int] = set()  # parent themes whose themes are hidden
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,6 +109,7 @@ class ThemesScreen(JobScreen):
     # showing ------------------------------------------------------------------------------
     def load(self) -> None:
         entries = self.project.review.entries()
+        self._parents = self.project.review.parents() if entries else []
         self.set_class(not entries, "-empty")
         if not entries:
             self.query_one("#themes-empty", Static).update(
@@ -107,10 +119,32 @@ class ThemesScreen(JobScreen):
         self._show(entries, keep=self.table.current)
 
     def _show(self, entries: list[ReviewEntry], *, keep: ReviewEntry | None = None) -> None:
+        self._flat = list(entries)
+        sort = self._sorts[self.sort_by][1]
         queue = [e for e in entries if e.is_queue]
-        ordered = sorted((e for e in entries if not e.is_queue), key=self._sorts[self.sort_by][1])
+        groups = {p.group_id: p for p in self._parents}
+        children: dict[int, list[ReviewEntry]] = {}
+        top: list[ReviewEntry] = []
+        for entry in entries:
+            if entry.is_queue:
+                continue
+            if entry.group_id in groups:
+                children.setdefault(entry.group_id, []).append(entry)
+            else:
+                top.append(entry)
+        top += [_parent_row(groups[group_id], under) for group_id, under in children.items()]
+        rows: list[ReviewEntry] = []
+        marks: dict[str, str] = {}
+        for entry in sorted(top, key=sort):
+            rows.append(entry)
+            if entry.is_parent:
+                shut = entry.group_id in self._collapsed
+                marks[entry.key] = "▸ " if shut else "▾ "
+                under = [] if shut else sorted(children[entry.group_id or 0], key=sort)
+                rows += under
+                marks.update({child.key: "   " for child in under})
         roles = sorted({role for e in entries for role in e.by_role})
-        self.table.show(ordered + queue, roles, keep=keep)
+        self.table.show(rows + queue, roles, keep=keep, marks=marks)
         self.table.focus()
         self._describe(self.table.current)
 
@@ -130,7 +164,7 @@ class ThemesScreen(JobScreen):
     def watch_sort_by(self) -> None:
         self.project.preferences.set(SORT_PREFERENCE, self.sort_by)
         if self.table.entries:
-            self._show(self.table.entries, keep=self.table.current)
+            self._show(self._flat, keep=self.table.current)
             self.workbench.say(f"Sorted by {self._sorts[self.sort_by][0]}")
 
     @on(EntryTable.EntryHighlighted)
@@ -164,6 +198,12 @@ class ThemesScreen(JobScreen):
         if entry.is_queue:
             text.append(f"  {entry.n_segments} segments no theme claimed; Enter walks them with "
                         "their nearest themes")
+        elif entry.is_parent:
+            text.append(f"  parent theme · {entry.n_segments} segments in its themes · a makes "
+                        "it a parent code with its themes as child codes · ←/→ collapses and "
+                        "expands it")
+            if entry.keywords:
+                text.append(f"\nKeywords: {', '.join(entry.keywords)}")
         else:
             width = max(40, (detail.size.width or self.size.width or 80) - 2)
             by_codebook = (f" · {entry.n_by_codebook} suggested by codebook"
@@ -186,6 +226,11 @@ class ThemesScreen(JobScreen):
     # actions ------------------------------------------------------------------------------
     def _current(self, *, queue_ok: bool = False) -> ReviewEntry | None:
         entry = self.table.current
+        if entry is not None and entry.is_parent:
+            self.notify(f"'{entry.label}' is a parent theme: a makes it a parent code with its "
+                        "themes as child codes; ←/→ collapses and expands it",
+                        severity="warning")
+            return None
         if entry is None or (entry.is_queue and not queue_ok):
             if entry is not None:
                 self.notify("Pick a theme or code: the unassigned queue cannot be changed "
@@ -193,22 +238,61 @@ class ThemesScreen(JobScreen):
             return None
         return entry
 
+    def _fold(self, entry: ReviewEntry, *, collapse: bool) -> None:
+        """Hide (or show) the themes under the parent ``entry``; the cursor stays on it."""
+        if entry.group_id is None:
+            return
+        if collapse:
+            self._collapsed.add(entry.group_id)
+        else:
+            self._collapsed.discard(entry.group_id)
+        self._show(self._flat, keep=entry)
+
+    def _parent_of(self, entry: ReviewEntry | None) -> ReviewEntry | None:
+        """The parent row of ``entry``: itself if it is one, else the parent it is under."""
+        if entry is None or entry.group_id is None:
+            return None
+        return next((e for e in self.table.entries
+                     if e.is_parent and e.group_id == entry.group_id), None)
+
+    def action_collapse(self) -> None:
+        parent = self._parent_of(self.table.current)
+        if parent is not None:
+            self._fold(parent, collapse=True)
+
+    def action_expand(self) -> None:
+        entry = self.table.current
+        if entry is not None and entry.is_parent:
+            self._fold(entry, collapse=False)
+
     def _decided(self, decision: Decision | None) -> None:
         if decision is not None:
             self.load()
 
     def action_open(self) -> None:
+        if self.table.current is not None and self.table.current.is_parent:
+            parent = self.table.current
+            self._fold(parent, collapse=parent.group_id not in self._collapsed)
+            return
         entry = self._current(queue_ok=True)
         if entry is not None:
             self._open(entry)
 
     def _open(self, entry: ReviewEntry) -> None:
+        if entry.is_parent:
+            self._fold(entry, collapse=entry.group_id not in self._collapsed)
+            return
         from focuscode.tui.queue_screen import QueueScreen
         from focuscode.tui.review_screen import ReviewScreen
 
         self.app.push_screen(QueueScreen() if entry.is_queue else ReviewScreen(entry.key))
 
     def action_accept(self) -> None:
+        parent = self.table.current
+        if parent is not None and parent.is_parent and parent.group_id is not None:
+            group_id = parent.group_id
+            self._decided(self.decide(lambda: self.project.decisions.accept_parent(group_id)))
+            return
         entry = self._current()
         if entry is not None:
             self._decided(self.decide(lambda: self.project.decisions.accept(entry.key)))
@@ -242,7 +326,7 @@ class ThemesScreen(JobScreen):
         if entry is None:
             return
         options = [(e.key, e.label, f"{e.n_segments} segments · {_kind(e)}")
-                   for e in self.table.entries if not e.is_queue and e.key != entry.key]
+                   for e in self._flat if not e.is_queue and e.key != entry.key]
 
         def merge(into: str | None) -> None:
             if into is not None:
@@ -373,6 +457,21 @@ class ThemesScreen(JobScreen):
                     f"({report.n_unassigned} unassigned){kept}")
 
         self.run_job(run)
+
+
+def _parent_row(parent: ReviewEntry, children: list[ReviewEntry]) -> ReviewEntry:
+    """A parent theme's row: the totals of the themes and codes shown under it (speakers:
+    those of its largest, as speakers are not added up); sorted as any row by them."""
+    by_role: dict[str, int] = {}
+    for child in children:
+        for role, n in child.by_role.items():
+            by_role[role] = by_role.get(role, 0) + n
+    return replace(parent, number=min((c.number for c in children if c.number is not None),
+                                      default=parent.number),
+                   n_segments=sum(c.n_segments for c in children),
+                   n_speakers=max((c.n_speakers for c in children), default=0),
+                   by_role=by_role, n_confirmed=sum(c.n_confirmed for c in children),
+                   n_rejected=sum(c.n_rejected for c in children))
 
 
 def _kind(entry: ReviewEntry, *, short: bool = False) -> str:

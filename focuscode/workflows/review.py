@@ -26,6 +26,7 @@ from focuscode.domain.review import (
     SearchFilters,
     SegmentPage,
     code_key,
+    parent_key,
     theme_key,
 )
 from focuscode.store import DecisionLog, ProjectStore
@@ -121,7 +122,19 @@ class Review:
             n_speakers=sum(counts.n_speakers.values()), by_role=dict(counts.n_segments),
             n_confirmed=counts.n_confirmed, n_rejected=counts.n_rejected,
             n_by_codebook=counts.n_by_codebook, n_quotes=n_quotes,
-            exemplar=_shorten(text), exemplar_speaker=speaker)
+            exemplar=_shorten(text), exemplar_speaker=speaker,
+            group_id=next((t.group_id for t in target.themes if t.group_id is not None), None))
+
+    def parents(self) -> list[ReviewEntry]:
+        """The latest analysis' parent themes (the theme tree), as rows without counts: the
+        overview counts them from the entries under them (``ReviewEntry.group_id``)."""
+        run = self.store.latest_run()
+        if run is None:
+            return []
+        return [ReviewEntry(key=parent_key(group.id), label=group.label, status="parent",
+                            source="group", number=group.number,
+                            keywords=tuple(group.keywords[:N_KEYWORDS]), group_id=group.id)
+                for group in self.store.theme_groups(run.id)]
 
     def _scope(self, target: Target) -> EntryScope:
         return EntryScope(run_id=target.run_id, code_id=target.code_id, theme_ids=target.theme_ids,

@@ -21,10 +21,28 @@ def review_template(tmp_path_factory) -> Path:
     with Project.init(folder, embedder=HashingEmbedder(), coder="tester") as project:
         project.import_files([DEMO])
         # The workbench tests read themes of known sizes: the clustering of before UMAP (issue
-        # 11) keeps them; the names are today's.
-        project.configure(reducer="pca", n_components=10)
+        # 11) keeps them; the names are today's. No parent themes: the flat overview (the theme
+        # tree has its own project, tree_project).
+        project.configure(reducer="pca", n_components=10, n_themes=50)
         project.analyse()
     return folder
+
+
+@pytest.fixture(scope="session")
+def tree_template(tmp_path_factory) -> Path:
+    """The demo transcripts analysed into a theme tree: two top-level themes (parents)."""
+    folder = tmp_path_factory.mktemp("tree") / "proj"
+    with Project.init(folder, embedder=HashingEmbedder(), coder="tester") as project:
+        project.import_files([DEMO])
+        project.configure(n_themes=2)
+        project.analyse()
+    return folder
+
+
+@pytest.fixture
+def tree_project(tmp_path, tree_template):
+    """A project whose overview is a theme tree; decisions are made as 'tester'."""
+    yield from _opened_copy(tree_template, tmp_path / "proj")
 
 
 def _open(folder: Path) -> Project:

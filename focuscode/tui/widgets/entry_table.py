@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from textual import on
 from textual.message import Message
@@ -13,7 +13,8 @@ from focuscode.domain.review import ReviewEntry
 from focuscode.tui.widgets.formatting import shorten
 from focuscode.tui.widgets.row_table import RowTable
 
-STATUS_WORDS = {"accepted": "✓ code", "suggested": "· theme", "unassigned": "○ queue"}
+STATUS_WORDS = {"accepted": "✓ code", "suggested": "· theme", "unassigned": "○ queue",
+                "parent": "◆parent"}
 
 
 class EntryTable(RowTable):
@@ -59,6 +60,7 @@ class EntryTable(RowTable):
         self.entries: list[ReviewEntry] = []
         self._roles: list[str] = []
         self._width = 0
+        self._marks: dict[str, str] = {}
 
     @property
     def current(self) -> ReviewEntry | None:
@@ -67,11 +69,14 @@ class EntryTable(RowTable):
         return self.entries[self.cursor_row]
 
     def show(self, entries: Sequence[ReviewEntry], roles: Sequence[str], *,
-             keep: ReviewEntry | None = None) -> None:
-        """Replace the rows; keep the cursor on ``keep`` (or where it came from) if possible."""
+             keep: ReviewEntry | None = None, marks: Mapping[str, str] | None = None) -> None:
+        """Replace the rows; keep the cursor on ``keep`` (or where it came from) if possible.
+        ``marks``: what goes before a row's label (the tree: ▸/▾ on a parent, an indent under
+        it)."""
         row = self.cursor_row
         self.clear(columns=True)
         self.entries, self._roles = list(entries), list(roles)
+        self._marks = dict(marks or {})
         self._width = self.size.width
         width = max(60, self.size.width or 80)
         short = width < 110  # narrow: the status as its mark alone, roles in three letters
@@ -91,9 +96,11 @@ class EntryTable(RowTable):
         for entry in self.entries:
             # Rejected segments left the entry: done is confirmed out of what still counts.
             done = "" if entry.is_queue else f"{entry.n_confirmed}/{entry.n_segments}"
+            number = "" if entry.number is None else str(entry.number + 1)
+            mark = self._marks.get(entry.key, "")
             self.add_row(
-                "" if entry.number is None else str(entry.number + 1),
-                shorten(entry.label, name_width),
+                f"P{entry.group_id}" if entry.is_parent else number,
+                mark + shorten(entry.label, name_width - len(mark)),
                 STATUS_WORDS.get(entry.status, entry.status)[:status_width],
                 str(entry.n_segments), str(entry.n_speakers),
                 *[str(entry.by_role.get(role, 0) or "") for role in roles], done, key=entry.key)
@@ -103,7 +110,7 @@ class EntryTable(RowTable):
     def on_resize(self) -> None:
         """Fit the label column to the new width."""
         if self.entries and self.size.width != self._width:
-            self.show(self.entries, self._roles, keep=self.current)
+            self.show(self.entries, self._roles, keep=self.current, marks=self._marks)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
