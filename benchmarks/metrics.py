@@ -8,6 +8,7 @@ import multiprocessing
 import resource
 from itertools import combinations
 from pathlib import Path
+from queue import Empty
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
@@ -93,6 +94,13 @@ def in_fresh_process(target, *args):  # noqa: ANN001, ANN201
     queue = context.Queue()
     process = context.Process(target=target, args=(*args, queue))
     process.start()
-    result = queue.get()
+    while True:  # a child that dies (an exception, the OOM killer) must not hang the benchmark
+        try:
+            result = queue.get(timeout=1.0)
+            break
+        except Empty:
+            if not process.is_alive():
+                raise RuntimeError(f"{target.__name__} died in its child process (exit code "
+                                   f"{process.exitcode}); its traceback is above") from None
     process.join()
     return result

@@ -50,7 +50,7 @@ def _focuscode(files: list[Path], queue) -> None:  # noqa: ANN001
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         project = Project.init(Path(folder) / "p")
-        project.import_files(files)
+        project.import_files(files, allow_duplicate=True)  # MTS-Dialog repeats some
         times["import + segment"] = time.perf_counter() - start
         clock = time.perf_counter()
         stages = _StageClock()
@@ -114,7 +114,7 @@ def _embedding_ab(files: list[Path], repeats: int, queue) -> None:  # noqa: ANN0
     with tempfile.TemporaryDirectory() as folder:
         for repeat in range(repeats):
             project = Project.init(Path(folder) / f"p{repeat}")
-            project.import_files(files)
+            project.import_files(files, allow_duplicate=True)  # MTS-Dialog repeats some
             segments = project.store.segments(included_only=True)
             texts = [segment.text for segment in segments]
 

@@ -90,3 +90,38 @@ def test_umaps_own_uncached_functions_are_cached():
     for function in (umap.layouts._nb_optimize_layout_euclidean_single_epoch,
                      umap.umap_.smooth_knn_dist, umap.umap_.compute_membership_strengths):
         assert isinstance(function._cache, FunctionCache)
+
+
+def test_exact_cosine_neighbours_match_a_brute_force_search():
+    from sklearn.neighbors import NearestNeighbors
+
+    from focuscode.pipeline.reduce import cosine_neighbours
+
+    X = np.random.default_rng(5).normal(size=(2500, 24))  # more than one block of rows
+    X[7] = 0.0  # a zero row gets neighbours too, not NaN
+    indices, distances, index = cosine_neighbours(X, 10)
+    assert index is None and indices.shape == distances.shape == (2500, 10)
+    assert (indices[:, 0] == np.arange(2500)).all() and (distances[:, 0] == 0).all()
+    rows = np.delete(np.arange(2500), 7)
+    found = NearestNeighbors(n_neighbors=10, metric="cosine", algorithm="brute").fit(X[rows])
+    _, reference = found.kneighbors(X[rows])
+    assert (rows[reference][:, 1:] == np.delete(indices, 7, axis=0)[:, 1:]).mean() > 0.999
+    assert np.all(np.diff(distances, axis=1) >= 0)
+    assert np.isfinite(distances).all()
+
+
+def test_umap_is_given_exact_neighbours_up_to_the_threshold(monkeypatch):
+    """No NN-descent (pynndescent compiles for ~14 s in every new process) below the limit."""
+    import umap.umap_
+
+    from focuscode.pipeline import reduce as reducing
+
+    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("NN-descent ran")
+
+    monkeypatch.setattr(umap.umap_, "nearest_neighbors", refuse)
+    X = np.random.default_rng(6).normal(size=(5000, 16))  # above UMAP's own 4,096 brute limit
+    assert reducing.reduce(X, "umap", 5).shape == (5000, 5)
+    monkeypatch.setattr(reducing, "EXACT_NEIGHBOURS_UP_TO", 100)
+    with pytest.raises(AssertionError, match="NN-descent ran"):
+        reducing.reduce(X[:200], "umap", 5)
