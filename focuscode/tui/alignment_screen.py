@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from focuscode.domain import Decision, DecisionError
 from focuscode.domain.review import code_key, theme_key
 from focuscode.domain.suggestions import CodebookAlignment, ThemeMatch
+from focuscode.tui.messages import OpenEntry
 from focuscode.tui.picker_modal import PickerModal
 from focuscode.tui.project_screen import ProjectScreen
 from focuscode.tui.widgets import StatusBar
@@ -207,11 +208,9 @@ class AlignmentScreen(ProjectScreen):
             self._decided(self.decide(lambda: self.project.decisions.accept(key)))
 
     def action_open(self) -> None:
-        from focuscode.tui.review_screen import ReviewScreen
-
         match = self._pick()
         if match is not None:
-            self.app.push_screen(ReviewScreen(self._key(match)))
+            self.post_message(OpenEntry(self._key(match)))
 
     def action_back(self) -> None:
         self.dismiss()

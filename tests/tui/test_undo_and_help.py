@@ -7,7 +7,8 @@ import io
 from rich.console import Console
 
 from focuscode.tui import make_app
-from focuscode.tui.help_screen import HelpScreen, all_bindings, key_label, sections
+from focuscode.tui.app import ReviewApp
+from focuscode.tui.help_screen import HelpScreen, all_bindings, key_label
 from focuscode.tui.review_screen import ReviewScreen
 
 SIZE = (120, 40)
@@ -94,7 +95,7 @@ async def test_question_mark_shows_every_binding(review_project):
         for section in pilot.app.screen.query(".help-section"):
             console.print(section.content)
         text = console.export_text()
-        for cls, title in sections():
+        for cls, title in ReviewApp.help_sections():
             assert title in text
             for binding in all_bindings(cls):
                 assert binding.description, f"{cls.__name__} {binding.key} has no description"
