@@ -177,6 +177,9 @@ class Code:
     memo: str = ""
     source: str = "manual"  # codebook | theme | manual | group (a category: never applied)
     status: str = "accepted"  # suggested | accepted | deleted
+    # the words of its themes' segments taken together, computed when themes were merged into
+    # it (empty: its themes' own words are shown; see ``domain.review.entry_keywords``)
+    keywords: tuple[str, ...] = ()
 
     @property
     def codable(self) -> bool:

@@ -24,6 +24,7 @@ from focuscode.workflows.entries import (
     ensure_code,
     resolve,
 )
+from focuscode.workflows.keywords import keywords_change, merged_keywords
 from focuscode.workflows.progress import Progress
 
 
@@ -252,7 +253,10 @@ class Decisions:
 
     def merge(self, key: str, into: str) -> Decision:
         """Fold entry ``key`` into ``into``: its themes, codings (every coder's) and quotes move
-        over; its code, if any, is retired."""
+        over; its code, if any, is retired. A code made of several themes gets the keywords of
+        all their segments, fitted once here (before the write lock: it takes a moment on
+        thousands of segments) and stored by the same decision."""
+        fitted = self._merged_words(key, into)
         with self.log.db.atomic():
             source, dest = self._target(key), self._target(into)
             if source.key == dest.key:
@@ -262,7 +266,20 @@ class Decisions:
                         for t in source.themes]
             if source.code is not None:
                 changes += self._fold_code(source.code, to_code, dest)
+            themes = _merged_themes(source, dest)
+            if source.themes and len(themes) > 1 and dest.run_id is not None:
+                words = fitted[1] if fitted[0] == themes else \
+                    merged_keywords(self.store, dest.run_id, themes)  # changed meanwhile
+                changes += keywords_change(self.log, to_code, words)
             return self._record("merge", changes, f"merged '{source.label}' into '{dest.label}'")
+
+    def _merged_words(self, key: str, into: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """The themes merging ``key`` into ``into`` makes one code of, and their words."""
+        source, dest = self._target(key), self._target(into)
+        themes = _merged_themes(source, dest)
+        if not source.themes or len(themes) < 2 or dest.run_id is None or source.key == dest.key:
+            return themes, ()
+        return themes, merged_keywords(self.store, dest.run_id, themes)
 
     def delete(self, key: str) -> Decision:
         """Retire an entry: its code is deleted and its themes too, so their segments join the
@@ -348,6 +365,10 @@ class Decisions:
     def _record(self, action: str, changes: list[Change], summary: str) -> Decision:
         return self.log.decision(self.log.record(action, changes, coder=self.coder,
                                                  summary=summary))
+
+
+def _merged_themes(source: Target, dest: Target) -> tuple[int, ...]:
+    return tuple(sorted({*source.theme_ids, *dest.theme_ids}))
 
 
 def _code_change(code_id: int, field: str, before: object, after: object) -> CodeChange:

@@ -30,7 +30,7 @@ from focuscode.domain.reports import (
     ReportSegment,
     tree_order,
 )
-from focuscode.domain.review import Quote
+from focuscode.domain.review import Quote, entry_keywords
 from focuscode.domain.suggestions import Suggestion
 from focuscode.export import quotes as quote_rules
 from focuscode.store import DecisionLog, ProjectStore, utc_now
@@ -54,7 +54,11 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
     themes = store.themes(run_id) if run_id is not None else []
     codes = [code for code in log.codes() if code.status == ACCEPTED]
     code_ids = {code.id for code in codes}
-    theme_of_code = {t.code_id: t for t in themes if t.code_id in code_ids}
+    themes_of_code: dict[int | None, list] = defaultdict(list)
+    for theme in themes:
+        if theme.code_id in code_ids:
+            themes_of_code[theme.code_id].append(theme)
+    theme_of_code = {code_id: linked[-1] for code_id, linked in themes_of_code.items()}
     report_codes: list[ReportCode] = []
     key_of_theme: dict[int, str] = {}
     for code in codes:
@@ -62,7 +66,7 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
         report_codes.append(ReportCode(
             key=f"code-{code.id}", name=code.name, status=ACCEPTED, definition=code.definition,
             include=code.include, exclude=code.exclude,
-            keywords=theme.keywords if theme else (), code_id=code.id,
+            keywords=entry_keywords(code, themes_of_code.get(code.id, [])), code_id=code.id,
             theme_id=theme.id if theme else None, parent=code.parent, color=code.color,
             examples=code.examples, memo=code.memo, codable=code.codable,
             stability=theme.stability if theme else None))
