@@ -188,16 +188,19 @@ class AlignmentScreen(ProjectScreen):
         if match is None:
             return
         key = self._key(match)
+        doing = f"Merging '{self._label(match)}'"  # in a thread: a merge fits keywords
         if match.code_id is not None:
-            self._decided(self.decide(lambda: self.project.decisions.merge(
-                key, code_key(match.code_id))))
+            into = code_key(match.code_id)
+            self.workbench.decide_in_worker(lambda: self.project.decisions.merge(key, into),
+                                            doing)
             return
         options = [(k, label) for k, label in self.project.review.labels().items()
                    if k.startswith("c") and k != key]
 
         def merge(into: str | None) -> None:
             if into is not None:
-                self._decided(self.decide(lambda: self.project.decisions.merge(key, into)))
+                self.workbench.decide_in_worker(
+                    lambda: self.project.decisions.merge(key, into), doing)
 
         self.app.push_screen(PickerModal(f"Merge '{self._label(match)}' into…", options), merge)
 

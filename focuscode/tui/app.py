@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 from textual import on
@@ -124,10 +125,45 @@ class ReviewApp(App[None]):
         self.revision += 1
         return decision
 
+    def decide_in_worker(self, make: Callable[[], Decision], doing: str) -> None:
+        """Make a decision that takes a moment (a merge fits its code's keywords) in a thread,
+        so the screen stays responsive; once it is made the app says so and the screen shown
+        reads the project again, as after an undo. One at a time, and never over a change the
+        screen has not shown."""
+        if self.check_for_changes():
+            self.notify("The project changed in another window: reloaded. Decide again.",
+                        severity="warning")
+            return
+        if self.job_running():
+            self.notify("A job is running: wait for it, or cancel it (esc)", severity="warning")
+            return
+        self.say(f"{doing}…")
+        self.run_worker(partial(self._decide_in_thread, make), thread=True, group="job")
+
+    def _decide_in_thread(self, make: Callable[[], Decision]) -> None:
+        try:
+            decision = make()
+        except FocuscodeError as error:
+            self.call_from_thread(self.notify, str(error), severity="warning")
+            return
+        except Exception as error:  # noqa: BLE001 - a bug must not take the workbench down
+            self.call_from_thread(self.notify, f"The decision failed: {error!r}",
+                                  severity="error")
+            return
+        self.call_from_thread(self._decided_in_worker, decision)
+
+    def _decided_in_worker(self, decision: Decision) -> None:
+        self.say(f"{decision.summary}  (u undoes)")
+        self.changed()
+
+    def job_running(self) -> bool:
+        """Whether a job (split, re-analysis, suggestions, a slow decision) writes now."""
+        return any(w.group == "job" and not w.is_finished for w in self.workers)
+
     def check_for_changes(self) -> bool:
         """Reload when another process (the CLI, another window) changed the project since
         the screen last showed it; True when it did. Skipped while this app's own job writes."""
-        if any(w.group == "job" and not w.is_finished for w in self.workers):
+        if self.job_running():
             return False
         latest = self.project.log.last_id()
         if latest == self.seen:

@@ -327,8 +327,10 @@ class ThemesScreen(JobScreen):
                    for e in self._flat if not e.is_queue and e.key != entry.key]
 
         def merge(into: str | None) -> None:
-            if into is not None:
-                self._decided(self.decide(lambda: self.project.decisions.merge(entry.key, into)))
+            if into is not None:  # in a thread: a merge fits its code's keywords
+                self.workbench.decide_in_worker(
+                    lambda: self.project.decisions.merge(entry.key, into),
+                    f"Merging '{entry.label}'")
 
         self.app.push_screen(PickerModal(f"Merge '{entry.label}' into…", options), merge)
 
