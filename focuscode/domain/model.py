@@ -182,6 +182,13 @@ class Code:
     keywords: tuple[str, ...] = ()
 
     @property
+    def is_theme_row(self) -> bool:
+        """The row of a discovered theme that is no code yet: born *suggested* with the first
+        coding, quote or definition of the theme, to hold them; accepting or naming the theme
+        makes it a code (``workflows.entries.coding_row``)."""
+        return self.source == "theme" and self.status == "suggested"
+
+    @property
     def codable(self) -> bool:
         """False for a grouping category (REFI-QDA ``isCodable="false"``): it holds codes but
         segments are never coded with it."""

@@ -51,7 +51,7 @@ async def test_undo_on_a_review_screen_shows_the_undone_state(review_project, st
     assert [c[2] for c in stored.codings()] == ["confirmed", "rejected"]
 
 
-async def test_undoing_the_decision_that_made_the_code_keeps_the_theme_open(review_project):
+async def test_undoing_the_first_decision_on_a_theme_keeps_the_theme_open(review_project):
     theme = review_project.review.entries()[0]
     async with make_app(review_project).run_test(size=SIZE) as pilot:
         await pilot.press("enter", "y")
