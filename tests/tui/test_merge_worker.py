@@ -86,3 +86,23 @@ async def test_a_merge_over_a_change_the_screen_has_not_shown_is_not_made(review
             EntryTable).entries]
     with stored.reopen() as fresh:
         assert [d.action for d in fresh.log.history()] == ["rename"]  # no merge made
+
+
+async def test_quitting_while_a_merge_fits_leaves_it_whole_or_not_at_all(review_project, stored,
+                                                                         slow_fit):
+    started, release = slow_fit
+    a, b = review_project.review.entries()[:2]
+    async with make_app(review_project).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m", *b.label[:12], "enter")
+        await _until(started)
+        await pilot.press("q")  # as Ctrl-C would: the app goes, the merge's thread goes on
+        release.set()
+    with stored.reopen() as fresh:
+        assert fresh.check() == []
+        actions = [d.action for d in fresh.log.history()]
+        assert actions in ([], ["merge"])
+        if actions:  # made: whole, and u undoes it
+            assert a.label not in [e.label for e in fresh.review.entries()]
+            fresh.undo()
+        assert a.label in [e.label for e in fresh.review.entries()]
