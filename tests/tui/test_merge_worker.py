@@ -39,13 +39,18 @@ async def _until(event: threading.Event) -> None:
     raise AssertionError("the merge never started")
 
 
+async def _merge_into(pilot, label: str, started: threading.Event) -> None:
+    """m on the first theme, the picker to ``label``: until the merge starts fitting."""
+    await pilot.pause()
+    await pilot.press("m", *label[:12], "enter")
+    await _until(started)
+
+
 async def test_the_workbench_answers_keys_while_a_merge_fits(review_project, stored, slow_fit):
     started, release = slow_fit
     a, b = review_project.review.entries()[:2]
     async with make_app(review_project).run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("m", *b.label[:12], "enter")
-        await _until(started)
+        await _merge_into(pilot, b.label, started)
         assert pilot.app.status == f"Merging '{a.label}'…"
         await pilot.press("o")  # sorting still works: the UI thread does not fit
         await pilot.pause()
@@ -93,9 +98,7 @@ async def test_quitting_while_a_merge_fits_leaves_it_whole_or_not_at_all(review_
     started, release = slow_fit
     a, b = review_project.review.entries()[:2]
     async with make_app(review_project).run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("m", *b.label[:12], "enter")
-        await _until(started)
+        await _merge_into(pilot, b.label, started)
         await pilot.press("q")  # as Ctrl-C would: the app goes, the merge's thread goes on
         release.set()
     with stored.reopen() as fresh:

@@ -102,19 +102,10 @@ async def test_each_message_opens_its_screen(review_project):
 async def test_enter_p_s_and_slash_open_their_screens_and_esc_goes_back(review_project):
     async with make_app(review_project).run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, ReviewScreen)
-        await pilot.press("p")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, QuotesScreen)
-        await pilot.press("escape", "escape", "p")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, QuotesScreen)
-        await pilot.press("escape", "slash")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, SearchScreen)
-        await pilot.press("escape", "s")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, SuggestionsScreen)
-
+        for keys, kind in ((["enter"], ReviewScreen), (["p"], QuotesScreen),
+                           (["escape", "escape", "p"], QuotesScreen),
+                           (["escape", "slash"], SearchScreen),
+                           (["escape", "s"], SuggestionsScreen)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, kind), keys

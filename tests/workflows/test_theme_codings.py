@@ -5,6 +5,8 @@ through a re-analysis, until it is accepted, when the decisions become the code'
 
 from __future__ import annotations
 
+import pytest
+
 from focuscode.domain.counting import basis_counts
 from focuscode.domain.reports import BY_THEME, CONFIRMED, SUGGESTED
 from focuscode.workflows import Project
@@ -23,12 +25,20 @@ def report_code(project: Project, theme_id: int):
     return next(c for c in project.reports.data().codes if c.theme_id == theme_id)
 
 
-def test_confirming_and_rejecting_keep_the_theme_a_theme(analysed_project):
+@pytest.fixture
+def decided(analysed_project):
+    """The first theme, one of its segments confirmed and the next rejected (as the
+    workbench's y and n do)."""
+    t = theme(analysed_project)
+    yes, no = ids(analysed_project, t.key, 2)
+    analysed_project.decisions.confirm(t.key, yes)
+    analysed_project.decisions.reject(t.key, no)
+    return t, yes, no
+
+
+def test_confirming_and_rejecting_keep_the_theme_a_theme(analysed_project, decided):
     project = analysed_project
-    t = theme(project)
-    yes, no = ids(project, t.key, 2)
-    project.decisions.confirm(t.key, yes)
-    project.decisions.reject(t.key, no)
+    t, yes, no = decided
     entry = project.review.entry(t.key)
     assert (entry.status, entry.label, entry.source) == ("suggested", t.label, "theme")
     assert (entry.n_confirmed, entry.n_rejected, entry.n_segments) == (1, 1, t.n_segments - 1)
@@ -38,12 +48,9 @@ def test_confirming_and_rejecting_keep_the_theme_a_theme(analysed_project):
 
 
 def test_reports_count_the_themes_confirmed_segment_and_never_its_rejected_one(
-        analysed_project):
+        analysed_project, decided):
     project = analysed_project
-    t = theme(project)
-    yes, no = ids(project, t.key, 2)
-    project.decisions.confirm(t.key, yes)
-    project.decisions.reject(t.key, no)
+    t, yes, no = decided
     data = project.reports.data()
     code = report_code(project, t.theme_id)
     assert (code.key, code.status, code.name) == (f"theme-{t.theme_id}", SUGGESTED, t.label)
@@ -57,12 +64,9 @@ def test_reports_count_the_themes_confirmed_segment_and_never_its_rejected_one(
     assert f"{t.label} (confirmed)" in rows[yes].codes
 
 
-def test_accepting_it_later_makes_the_decisions_the_codes(analysed_project):
+def test_accepting_it_later_makes_the_decisions_the_codes(analysed_project, decided):
     project = analysed_project
-    t = theme(project)
-    yes, no = ids(project, t.key, 2)
-    project.decisions.confirm(t.key, yes)
-    project.decisions.reject(t.key, no)
+    t, yes, no = decided
     key = project.review.resolve_key(t.key)
     project.decisions.accept(key)
     entry = project.review.entry(key)
@@ -109,12 +113,9 @@ def test_a_move_into_a_theme_with_decisions_keeps_it_a_theme(analysed_project):
     assert project.review.segment(key, moved).status == "suggested"  # a member, not confirmed
 
 
-def test_a_re_analysis_carries_the_theme_with_its_decisions_as_a_theme(analysed_project):
+def test_a_re_analysis_carries_the_theme_with_its_decisions_as_a_theme(analysed_project, decided):
     project = analysed_project
-    t = theme(project)
-    yes, no = ids(project, t.key, 2)
-    project.decisions.confirm(t.key, yes)
-    project.decisions.reject(t.key, no)
+    t, yes, no = decided
     key = project.review.resolve_key(t.key)
     plan = project.plan_analysis()
     assert any(line.startswith(f"theme '{t.label}'") for line in plan.carry.kept)
