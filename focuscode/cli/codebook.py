@@ -215,35 +215,49 @@ def code(
     coder: CoderOption = None,
     reject: Annotated[bool, typer.Option("--reject", help="The code does not apply.")] = False,
     clear: Annotated[bool, typer.Option("--clear", help="Back to undecided.")] = False,
+    theme: Annotated[Optional[int], typer.Option(
+        "--theme", min=1, max=MAX_COUNT,
+        help="Instead of --as: decide the segments for theme number N of 'focuscode themes' "
+             "(it stays a theme until accepted).")] = None,
     accept_theme: Annotated[Optional[int], typer.Option(
         "--accept-theme", min=1, max=MAX_COUNT,
         help="Accept theme number N of 'focuscode themes' as a code.")] = None,
     name: Annotated[Optional[str], typer.Option(
         "--name", help="With --accept-theme: the code's name (default: the theme's).")] = None,
 ) -> None:
-    """Confirm (or reject) a code for segments, as one decision of the coder; or accept a
-    theme as a code (--accept-theme N)."""
+    """Confirm (or reject) a code, or a theme (--theme N), for segments, as one decision of
+    the coder; or accept a theme as a code (--accept-theme N). Deciding a theme's segments
+    leaves it a theme: only accepting or naming it makes it a code."""
     if reject and clear:
         raise ConfigError("--reject or --clear, not both")
     if accept_theme is not None:
-        if segments or as_code or reject or clear:
-            raise ConfigError("--accept-theme takes no segments, --as, --reject or --clear",
-                              hint="accept the theme first, then code segments with --as")
+        if segments or as_code or theme or reject or clear:
+            raise ConfigError("--accept-theme takes no segments, --as, --theme, --reject or "
+                              "--clear", hint="accept the theme, or code its segments with "
+                                              "--theme N")
         with _open(project, coder) as opened:
             decision = opened.decisions.accept_number(accept_theme, name)
     elif name is not None:
         raise ConfigError("--name goes with --accept-theme")
-    elif not segments or not as_code:
-        raise ConfigError("give segment ids and --as CODE (or --accept-theme N)",
+    elif theme is not None and as_code:
+        raise ConfigError("--as or --theme, not both")
+    elif not segments or not (as_code or theme):
+        raise ConfigError("give segment ids and --as CODE (or --theme N, or --accept-theme N)",
                           hint="e.g. focuscode code 17 42 --as \"Trust\"")
+    elif theme is not None:
+        with _open(project, coder) as opened:
+            decisions = opened.decisions
+            decision = _verb(decisions, reject, clear)(decisions.numbered(theme), segments)
     else:
         with _open(project, coder) as opened:
-            pairs = [(segment_id, as_code) for segment_id in segments]
-            decide = (opened.suggestions.clear if clear else opened.suggestions.reject if reject
-                      else opened.suggestions.confirm)
-            decision = decide(pairs)
+            decision = _verb(opened.suggestions, reject, clear)(
+                [(segment_id, as_code) for segment_id in segments])
     console.print(f"{escape(decision.coder)}: {escape(decision.summary)} "
                   f"[dim](decision {decision.id})[/]")
+
+
+def _verb(decider, reject: bool, clear: bool):  # noqa: ANN001, ANN202 - confirm/reject/clear
+    return decider.clear if clear else decider.reject if reject else decider.confirm
 
 
 # coders and agreement ---------------------------------------------------------------------------

@@ -22,7 +22,8 @@ def themes_table(entries: Sequence[ReviewEntry], roles: Sequence[str]) -> Table:
     keywords, counts per role and one quote; readable from 80 columns up."""
     table = Table(title="Themes and codes", show_lines=True, expand=True,
                   caption="# is the theme's number: focuscode code --accept-theme # "
-                          "[--name NAME] makes it a code")
+                          "[--name NAME] makes it a code; focuscode code IDS --theme # "
+                          "confirms segments for it")
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("theme · keywords", ratio=3, min_width=18)
     table.add_column("segs", justify="right", no_wrap=True)

@@ -177,6 +177,16 @@ class Code:
     memo: str = ""
     source: str = "manual"  # codebook | theme | manual | group (a category: never applied)
     status: str = "accepted"  # suggested | accepted | deleted
+    # the words of its themes' segments taken together, computed when themes were merged into
+    # it (empty: its themes' own words are shown; see ``domain.review.entry_keywords``)
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def is_theme_row(self) -> bool:
+        """The row of a discovered theme that is no code yet: born *suggested* with the first
+        coding, quote or definition of the theme, to hold them; accepting or naming the theme
+        makes it a code (``workflows.entries.coding_row``)."""
+        return self.source == "theme" and self.status == "suggested"
 
     @property
     def codable(self) -> bool:

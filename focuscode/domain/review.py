@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from focuscode.domain.errors import DecisionError
+from focuscode.domain.model import Code, Theme
 
 UNASSIGNED = "unassigned"
 SEGMENT_STATUSES = ("suggested", "confirmed", "rejected", "unassigned", "excluded")
@@ -28,6 +29,18 @@ def theme_key(theme_id: int) -> str:
 
 def parent_key(group_id: int) -> str:
     return f"p{group_id}"
+
+
+def entry_keywords(code: Code | None, themes: Sequence[Theme]) -> tuple[str, ...]:
+    """The words a code or theme is shown with (workbench, ``themes``, reports): while it is
+    made of several themes, the words its merge computed over all their segments; otherwise
+    (or before any such merge was stored) its themes' own, in order, without repeats."""
+    if code is not None and code.keywords and len(themes) > 1:
+        return code.keywords
+    words: list[str] = []
+    for theme in themes:
+        words += [k for k in theme.keywords if k not in words]
+    return tuple(words)
 
 
 def parse_key(key: str) -> tuple[str, int | None]:

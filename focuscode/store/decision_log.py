@@ -35,11 +35,11 @@ from focuscode.domain.changes import (
 )
 from focuscode.domain.model import GROUP_SOURCE
 from focuscode.store.database import Database, load_json, utc_now
+from focuscode.store.log_check import CODE_FIELDS as CHANGEABLE_CODE_FIELDS
 from focuscode.store.log_check import check_log
 from focuscode.store.undo_stacks import Stacks, built_on_by, coder_stacks
 
-CODE_FIELDS = {"name", "definition", "include_notes", "exclude_notes", "examples", "parent_id",
-               "color", "memo", "status", "source"}
+CODE_FIELDS = set(CHANGEABLE_CODE_FIELDS)
 QUOTE_FIELDS = {"status", "starred", "position", "code_id"}
 MEMBERSHIP_FIELDS = {"theme_id", "moved_from"}
 
@@ -340,4 +340,5 @@ def _code(row: Any) -> Code:
     return Code(id=row["id"], name=row["name"], definition=row["definition"],
                 include=row["include_notes"], exclude=row["exclude_notes"],
                 examples=tuple(load_json(row["examples"])), parent=row["parent_name"],
-                color=row["color"], memo=row["memo"], source=row["source"], status=row["status"])
+                color=row["color"], memo=row["memo"], source=row["source"], status=row["status"],
+                keywords=tuple(load_json(row["keywords"], None) or ()))

@@ -17,7 +17,7 @@ from focuscode.domain import DecisionError
 from focuscode.domain.changes import change_from_json
 
 CODE_FIELDS = ("name", "definition", "include_notes", "exclude_notes", "examples", "parent_id",
-               "color", "memo", "status", "source")
+               "color", "memo", "status", "source", "keywords")
 QUOTE_FIELDS = ("status", "starred", "position", "code_id")
 MAX_PROBLEMS = 50
 

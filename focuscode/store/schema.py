@@ -298,3 +298,13 @@ def _theme_tree(db: sqlite3.Connection) -> None:
     ALTER TABLE themes ADD COLUMN stability REAL;  -- mean best Jaccard over reruns; NULL: none
     CREATE INDEX themes_group ON themes(group_id);
     """)
+
+
+@migration("0008_merged_code_keywords")
+def _merged_code_keywords(db: sqlite3.Connection) -> None:
+    """A code made of several themes (merged) keeps the words of their segments taken
+    together, computed once by the merge and set by its decision (so undo puts back the words
+    before), instead of being fitted again each time the workbench shows it."""
+    run_script(db, """
+    ALTER TABLE codes ADD COLUMN keywords TEXT;  -- JSON list, best first; NULL: its themes' own
+    """)

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from focuscode.domain import Decision, DecisionError
 from focuscode.domain.review import code_key, theme_key
 from focuscode.domain.suggestions import CodebookAlignment, ThemeMatch
+from focuscode.tui.messages import OpenEntry
 from focuscode.tui.picker_modal import PickerModal
 from focuscode.tui.project_screen import ProjectScreen
 from focuscode.tui.widgets import StatusBar
@@ -187,16 +188,19 @@ class AlignmentScreen(ProjectScreen):
         if match is None:
             return
         key = self._key(match)
+        doing = f"Merging '{self._label(match)}'"  # in a thread: a merge fits keywords
         if match.code_id is not None:
-            self._decided(self.decide(lambda: self.project.decisions.merge(
-                key, code_key(match.code_id))))
+            into = code_key(match.code_id)
+            self.workbench.decide_in_worker(lambda: self.project.decisions.merge(key, into),
+                                            doing)
             return
         options = [(k, label) for k, label in self.project.review.labels().items()
                    if k.startswith("c") and k != key]
 
         def merge(into: str | None) -> None:
             if into is not None:
-                self._decided(self.decide(lambda: self.project.decisions.merge(key, into)))
+                self.workbench.decide_in_worker(
+                    lambda: self.project.decisions.merge(key, into), doing)
 
         self.app.push_screen(PickerModal(f"Merge '{self._label(match)}' into…", options), merge)
 
@@ -207,11 +211,9 @@ class AlignmentScreen(ProjectScreen):
             self._decided(self.decide(lambda: self.project.decisions.accept(key)))
 
     def action_open(self) -> None:
-        from focuscode.tui.review_screen import ReviewScreen
-
         match = self._pick()
         if match is not None:
-            self.app.push_screen(ReviewScreen(self._key(match)))
+            self.post_message(OpenEntry(self._key(match)))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -13,8 +13,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from focuscode.domain import DecisionError
 from focuscode.domain.agreement import APPLIED, MISSING, NOT_APPLIED, REJECTED, Disagreement
-from focuscode.domain.review import UNASSIGNED, ReviewSegment
+from focuscode.domain.review import ReviewSegment
 from focuscode.domain.suggestions import is_model_coder
+from focuscode.tui.messages import OpenEntry
 from focuscode.tui.project_screen import ProjectScreen
 from focuscode.tui.widgets import SegmentView, StatusBar
 from focuscode.tui.widgets.formatting import shorten
@@ -208,9 +209,6 @@ class DisagreementsScreen(ProjectScreen):
 
     def action_open(self) -> None:
         """Open the code at the segment when it lists it, else the theme the segment is in."""
-        from focuscode.tui.queue_screen import QueueScreen
-        from focuscode.tui.review_screen import ReviewScreen
-
         d = self._current()
         if d is None:
             return
@@ -220,16 +218,14 @@ class DisagreementsScreen(ProjectScreen):
         except DecisionError:
             listed = False
         if listed:
-            self.app.push_screen(ReviewScreen(d.key, segment_id=d.segment_id))
+            self.post_message(OpenEntry(d.key, d.segment_id))
             return
         found = review.locate(d.segment_id)
         if found is None or found.entry_key is None:
             self.notify("The segment is in no theme or code of yours: decide it here (y/n)",
                         severity="warning")
-        elif found.entry_key == UNASSIGNED:
-            self.app.push_screen(QueueScreen())
         else:
-            self.app.push_screen(ReviewScreen(found.entry_key, segment_id=d.segment_id))
+            self.post_message(OpenEntry(found.entry_key, d.segment_id))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -36,26 +38,6 @@ def bindings_table(title: str, bindings: list) -> Table:
     return table
 
 
-def sections() -> list[tuple[type, str]]:
-    from focuscode.tui.alignment_screen import AlignmentScreen
-    from focuscode.tui.app import ReviewApp
-    from focuscode.tui.disagreements_screen import DisagreementsScreen
-    from focuscode.tui.queue_screen import QueueScreen
-    from focuscode.tui.quotes_screen import QuotesScreen
-    from focuscode.tui.review_screen import ReviewScreen
-    from focuscode.tui.search_screen import SearchScreen
-    from focuscode.tui.suggestion_review_screen import SuggestionReviewScreen
-    from focuscode.tui.suggestions_screen import SuggestionsScreen
-    from focuscode.tui.themes_screen import ThemesScreen
-
-    return [(ThemesScreen, "Themes overview"), (ReviewScreen, "Reviewing a theme or code"),
-            (QueueScreen, "Unassigned queue"), (SearchScreen, "Search"),
-            (QuotesScreen, "Quotes"), (SuggestionsScreen, "Suggestions of the codebook's codes"),
-            (SuggestionReviewScreen, "Walking a code's suggestions"),
-            (AlignmentScreen, "Themes beside the codebook"),
-            (DisagreementsScreen, "Disagreements between coders"), (ReviewApp, "Everywhere")]
-
-
 def all_bindings(cls: type) -> list:
     """A class's bindings, its bases' too (screens share the segment list's keys)."""
     found: list = []
@@ -66,18 +48,22 @@ def all_bindings(cls: type) -> list:
 
 
 class HelpScreen(ModalScreen[None]):
+    """The keys of every screen the app lists (``sections``: class and title), the current
+    screen's first."""
+
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
-    def __init__(self, current: Screen | None = None) -> None:
+    def __init__(self, current: Screen | None, sections: Sequence[tuple[type, str]]) -> None:
         super().__init__()
         self.current = type(current) if current is not None else None
+        self.sections = list(sections)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help", classes="modal"):
             yield Label("Keys · every decision is saved at once · u undoes, even after a "
                         "restart", classes="modal-title")
             with VerticalScroll(id="help-body"):
-                ordered = sorted(sections(), key=lambda s: s[0] is not self.current)
+                ordered = sorted(self.sections, key=lambda s: s[0] is not self.current)
                 for cls, title in ordered:
                     yield Static(bindings_table(title, all_bindings(cls)), classes="help-section")
                 yield Static(Text("Mouse: click a row to move there, click it again to open it; "

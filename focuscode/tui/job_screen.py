@@ -25,7 +25,7 @@ class JobScreen(ProjectScreen):
         if self.job.is_running:
             self.notify("A job is running (esc cancels it)", severity="warning")
             return True
-        if any(w.group == "job" and not w.is_finished for w in self.app.workers):
+        if self.workbench.job_running():
             self.notify("A job is running on another screen: wait for it, or cancel it there "
                         "(esc)", severity="warning")
             return True

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from focuscode.domain import Decision
-from focuscode.tui.app import ProjectChanged
+from focuscode.tui.messages import ProjectChanged
 from focuscode.workflows import Project
 
 if TYPE_CHECKING:

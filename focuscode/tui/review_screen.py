@@ -8,6 +8,7 @@ from textual.timer import Timer
 
 from focuscode.domain import DecisionError
 from focuscode.domain.review import ReviewEntry, ReviewSegment, SegmentPage
+from focuscode.tui.messages import OpenQuotes
 from focuscode.tui.segments_screen import SegmentsScreen
 from focuscode.tui.text_modal import TextModal
 from focuscode.tui.widgets.formatting import shorten
@@ -176,6 +177,4 @@ class ReviewScreen(SegmentsScreen):
                                        entry.definition if entry else "", multiline=True), define)
 
     def action_quotes(self) -> None:
-        from focuscode.tui.quotes_screen import QuotesScreen
-
-        self.app.push_screen(QuotesScreen(self.key))
+        self.post_message(OpenQuotes(self.key))

@@ -20,6 +20,7 @@ from focuscode.domain.review import (
     SegmentPage,
     search_terms,
 )
+from focuscode.tui.messages import OpenEntry
 from focuscode.tui.segments_screen import SegmentsScreen
 
 TYPING_PAUSE = 0.25  # seconds of quiet typing before searching
@@ -151,12 +152,5 @@ class SearchScreen(SegmentsScreen):
 
     def open_segment(self, segment: ReviewSegment | None) -> None:  # type: ignore[override]
         """Open the theme or code the segment sits in, at the segment."""
-        from focuscode.tui.queue_screen import QueueScreen
-        from focuscode.tui.review_screen import ReviewScreen
-
-        if segment is None or segment.entry_key is None:
-            return
-        if segment.entry_key == UNASSIGNED:
-            self.app.push_screen(QueueScreen())
-        else:
-            self.app.push_screen(ReviewScreen(segment.entry_key, segment_id=segment.segment_id))
+        if segment is not None and segment.entry_key is not None:
+            self.post_message(OpenEntry(segment.entry_key, segment.segment_id))

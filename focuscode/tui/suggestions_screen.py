@@ -14,6 +14,7 @@ from focuscode.domain import Code
 from focuscode.domain.suggestions import CodeCoverage, SuggestionRun
 from focuscode.tui.confirm_modal import ConfirmModal
 from focuscode.tui.job_screen import JobScreen
+from focuscode.tui.messages import OpenCodeSuggestions, OpenScreen
 from focuscode.tui.widgets import JobPanel, StatusBar, TuiProgress
 from focuscode.tui.widgets.formatting import shorten
 from focuscode.tui.widgets.row_table import RowTable
@@ -156,8 +157,6 @@ class SuggestionsScreen(JobScreen):
 
     # actions ------------------------------------------------------------------------------
     def action_open(self) -> None:
-        from focuscode.tui.suggestion_review_screen import SuggestionReviewScreen
-
         current = self._current()
         if current is None:
             return
@@ -165,15 +164,13 @@ class SuggestionsScreen(JobScreen):
         if not pending:
             self.notify(f"Nothing left for you to decide for '{coverage.code_name}'")
             return
-        self.app.push_screen(SuggestionReviewScreen(coverage.code_id, coverage.code_name))
+        self.post_message(OpenCodeSuggestions(coverage.code_id, coverage.code_name))
 
     def action_alignment(self) -> None:
-        from focuscode.tui.alignment_screen import AlignmentScreen
-
         if self.run is None:
             self.notify("Run the suggestions first (R)", severity="warning")
             return
-        self.app.push_screen(AlignmentScreen())
+        self.post_message(OpenScreen("alignment"))
 
     def action_back(self) -> None:
         if self.job.is_running:

@@ -18,6 +18,7 @@ from focuscode.domain import Decision, FocuscodeError
 from focuscode.domain.review import ReviewEntry
 from focuscode.tui.confirm_modal import ConfirmModal
 from focuscode.tui.job_screen import JobScreen
+from focuscode.tui.messages import OpenEntry, OpenQuotes, OpenScreen
 from focuscode.tui.picker_modal import PickerModal
 from focuscode.tui.text_modal import TextModal
 from focuscode.tui.widgets import EntryTable, JobPanel, StatusBar, TuiProgress
@@ -282,10 +283,7 @@ class ThemesScreen(JobScreen):
         if entry.is_parent:
             self._fold(entry, collapse=entry.group_id not in self._collapsed)
             return
-        from focuscode.tui.queue_screen import QueueScreen
-        from focuscode.tui.review_screen import ReviewScreen
-
-        self.app.push_screen(QueueScreen() if entry.is_queue else ReviewScreen(entry.key))
+        self.post_message(OpenEntry(entry.key))
 
     def action_accept(self) -> None:
         parent = self.table.current
@@ -329,8 +327,10 @@ class ThemesScreen(JobScreen):
                    for e in self._flat if not e.is_queue and e.key != entry.key]
 
         def merge(into: str | None) -> None:
-            if into is not None:
-                self._decided(self.decide(lambda: self.project.decisions.merge(entry.key, into)))
+            if into is not None:  # in a thread: a merge fits its code's keywords
+                self.workbench.decide_in_worker(
+                    lambda: self.project.decisions.merge(entry.key, into),
+                    f"Merging '{entry.label}'")
 
         self.app.push_screen(PickerModal(f"Merge '{entry.label}' into…", options), merge)
 
@@ -348,21 +348,15 @@ class ThemesScreen(JobScreen):
             "destroyed: u undoes it."), delete)
 
     def action_quotes(self) -> None:
-        from focuscode.tui.quotes_screen import QuotesScreen
-
         entry = self._current()
         if entry is not None:
-            self.app.push_screen(QuotesScreen(entry.key))
+            self.post_message(OpenQuotes(entry.key))
 
     def action_suggestions(self) -> None:
-        from focuscode.tui.suggestions_screen import SuggestionsScreen
-
-        self.app.push_screen(SuggestionsScreen())
+        self.post_message(OpenScreen("suggestions"))
 
     def action_disagreements(self) -> None:
-        from focuscode.tui.disagreements_screen import DisagreementsScreen
-
-        self.app.push_screen(DisagreementsScreen())
+        self.post_message(OpenScreen("disagreements"))
 
     def action_sort(self) -> None:
         at = SORT_CYCLE.index(self.sort_by) if self.sort_by in SORT_CYCLE else -1

@@ -1,8 +1,9 @@
 """Re-analysis keeps the researcher's structure: a new run's themes are mapped onto it.
 
 The structure the researcher made is the state of the latest run that their decisions left:
-codes with the themes accepted, named or merged into them, sub-themes of a split, deleted
-themes (whose segments stay in the queue), segments moved or assigned, and confirmed codings.
+codes with the themes accepted, named or merged into them, themes holding codings or quotes
+(their row, not yet codes: carried as themes), sub-themes of a split, deleted themes (whose
+segments stay in the queue), segments moved or assigned, and confirmed codings.
 A new clustering is laid over it:
 
 1. every theme of that structure is carried into the new run with the segments it holds
@@ -42,7 +43,8 @@ class _Slot:
     exemplars: tuple[int, ...]  # segment ids, best first
     code_id: int | None = None
     status: str = "active"
-    kind: str = "new"  # new | code | split | deleted
+    kind: str = "new"  # new | code (a code, or a theme's row of codings) | split | deleted
+    accepted: bool = False  # a code of the codebook (not a theme holding codings)
     old: Theme | None = None
     members: list[int] = field(default_factory=list)
     gained: int = 0
@@ -137,7 +139,7 @@ def _structure(store: ProjectStore, log: DecisionLog, row_of: dict[int, int]) ->
     result = _Before()
     if previous is None:
         return result
-    live = {code.id for code in log.codes()}
+    live = {code.id: code.status == "accepted" for code in log.codes()}
     touched = _touched_themes(log, previous.id)
     slots, slot_of = result.slots, {}
     for theme in store.themes(previous.id, include_inactive=True):
@@ -155,7 +157,7 @@ def _structure(store: ProjectStore, log: DecisionLog, row_of: dict[int, int]) ->
         slots.append(_Slot(theme.label, theme.keywords, theme.exemplar_ids,
                            code_id=theme.code_id if kind == "code" else None,
                            status="deleted" if kind == "deleted" else "active", kind=kind,
-                           old=theme))
+                           old=theme, accepted=kind == "code" and live[theme.code_id]))
     for member in store.memberships(previous.id):
         sid = member.segment_id
         if member.theme_id in slot_of:
@@ -249,8 +251,9 @@ def _numbered(before: _Before, segment_ids: Sequence[int],
 
 
 def _what(slot: _Slot) -> str:
-    return {"code": "code", "split": "split theme", "deleted": "deleted theme"}.get(slot.kind,
-                                                                                   "theme")
+    if slot.kind == "code":
+        return "code" if slot.accepted else "theme"
+    return {"split": "split theme", "deleted": "deleted theme"}.get(slot.kind, "theme")
 
 
 def _kept_lines(slots: list[_Slot]) -> list[str]:

@@ -45,9 +45,11 @@ class CodebookImport:
 def project_codebook(store: ProjectStore, log: DecisionLog, *,
                      include_suggested: bool = False) -> Codebook:
     """The accepted codes (parents first) with the codebook's name and description; with
-    ``include_suggested``, the latest analysis' unlinked themes too, under a group code."""
+    ``include_suggested``, the latest analysis' themes not (yet) codes too, under a group code
+    (a theme whose row holds codings keeps its row's name and definition)."""
+    rows = {c.id: c for c in log.codes() if c.is_theme_row}
     live = [c for c in log.codes() if c.status == "accepted" or
-            (include_suggested and c.status == "suggested")]
+            (include_suggested and c.status == "suggested" and c.id not in rows)]
     names = {c.name for c in live}
     codes, taken = [], set()
     for code in live:
@@ -57,17 +59,21 @@ def project_codebook(store: ProjectStore, log: DecisionLog, *,
                              else None))
     if include_suggested:
         run = store.latest_run()
-        themes = [t for t in store.themes(run.id) if t.code_id is None] if run else []
+        themes = [t for t in store.themes(run.id)
+                  if t.code_id is None or t.code_id in rows] if run else []
         if themes:
             codes.append(Code(id=None, name=SUGGESTED_GROUP, source=GROUP_SOURCE,
                               definition="Themes the automatic analysis found and no "
                                          "researcher has reviewed yet."))
         for theme in themes:
-            name = theme.label if theme.label.casefold() not in taken else \
-                f"{theme.label} (theme {theme.id})"
+            row = rows.get(theme.code_id) if theme.code_id is not None else None
+            label = row.name if row else theme.label
+            name = label if label.casefold() not in taken else f"{label} (theme {theme.id})"
             taken.add(name.casefold())
+            definition = row.definition if row and row.definition else \
+                f"Keywords: {', '.join(theme.keywords)}"
             codes.append(Code(id=None, name=name, parent=SUGGESTED_GROUP, source="theme",
-                              definition=f"Keywords: {', '.join(theme.keywords)}"))
+                              definition=definition))
     meta = store.get_setting(SETTING, {}) or {}
     return Codebook.of(codes, name=meta.get("name", ""), description=meta.get("description", ""))
 

@@ -21,9 +21,11 @@ from focuscode.workflows.entries import (
     Target,
     check_segments,
     coding_changes,
+    coding_row,
     ensure_code,
     resolve,
 )
+from focuscode.workflows.keywords import keywords_change, merged_keywords
 from focuscode.workflows.progress import Progress
 
 
@@ -56,10 +58,15 @@ def accept_theme(store: ProjectStore, log: DecisionLog, theme_id: int, *, coder:
     """Make a discovered theme a code (named after its keywords unless ``name`` is given)."""
     theme = find_theme(store, theme_id)
     if theme.code_id is not None:
-        if log.code(theme.code_id).status == "suggested":  # born with a first review decision
-            log.record("accept", [CodeChange(code_id=theme.code_id, field="status",
-                                             before="suggested", after="accepted")], coder=coder,
-                       summary=f"accepted '{log.code(theme.code_id).name}' as a code")
+        code = log.code(theme.code_id)
+        if code.status == "suggested":  # its row was born with a first coding or quote
+            changes = [CodeChange(code_id=theme.code_id, field="status", before="suggested",
+                                  after="accepted")]
+            if name and name != code.name:
+                changes.append(CodeChange(code_id=theme.code_id, field="name", before=code.name,
+                                          after=name))
+            log.record("accept", changes, coder=coder,
+                       summary=f"accepted '{name or code.name}' as a code")
         return theme.code_id
     code = Code(id=None, name=name or theme.label, definition="",
                 examples=(), source="theme", status="accepted")
@@ -70,21 +77,22 @@ def accept_theme(store: ProjectStore, log: DecisionLog, theme_id: int, *, coder:
 
 def set_segment_status(store: ProjectStore, log: DecisionLog, segment_id: int, theme_id: int,
                        status: str | None, *, coder: str) -> int:
-    """Confirm (``"confirmed"``), reject (``"rejected"``) or clear (None) a segment's theme.
+    """Confirm (``"confirmed"``), reject (``"rejected"``) or clear (None) a segment for a
+    theme (for the code it is accepted as, if it is one), as the workbench's y and n do.
 
-    One transaction: the theme's implicit acceptance (its own log entry) and the decision are
-    committed together or not at all, and the state decided on is read under the write lock."""
+    One decision, its state read under the write lock. The theme stays a theme: a coding does
+    not make it a code (``coding_row``), accepting or naming it does."""
     with log.db.atomic():
         check_segments(store, [segment_id])
         theme = find_theme(store, theme_id)
-        code_id = theme.code_id if theme.code_id is not None else accept_theme(
-            store, log, theme_id, coder=coder)
-        changes = coding_changes(log, [(segment_id, code_id)], status, coder=coder)
-        if not changes:
+        target = resolve(store, log, theme_key(theme.id))
+        code_id, changes = coding_row(log, target)
+        decided = coding_changes(log, [(segment_id, code_id)], status, coder=coder)
+        if not decided:
             raise DecisionError(f"segment {segment_id} is already {status or 'undecided'}")
         action, verb = STATUS_ACTIONS[status]
-        return log.record(action, changes, coder=coder,
-                          summary=f"{verb} segment {segment_id} for '{log.code(code_id).name}'")
+        return log.record(action, changes + decided, coder=coder,
+                          summary=f"{verb} segment {segment_id} for '{target.label}'")
 
 
 class Decisions:
@@ -92,10 +100,11 @@ class Decisions:
 
     Segment decisions take one id or many (a bulk decision is one entry, undone at once).
     Entries are named by key (``c12``, ``t5``, ``unassigned``, see ``domain.review``). A theme
-    becomes a code of the codebook with ``accept``, a name, or a decision that needs a code (a
-    confirmation, a rejection, a definition), in the same entry of the log; moving segments in
-    or out of it does not make it a code. Nothing is deleted:
-    undo brings anything back.
+    becomes a code of the codebook only when the researcher accepts it, names it or merges
+    something into it, in the same entry of the log. Confirming, rejecting, quoting or defining
+    it, and moving segments in or out of it, leave it a theme: what they record is kept on its
+    row, born *suggested* (``entries.coding_row``), and counts for the theme. Nothing is
+    deleted: undo brings anything back.
     """
 
     def __init__(self, store: ProjectStore, log: DecisionLog, coder: str) -> None:
@@ -123,8 +132,8 @@ class Decisions:
         A segment moved out of a theme joins the destination's theme and remembers where it
         came from (the theme shows it as moved, and counts it no more); the coder's coding of
         the source's code, if any, is cleared; the destination's code, if it has one, is
-        confirmed. Neither a source nor a destination that is a theme becomes a code: only
-        accepting or naming it does that."""
+        confirmed (a theme's rejection of it is cleared). Neither a source nor a destination
+        that is a theme becomes a code: only accepting or naming it does that."""
         ids = _ids(segment_ids)
         with self.log.db.atomic():
             check_segments(self.store, ids)
@@ -135,8 +144,8 @@ class Decisions:
                 if to_key is None:
                     raise DecisionError("say where the segments go")
                 dest = self._target(to_key)
-                to_code, changes = (ensure_code(self.log, dest) if dest.code is not None
-                                    else (None, []))
+                # a code confirms it; a theme (even one holding codings) takes it as a member
+                to_code, changes = (None, []) if dest.is_theme else ensure_code(self.log, dest)
                 label = dest.label
             source = None
             if from_key is not None and from_key != UNASSIGNED:
@@ -148,6 +157,9 @@ class Decisions:
             for segment_id in ids:
                 if to_code is not None:
                     changes += self._coding(segment_id, to_code, "confirmed")
+                elif dest is not None and dest.code_id is not None and self.log.coding_status(
+                        segment_id, dest.code_id, self.coder) == "rejected":
+                    changes += self._coding(segment_id, dest.code_id, None)
                 if source is not None and source.code_id is not None:
                     changes += self._coding(segment_id, source.code_id, None)
                 changes += self._membership(segment_id, source, dest_theme)
@@ -194,6 +206,11 @@ class Decisions:
 
     def accept_number(self, number: int, name: str | None = None) -> Decision:
         """Accept theme ``number`` of the themes overview (``#`` in ``focuscode themes``)."""
+        return self.accept(self.numbered(number), name)
+
+    def numbered(self, number: int) -> str:
+        """The key of theme ``number`` of the themes overview (``#`` in ``focuscode themes``):
+        the theme's, or the code's it is in."""
         from focuscode.workflows.review import Review
         from focuscode.workflows.visibility import Visibility
 
@@ -203,7 +220,8 @@ class Decisions:
         if entry is None:
             raise DecisionError(f"no theme {number}",
                                 hint="see the theme numbers with: focuscode themes")
-        return self.accept(entry.key, name)
+        return entry.key
+
     def accept_parent(self, group_id: int, name: str | None = None) -> Decision:
         """Make a parent theme of the tree a code with its themes as child codes (themes that
         are codes already become its children), in one decision."""
@@ -246,13 +264,16 @@ class Decisions:
             before = target.code.definition if target.code else ""
             if definition == before:
                 raise DecisionError("the definition is unchanged")
-            code_id, changes = ensure_code(self.log, target)
+            code_id, changes = coding_row(self.log, target)
             changes.append(_code_change(code_id, "definition", before, definition))
             return self._record("define", changes, f"defined '{target.label}'")
 
     def merge(self, key: str, into: str) -> Decision:
         """Fold entry ``key`` into ``into``: its themes, codings (every coder's) and quotes move
-        over; its code, if any, is retired."""
+        over; its code, if any, is retired. A code made of several themes gets the keywords of
+        all their segments, fitted once here (before the write lock: it takes a moment on
+        thousands of segments) and stored by the same decision."""
+        fitted = self._merged_words(key, into)
         with self.log.db.atomic():
             source, dest = self._target(key), self._target(into)
             if source.key == dest.key:
@@ -262,7 +283,20 @@ class Decisions:
                         for t in source.themes]
             if source.code is not None:
                 changes += self._fold_code(source.code, to_code, dest)
+            themes = _merged_themes(source, dest)
+            if source.themes and len(themes) > 1 and dest.run_id is not None:
+                words = fitted[1] if fitted[0] == themes else \
+                    merged_keywords(self.store, dest.run_id, themes)  # changed meanwhile
+                changes += keywords_change(self.log, to_code, words)
             return self._record("merge", changes, f"merged '{source.label}' into '{dest.label}'")
+
+    def _merged_words(self, key: str, into: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """The themes merging ``key`` into ``into`` makes one code of, and their words."""
+        source, dest = self._target(key), self._target(into)
+        themes = _merged_themes(source, dest)
+        if not source.themes or len(themes) < 2 or dest.run_id is None or source.key == dest.key:
+            return themes, ()
+        return themes, merged_keywords(self.store, dest.run_id, themes)
 
     def delete(self, key: str) -> Decision:
         """Retire an entry: its code is deleted and its themes too, so their segments join the
@@ -298,7 +332,7 @@ class Decisions:
         with self.log.db.atomic():
             check_segments(self.store, ids)
             target = self._target(key)
-            code_id, changes = ensure_code(self.log, target)
+            code_id, changes = coding_row(self.log, target)
             decided = coding_changes(self.log, [(sid, code_id) for sid in ids], status,
                                      coder=self.coder)
             if not decided:
@@ -339,8 +373,11 @@ class Decisions:
         return code_id, [_code_change(code_id, "status", "deleted", "accepted")], name
 
     def _check_name(self, name: str, *, own: int | None = None) -> None:
+        """No two codes of one name (a theme's row of codings is no code: themes may share
+        a name with a code, as before they hold codings)."""
         same = next((code for code in self.log.codes()
-                     if code.name.casefold() == name.casefold() and code.id != own), None)
+                     if code.name.casefold() == name.casefold() and code.id != own
+                     and not code.is_theme_row), None)
         if same is not None:
             raise DecisionError(f"there is already a code called '{same.name}'",
                                 hint="pick it, or merge into it")
@@ -348,6 +385,10 @@ class Decisions:
     def _record(self, action: str, changes: list[Change], summary: str) -> Decision:
         return self.log.decision(self.log.record(action, changes, coder=self.coder,
                                                  summary=summary))
+
+
+def _merged_themes(source: Target, dest: Target) -> tuple[int, ...]:
+    return tuple(sorted({*source.theme_ids, *dest.theme_ids}))
 
 
 def _code_change(code_id: int, field: str, before: object, after: object) -> CodeChange:

@@ -46,6 +46,11 @@ class Target:
     def is_accepted(self) -> bool:
         return self.code is not None and self.code.status == "accepted"
 
+    @property
+    def is_theme(self) -> bool:
+        """A discovered theme that is no code yet (without a row, or with its row)."""
+        return bool(self.themes) and (self.code is None or self.code.is_theme_row)
+
 
 def resolve(store: ProjectStore, log: DecisionLog, key: str) -> Target:
     """The entry ``key`` names now; a theme linked to a code resolves to the code."""
@@ -74,27 +79,53 @@ def ensure_code(log: DecisionLog, target: Target, *,
                 name: str | None = None) -> tuple[int, list[Change]]:
     """The target's code id, and the changes that make it an accepted code if it is not yet.
 
-    Call inside ``log.db.atomic()`` and record the changes in the same transaction. A decision
-    about a theme (or a suggested codebook code) accepts it, as the spine's ``confirm`` always
-    did: a theme's code is born with the first decision about it, so undoing that decision
-    takes the code away again. Reports count accepted codes' codings only.
+    Call inside ``log.db.atomic()`` and record the changes in the same transaction. For the
+    decisions that make a theme a code of the codebook: accepting, naming, merging into it.
+    The code is born with that decision, so undoing it takes the code away again.
     """
-    if target.is_queue:
-        raise DecisionError("the unassigned queue is not a code",
-                            hint="assign its segments to a theme or code instead")
+    _refuse_queue(target)
     if target.code is not None:
         code_id = int(target.code.id)
         if target.code.status == "accepted":
             return code_id, []
         return code_id, [CodeChange(code_id=code_id, field="status",
                                     before=target.code.status, after="accepted")]
+    return _born(log, target, "accepted", name)
+
+
+def coding_row(log: DecisionLog, target: Target) -> tuple[int, list[Change]]:
+    """The code row holding the target's codings, quotes and definition, and the changes
+    that bring it into being when the target has none.
+
+    For the decisions that do not make a theme a code (a confirmation, a rejection, a quote, a
+    definition): a theme's row is born *suggested*, linked to the theme, which stays a theme
+    (shown, counted and reported as one, not in the codebook) until the researcher accepts or
+    names it (``ensure_code`` then makes the same row an accepted code, keeping its codings).
+    Call inside ``log.db.atomic()`` and record the changes in the same transaction.
+    """
+    _refuse_queue(target)
+    if not target.is_theme:  # a code (a suggested codebook code is accepted, as ever)
+        return ensure_code(log, target)
+    if target.code is not None:
+        return int(target.code.id), []
+    return _born(log, target, "suggested", None)
+
+
+def _born(log: DecisionLog, target: Target, status: str,
+          name: str | None) -> tuple[int, list[Change]]:
     code_id = log.new_code_row(Code(id=None, name=name or target.label, source="theme",
                                     status="deleted"))
     changes: list[Change] = [CodeChange(code_id=code_id, field="status", before="deleted",
-                                        after="accepted")]
+                                        after=status)]
     changes += [ThemeLinkChange(theme_id=t.id, before=t.code_id, after=code_id)
                 for t in target.themes]
     return code_id, changes
+
+
+def _refuse_queue(target: Target) -> None:
+    if target.is_queue:
+        raise DecisionError("the unassigned queue is not a code",
+                            hint="assign its segments to a theme or code instead")
 
 
 def check_segments(store: ProjectStore, ids: Sequence[int]) -> None:

@@ -1,37 +1,28 @@
-"""Keywords of an entry made of several themes (after a merge), recomputed over its segments.
+"""Keywords of a code made of several themes (a merge), fitted over all of their segments.
 
-The analysis labels each theme by class-based TF-IDF against the other themes. An entry that
-gained themes by merging is labelled the same way, over all of its themes' segments against the
-rest of the run, both read as an even sample so that the cost stays bounded at any size. No
-model is loaded. A run's memberships of a set of themes never change (a split moves segments
-to new themes, and its undo moves them back), so the words are computed once per set and kept
-for as long as the project is open.
+The analysis labels each theme by class-based TF-IDF against the other themes. A merge labels
+the code it makes the same way, over all of its themes' segments against the rest of the run,
+both read as an even sample so that the cost stays bounded at any size. It is fitted once, by
+the merge, and stored on the code by the merge's decision (``CodeChange`` of ``keywords``: undo
+puts back the words before); showing the code never fits anything. No model is loaded.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Sequence
-from weakref import WeakKeyDictionary
 
+from focuscode.domain.changes import Change, CodeChange
 from focuscode.pipeline.label import KeywordLabeler
-from focuscode.store import ProjectStore
+from focuscode.store import DecisionLog, ProjectStore
 from focuscode.store.review_queries import ReviewQueries
 from focuscode.workflows.settings import AnalysisSettings
 
-MAX_TEXTS = 3_000  # segments read from the entry, and from the rest of the run
-_KEPT: WeakKeyDictionary = WeakKeyDictionary()  # database -> {(run, themes): keywords}
+MAX_TEXTS = 3_000  # segments read from the code's themes, and from the rest of the run
 
 
 def merged_keywords(store: ProjectStore, run_id: int, theme_ids: Sequence[int]) -> tuple[str, ...]:
     """The distinctive words of the themes' segments taken together, best first."""
-    kept = _KEPT.setdefault(store.db, {})
-    key = (run_id, tuple(sorted(theme_ids)))
-    if key not in kept:
-        kept[key] = _keywords(store, run_id, theme_ids)
-    return kept[key]
-
-
-def _keywords(store: ProjectStore, run_id: int, theme_ids: Sequence[int]) -> tuple[str, ...]:
     queries = ReviewQueries(store.db)
     inside = queries.member_texts(run_id, theme_ids, inside=True, limit=MAX_TEXTS)
     if not inside:
@@ -44,3 +35,11 @@ def _keywords(store: ProjectStore, run_id: int, theme_ids: Sequence[int]) -> tup
     labeler = KeywordLabeler(n_keywords=settings.n_keywords, extra_stop_words=sorted(names))
     labeler.fit(inside + rest, [0] * len(inside) + [-1] * len(rest))
     return labeler.keywords_.get(0, ())
+
+
+def keywords_change(log: DecisionLog, code_id: int, words: Sequence[str]) -> list[Change]:
+    """The change that stores ``words`` as the code's keywords (none when it has them)."""
+    before = log.code_field(code_id, "keywords")
+    after = json.dumps(list(words))
+    return [] if before == after else [CodeChange(code_id=code_id, field="keywords",
+                                                  before=before, after=after)]

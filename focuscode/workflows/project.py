@@ -172,8 +172,10 @@ class Project:
                 themes.append(theme)
                 continue
             code = self.log.code(theme.code_id)
-            if code.status != "deleted":  # merged themes show their code's name
-                themes.append(replace(theme, label=code.name))
+            if code.status != "deleted":  # merged themes show their code's name; a theme
+                # holding codings (its row, no code yet) shows as the theme it still is
+                themes.append(replace(theme, label=code.name,
+                                      code_id=None if code.is_theme_row else theme.code_id))
         tree: list[tuple[ThemeGroup | None, list[Theme]]] = [
             (group, [t for t in themes if t.group_id == group.id])
             for group in self.store.theme_groups(run.id)]

@@ -23,14 +23,15 @@ from focuscode.domain.review import Quote, QuoteSuggestion
 from focuscode.pipeline.quotes import QuoteRanker
 from focuscode.store import DecisionLog, ProjectStore
 from focuscode.store.review_queries import EntryScope, ReviewQueries
-from focuscode.workflows.entries import Target, ensure_code, resolve
+from focuscode.workflows.entries import Target, coding_row, resolve
 from focuscode.workflows.visibility import Visibility
 
 MAX_CANDIDATES = 5_000
 
 
 class Quotes:
-    """The quotes of each entry's code (an entry gets its code with its first quote), as far as
+    """The quotes of each entry's code (a theme's are kept on its row, born with its first
+    quote: the theme stays a theme), as far as
     ``visibility`` shows them: in blind mode the coder's own only, to read, reorder and remove."""
 
     def __init__(self, store: ProjectStore, log: DecisionLog, visibility: Visibility) -> None:
@@ -84,7 +85,7 @@ class Quotes:
         with self.log.db.atomic():
             target = self._target(key)
             start, end = self._span(segment_id, span)
-            code_id, changes = ensure_code(self.log, target)
+            code_id, changes = coding_row(self.log, target)
             quote_id = self.log.new_quote_row(code_id, segment_id, start, end, coder=self.coder)
             changes.append(_quote_change(quote_id, "status", "removed", "active"))
             what = f"segment {segment_id}" if span is None else f"part of segment {segment_id}"
@@ -96,7 +97,7 @@ class Quotes:
             raise DecisionError("no suggestion selected")
         with self.log.db.atomic():
             target = self._target(key)
-            code_id, changes = ensure_code(self.log, target)
+            code_id, changes = coding_row(self.log, target)
             for segment_id in segment_ids:
                 start, end = self._span(segment_id, None)
                 quote_id = self.log.new_quote_row(code_id, segment_id, start, end,

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from focuscode.domain import Coding, ConfigError
+from focuscode.domain import Coding, ConfigError, Theme
 from focuscode.domain.quoting import MIN_QUOTE_WORDS
 from focuscode.domain.reports import (
     ACCEPTED,
@@ -30,7 +30,7 @@ from focuscode.domain.reports import (
     ReportSegment,
     tree_order,
 )
-from focuscode.domain.review import Quote
+from focuscode.domain.review import Quote, entry_keywords
 from focuscode.domain.suggestions import Suggestion
 from focuscode.export import quotes as quote_rules
 from focuscode.store import DecisionLog, ProjectStore, utc_now
@@ -52,32 +52,11 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
     run_id, members = current_memberships(store)
     run = store.latest_run()
     themes = store.themes(run_id) if run_id is not None else []
-    codes = [code for code in log.codes() if code.status == ACCEPTED]
-    code_ids = {code.id for code in codes}
-    theme_of_code = {t.code_id: t for t in themes if t.code_id in code_ids}
-    report_codes: list[ReportCode] = []
-    key_of_theme: dict[int, str] = {}
-    for code in codes:
-        theme = theme_of_code.get(code.id)
-        report_codes.append(ReportCode(
-            key=f"code-{code.id}", name=code.name, status=ACCEPTED, definition=code.definition,
-            include=code.include, exclude=code.exclude,
-            keywords=theme.keywords if theme else (), code_id=code.id,
-            theme_id=theme.id if theme else None, parent=code.parent, color=code.color,
-            examples=code.examples, memo=code.memo, codable=code.codable,
-            stability=theme.stability if theme else None))
-        if theme is not None:
-            key_of_theme[theme.id] = f"code-{code.id}"
-    for theme in themes:
-        if theme.id not in key_of_theme:
-            key_of_theme[theme.id] = f"theme-{theme.id}"
-            report_codes.append(ReportCode(key=f"theme-{theme.id}", name=theme.label,
-                                           status=SUGGESTED, keywords=theme.keywords,
-                                           theme_id=theme.id, stability=theme.stability))
+    report_codes, key_of_theme, key_of_code = _report_codes(log, themes)
     segments = _segments(store)
     decided_at = {d.id: d.created_at for d in log.history()}
     ran_at = (run.finished_at or run.started_at) if run is not None else ""
-    codings = _codings(visibility.codings(log), members, key_of_theme, code_ids,
+    codings = _codings(visibility.codings(log), members, key_of_theme, key_of_code,
                        codebook_suggestions(store, visibility), decided_at=decided_at,
                        ran_at=ran_at)
     report_codes = tree_order(report_codes)
@@ -98,6 +77,44 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
                       blind_coder=visibility.blind_coder, identity=store.identity())
     quote_rules.check_fidelity(data)
     return data
+
+
+def _report_codes(log: DecisionLog, themes: Sequence[Theme]
+                  ) -> tuple[list[ReportCode], dict[int, str], dict[int, str]]:
+    """The accepted codes, then the latest run's themes not (yet) codes: a theme whose row
+    holds codings, quotes or a definition (``entries.coding_row``) is reported as a suggested
+    theme with them. Also the report key of each theme and of each code row."""
+    rows = {int(code.id): code for code in log.codes()}
+    codes = [code for code in rows.values() if code.status == ACCEPTED]
+    themes_of_code: dict[int | None, list[Theme]] = defaultdict(list)
+    for theme in themes:
+        themes_of_code[theme.code_id].append(theme)
+    report_codes: list[ReportCode] = []
+    key_of_theme: dict[int, str] = {}
+    key_of_code: dict[int, str] = {}
+    for code in codes:
+        linked = themes_of_code.get(code.id, [])
+        theme = linked[-1] if linked else None
+        key = key_of_code[int(code.id)] = f"code-{code.id}"
+        report_codes.append(ReportCode(
+            key=key, name=code.name, status=ACCEPTED, definition=code.definition,
+            include=code.include, exclude=code.exclude, keywords=entry_keywords(code, linked),
+            code_id=code.id, theme_id=theme.id if theme else None, parent=code.parent,
+            color=code.color, examples=code.examples, memo=code.memo, codable=code.codable,
+            stability=theme.stability if theme else None))
+        key_of_theme.update({t.id: key for t in linked})
+    for theme in themes:
+        if theme.id in key_of_theme:
+            continue
+        row = rows.get(theme.code_id) if theme.code_id is not None else None
+        key = key_of_theme[theme.id] = f"theme-{theme.id}"
+        if row is not None:
+            key_of_code.setdefault(int(row.id), key)
+        report_codes.append(ReportCode(
+            key=key, name=row.name if row else theme.label, status=SUGGESTED,
+            definition=row.definition if row else "", keywords=theme.keywords,
+            code_id=row.id if row else None, theme_id=theme.id, stability=theme.stability))
+    return report_codes, key_of_theme, key_of_code
 
 
 def _segments(store: ProjectStore) -> list[ReportSegment]:
@@ -128,10 +145,12 @@ def codebook_suggestions(store: ProjectStore, visibility: Visibility) -> list[Su
 
 
 def _codings(visible: Sequence[Coding], members: dict, key_of_theme: dict[int, str],
-             code_ids: set[int | None], suggested: Sequence[Suggestion] = (), *,
+             key_of_code: dict[int, str], suggested: Sequence[Suggestion] = (), *,
              decided_at: dict[int, str] | None = None, ran_at: str = "") -> list[ReportCoding]:
     """The codings that count (see ``domain.reports.BASES``): confirmed ones, then the theme's
-    members and the codebook's suggestions that no visible coder decided either way."""
+    members and the codebook's suggestions that no visible coder decided either way. A code
+    row's codings count for its report key (``key_of_code``: an accepted code, or the theme
+    whose row it is)."""
     decided_at = decided_at or {}
     similarity: dict[int, float] = {}
     for segment_id, member in members.items():
@@ -140,9 +159,9 @@ def _codings(visible: Sequence[Coding], members: dict, key_of_theme: dict[int, s
     decided: dict[tuple[int, str], set[str]] = defaultdict(set)
     result: list[ReportCoding] = []
     for coding in visible:
-        if coding.code_id not in code_ids:
+        if coding.code_id not in key_of_code:
             continue
-        key = f"code-{coding.code_id}"
+        key = key_of_code[coding.code_id]
         decided[(coding.segment_id, key)].add(coding.status.value)
         if coding.status.value == CONFIRMED:
             result.append(ReportCoding(segment_id=coding.segment_id, code_key=key,
@@ -161,8 +180,8 @@ def _codings(visible: Sequence[Coding], members: dict, key_of_theme: dict[int, s
                                    coder=MODEL_CODER, rank=similarity.get(segment_id, 0.0),
                                    created_at=ran_at, basis=BY_THEME))
     for suggestion in suggested:
-        key = f"code-{suggestion.code_id}"
-        if suggestion.code_id not in code_ids or decided.get((suggestion.segment_id, key)):
+        key = key_of_code.get(suggestion.code_id, "")
+        if not key.startswith("code-") or decided.get((suggestion.segment_id, key)):
             continue
         decided[(suggestion.segment_id, key)].add(BY_CODEBOOK)
         result.append(ReportCoding(segment_id=suggestion.segment_id, code_key=key,

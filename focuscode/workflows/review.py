@@ -26,13 +26,13 @@ from focuscode.domain.review import (
     SearchFilters,
     SegmentPage,
     code_key,
+    entry_keywords,
     parent_key,
     theme_key,
 )
 from focuscode.store import DecisionLog, ProjectStore
 from focuscode.store.review_queries import EntryScope, ReviewQueries
 from focuscode.workflows.entries import Target, resolve
-from focuscode.workflows.keywords import merged_keywords
 from focuscode.workflows.visibility import Visibility
 
 PAGE_SIZE = 200
@@ -104,11 +104,7 @@ class Review:
 
     def _entry(self, target: Target, counts: RoleCounts,
                examples: dict[str, tuple[str, str, int]]) -> ReviewEntry:
-        keywords: list[str] = []
-        if len(target.themes) > 1 and target.run_id is not None:  # merged: label them anew
-            keywords = list(merged_keywords(self.store, target.run_id, target.theme_ids))
-        for theme in target.themes if not keywords else ():
-            keywords += [k for k in theme.keywords if k not in keywords]
+        keywords = entry_keywords(target.code, target.themes)
         text, speaker, n_quotes = examples.get(target.key, ("", "", 0))
         code = target.code
         return ReviewEntry(

@@ -234,6 +234,7 @@ def align(store: ProjectStore, log: DecisionLog, run: SuggestionRun, *, coder: s
     else:  # a run made before runs recorded their codes: the codes made after it
         not_scored = set(codes) & runs.codes_created_after(run)
     merges, new_codes, linked = [], [], []
+    accepted = {c.id for c in log.codes() if c.status == "accepted"}  # a theme's row is none
     analysis = store.latest_run()
     if analysis is not None:
         members: dict[int, list[int]] = defaultdict(list)
@@ -251,7 +252,7 @@ def align(store: ProjectStore, log: DecisionLog, run: SuggestionRun, *, coder: s
             best = max(counts, key=lambda c: (counts[c], c == theme.code_id), default=None)
             share = counts[best] / len(ids) if best is not None else 0.0
             if best is None or share < match_share:
-                if theme.code_id is None:
+                if theme.code_id not in accepted:
                     new_codes.append(ThemeMatch(theme.id, theme.label, theme.keywords,
                                                 len(ids), None, "", share, 0.0))
                 continue

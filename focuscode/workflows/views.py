@@ -70,7 +70,8 @@ def _counted_codes(store: ProjectStore, visibility: Visibility,
                    statuses: dict[tuple[int, int], set[str]], codes: dict, members: dict,
                    themes: dict) -> dict[int, dict[str, str]]:
     """Segment -> code (or theme) name -> why it counts (``domain.reports.BASES``): confirmed,
-    else suggested by its theme or by the codebook and rejected by nobody visible."""
+    else suggested by its theme or by the codebook and rejected by nobody visible. A theme's
+    row (``entries.coding_row``: codings of a theme not yet a code) counts as the theme."""
     found: dict[int, dict[str, str]] = defaultdict(dict)
     for (segment_id, code_id), seen in statuses.items():
         if CodingStatus.CONFIRMED.value in seen and code_id in codes:
@@ -80,7 +81,7 @@ def _counted_codes(store: ProjectStore, visibility: Visibility,
         theme = themes.get(member.theme_id) if member.theme_id else None
         if theme is None:
             continue
-        linked = theme.code_id in live
+        linked = theme.code_id in codes  # an accepted code, or the theme's own row
         if not linked or not statuses.get((segment_id, theme.code_id)):
             found[segment_id].setdefault(codes[theme.code_id].name if linked else theme.label,
                                          BY_THEME)

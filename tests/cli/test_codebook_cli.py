@@ -175,6 +175,33 @@ def test_code_accepts_a_theme_by_its_number_in_the_themes_table(folder: Path) ->
         assert message in str(result.exception), (args, result.exception)
 
 
+def test_code_decides_segments_for_a_theme_by_its_number_and_it_stays_a_theme(
+        folder: Path) -> None:
+    with Project.open(folder, embedder=HashingEmbedder()) as project:
+        entry = next(e for e in project.themes() if e.number == 2)
+        yes, no = [r.segment_id for r in project.review.segments(entry.key, limit=2).rows]
+    out = _ok("code", str(yes), "--theme", "3", "--project", str(folder))
+    assert f"confirmed segment {yes} for '{entry.label}'" in " ".join(out.split())
+    _ok("code", str(no), "--theme", "3", "--reject", "--project", str(folder))
+    assert "✓ code" not in _ok("themes", "--project", str(folder))
+    with Project.open(folder, embedder=HashingEmbedder()) as project:
+        now = next(e for e in project.themes() if e.number == 2)
+        assert (now.status, now.label, now.n_confirmed, now.n_rejected) == (
+            "suggested", entry.label, 1, 1)
+        assert project.codebook.current().codes == ()
+    _ok("code", "--accept-theme", "3", "--project", str(folder))  # now it is a code
+    with Project.open(folder, embedder=HashingEmbedder()) as project:
+        now = next(e for e in project.themes() if e.number == 2)
+        assert (now.status, now.n_confirmed, now.n_rejected) == ("accepted", 1, 1)
+    for args, message in ((["7", "--theme", "3", "--as", "x"], "--as or --theme"),
+                          (["--theme", "3"], "--theme N"),
+                          (["--accept-theme", "3", "--theme", "4"], "--theme"),
+                          (["7", "--theme", "99"], "no theme 99")):
+        result = runner.invoke(app, ["code", *args, "--project", str(folder)])
+        assert result.exit_code != 0 and isinstance(result.exception, FocuscodeError)
+        assert message in str(result.exception), (args, result.exception)
+
+
 def test_codebook_show_marks_categories(folder: Path, tmp_path: Path) -> None:
     qdc = tmp_path / "groups.qdc"
     qdc.write_text('<?xml version="1.0" encoding="utf-8"?>'

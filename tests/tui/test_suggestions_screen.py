@@ -139,6 +139,7 @@ async def test_themes_beside_the_codebook_merge_and_new_code(suggested_project):
         await pilot.pause()
         assert isinstance(pilot.app.screen, AlignmentScreen)
         await pilot.press("m")  # the first theme into the code proposed for it
+        await pilot.app.workers.wait_for_complete()  # a merge runs in a thread
         await pilot.pause()
         review = suggested_project.review
         assert review.resolve_key(theme_key(merge.theme_id)) == code_key(merge.code_id)

@@ -62,6 +62,7 @@ async def test_merge_two_themes_with_the_picker(review_project, stored):
     async with make_app(review_project).run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("m", *b.label[:12], "enter")
+        await pilot.app.workers.wait_for_complete()  # a merge runs in a thread
         await pilot.pause()
         merged = table(pilot.app).entries
         assert b.label in [e.label for e in merged] and a.label not in [e.label for e in merged]
@@ -174,6 +175,7 @@ async def test_the_merge_picker_says_size_and_kind_and_keywords_follow(review_pr
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert f"{b.label}  {b.n_segments} segments · suggested theme" in prompts
         await pilot.press(*b.label[:12], "enter")
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         merged = table(pilot.app).entries[0]
         assert merged.label == b.label and merged.keywords != b.keywords

@@ -7,7 +7,8 @@ import io
 from rich.console import Console
 
 from focuscode.tui import make_app
-from focuscode.tui.help_screen import HelpScreen, all_bindings, key_label, sections
+from focuscode.tui.app import ReviewApp
+from focuscode.tui.help_screen import HelpScreen, all_bindings, key_label
 from focuscode.tui.review_screen import ReviewScreen
 
 SIZE = (120, 40)
@@ -50,7 +51,7 @@ async def test_undo_on_a_review_screen_shows_the_undone_state(review_project, st
     assert [c[2] for c in stored.codings()] == ["confirmed", "rejected"]
 
 
-async def test_undoing_the_decision_that_made_the_code_keeps_the_theme_open(review_project):
+async def test_undoing_the_first_decision_on_a_theme_keeps_the_theme_open(review_project):
     theme = review_project.review.entries()[0]
     async with make_app(review_project).run_test(size=SIZE) as pilot:
         await pilot.press("enter", "y")
@@ -94,7 +95,7 @@ async def test_question_mark_shows_every_binding(review_project):
         for section in pilot.app.screen.query(".help-section"):
             console.print(section.content)
         text = console.export_text()
-        for cls, title in sections():
+        for cls, title in ReviewApp.help_sections():
             assert title in text
             for binding in all_bindings(cls):
                 assert binding.description, f"{cls.__name__} {binding.key} has no description"

@@ -23,16 +23,21 @@ def codings(project) -> list[tuple[int, int, str]]:
     return [(c.segment_id, c.code_id, c.status.value) for c in project.log.codings()]
 
 
-def test_confirm_accepts_the_theme_as_a_code(analysed_project):
+def test_confirm_records_the_coding_and_the_theme_stays_a_theme(analysed_project):
     theme = analysed_project.themes()[0]
     segment_id = first_member(analysed_project, theme.theme_id)
     decision_id = analysed_project.confirm(segment_id, theme.theme_id)
-    [code] = analysed_project.log.codes()
-    assert (code.name, code.source, code.status) == (theme.label, "theme", "accepted")
+    [held] = analysed_project.log.codes()  # the theme's row, holding its codings: no code
+    assert (held.name, held.source, held.status) == (theme.label, "theme", "suggested")
     assert analysed_project.log.codings() == [Coding(
-        segment_id=segment_id, code_id=code.id, status=CodingStatus.CONFIRMED,
+        segment_id=segment_id, code_id=held.id, status=CodingStatus.CONFIRMED,
         coder=analysed_project.coder, decision_id=decision_id)]
+    assert analysed_project.themes()[0].status == "suggested"
+    assert analysed_project.codebook.current().codes == ()
+    assert analysed_project.accept_theme(theme.theme_id, name="Named") == held.id
     assert analysed_project.themes()[0].status == "accepted"
+    assert analysed_project.themes()[0].label == "Named"
+    analysed_project.undo()
     confirmed = row(analysed_project, segment_id)
     assert (confirmed.theme_id, confirmed.theme_label, confirmed.coding_status) == (
         theme.theme_id, theme.label, "confirmed")
@@ -54,15 +59,13 @@ def test_undo_and_redo_through_the_project(analysed_project):
     analysed_project.confirm(segment_id, theme.theme_id)
     code_id = analysed_project.log.codes()[0].id
 
-    assert analysed_project.undo() is not None  # the confirmation
+    assert analysed_project.undo() is not None  # the confirmation, the theme's row with it
     assert (codings(analysed_project), row(analysed_project, segment_id).coding_status) == (
         [], "suggested")
-    assert analysed_project.undo() is not None  # the theme's acceptance as a code
     assert analysed_project.log.codes() == []
     assert analysed_project.themes()[0].status == "suggested"
     assert analysed_project.undo() is None
 
-    analysed_project.redo()
     analysed_project.redo()
     assert codings(analysed_project) == [(segment_id, code_id, "confirmed")]
     assert row(analysed_project, segment_id).coding_status == "confirmed"

@@ -22,12 +22,13 @@ def statuses(project: Project, key: str) -> dict[int, str]:
     return {r.segment_id: r.status for r in project.review.segments(key, limit=10_000).rows}
 
 
-def test_first_decision_makes_the_theme_a_code_in_one_entry_of_the_log(analysed_project):
+def test_a_first_confirmation_keeps_the_theme_a_theme_in_one_entry_of_the_log(analysed_project):
     theme = first_theme(analysed_project)
     [sid] = segment_ids(analysed_project, theme.key)
     decision = analysed_project.decisions.confirm(theme.key, sid)
     entry = analysed_project.review.entry(theme.key)
-    assert (entry.key, entry.status, entry.n_confirmed) == (f"c{entry.code_id}", "accepted", 1)
+    assert (entry.key, entry.status, entry.n_confirmed) == (f"c{entry.code_id}", "suggested", 1)
+    assert (entry.label, entry.source) == (theme.label, "theme")
     assert decision.action == "confirm"
     assert decision.payload["summary"] == f"confirmed segment {sid} for '{theme.label}'"
     assert [(c.segment_id, c.status.value) for c in analysed_project.log.codings()] == \
