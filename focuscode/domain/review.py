@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from focuscode.domain.errors import DecisionError
+from focuscode.domain.tokens import search_words
 
 UNASSIGNED = "unassigned"
 SEGMENT_STATUSES = ("suggested", "confirmed", "rejected", "unassigned", "excluded")
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def code_key(code_id: int) -> str:
@@ -60,11 +60,11 @@ def search_terms(query: str) -> list[SearchTerm]:
     terms = []
     for quoted, plain in _TERM.findall(query):
         if quoted:
-            words = tuple(_WORD.findall(quoted))
+            words = tuple(search_words(quoted))
             if words:
                 terms.append(SearchTerm(words, exact=True))
         else:
-            terms += [SearchTerm((word,)) for word in _WORD.findall(plain)]
+            terms += [SearchTerm((word,)) for word in search_words(plain)]
     return terms
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Sequence
 from weakref import WeakKeyDictionary
 
+from focuscode.domain.tokens import name_words
 from focuscode.pipeline.label import KeywordLabeler
 from focuscode.store import ProjectStore
 from focuscode.store.review_queries import ReviewQueries
@@ -39,8 +40,7 @@ def _keywords(store: ProjectStore, run_id: int, theme_ids: Sequence[int]) -> tup
     rest = queries.member_texts(run_id, theme_ids, inside=False, limit=MAX_TEXTS)
     settings = AnalysisSettings.from_dict(store.get_setting("analysis", {}))
     # As in the analysis: names people call each other by say nothing about the theme.
-    names = {word.strip(".,").lower() for speaker in store.speakers()
-             for word in speaker.label.split()}
+    names = name_words(speaker.label for speaker in store.speakers())
     labeler = KeywordLabeler(n_keywords=settings.n_keywords, extra_stop_words=sorted(names))
     labeler.fit(inside + rest, [0] * len(inside) + [-1] * len(rest))
     return labeler.keywords_.get(0, ())

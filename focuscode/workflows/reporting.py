@@ -32,6 +32,7 @@ from focuscode.domain.reports import (
 )
 from focuscode.domain.review import Quote
 from focuscode.domain.suggestions import Suggestion
+from focuscode.domain.tokens import name_words
 from focuscode.export import quotes as quote_rules
 from focuscode.store import DecisionLog, ProjectStore, utc_now
 from focuscode.store.suggestion_store import SuggestionStore
@@ -344,9 +345,8 @@ class Reports:
         """Words left out of distinctive words: the labeller's stop words and speakers' names."""
         from focuscode.pipeline.label import stop_words
 
-        names = {word.strip(".,").lower() for name in [
-            *(speaker.label for speaker in self.store.speakers()), *Names(self.store).listed()]
-                 for word in name.split()}
+        names = name_words([*(speaker.label for speaker in self.store.speakers()),
+                            *Names(self.store).listed()])
         return sorted(set(stop_words()) | names | set(self.stop_words))
 
     # plots and the report -------------------------------------------------------------------
