@@ -183,7 +183,8 @@ def cooccurrence_figure(data: ReportData, unit: str = "segment"):  # noqa: ANN20
         for j in range(i):
             if values[i, j]:
                 axes.text(j, i, str(int(values[i, j])), ha="center", va="center", fontsize=6,
-                          color="white" if values[i, j] > 0.6 * peak else "#222222")
+                          color="white" if values[i, j] > 0.6 * peak else "#222222",
+                          in_layout=False)  # inside the axes: nothing for the layout to fit
     axes.set_title(f"Codes found together: {unit}s carrying both (in brackets: carrying it)",
                    fontsize=9)
     if left_out:

@@ -86,7 +86,7 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
     with_picks = {q.code_key for q in picked}
     suggested = suggest_report_quotes(store, [c for c in report_codes if c.key not in with_picks],
                                       segments, codings, n_quotes=n_quotes,
-                                      min_words=min_quote_words)
+                                      min_words=min_quote_words) if n_quotes else []
     quotes = picked + suggested
     quote_source = ("selected" if picked and not suggested else
                     "mixed" if picked else "suggested")
@@ -357,8 +357,8 @@ class Reports:
         from focuscode.export import plots
         from focuscode.pipeline.comparison import compare
 
-        data = self.data()
-        comparison = compare(data, by=by, tests=False)  # counts are what the plot draws
+        data = self.data(n_quotes=0)  # plots draw counts: no quotes to rank
+        comparison = compare(data, by=by, tests=False)  # nor tests
         folder = Path(folder)
         return [*plots.write_frequency(comparison, folder / "theme_frequency", normalisation),
                 *plots.write_cooccurrence(data, folder / "theme_cooccurrence",
