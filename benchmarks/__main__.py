@@ -1,10 +1,13 @@
-"""``python -m benchmarks quality|speed|scale|selection|deductive|crash [options]`` (install with
-``pip install -e .[bench]``)."""
+"""``python -m benchmarks quality|speed|scale|selection|deductive|crash|plots [options]``
+(install with ``pip install -e .[bench]``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from benchmarks.plots import BASELINE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +41,19 @@ def main(argv: list[str] | None = None) -> int:
     crash.add_argument("--seed", type=int, default=0, help="seed of the kill points")
     crash.add_argument("--cli-every", type=int, default=10,
                        help="every N-th round kills the real 'focuscode analyse' (0: never)")
+    plots = sub.add_parser("plots", help="'export plots' on the demo: a baseline commit's code "
+                                         "beside this tree's, in one sitting")
+    plots.add_argument("--repeats", type=int, default=5, help="alternated runs a side (default 5)")
+    plots.add_argument("--baseline", default=BASELINE,
+                       help="commit to compare with (default 5657939, before issue 15's plots)")
+    plots.add_argument("--keep", type=Path, default=None,
+                       help="folder to leave both sides' plots in, to look at")
     args = parser.parse_args(argv)
+    if args.which == "plots":
+        from benchmarks import plots as module
+
+        module.run(args.repeats, args.baseline, args.keep)
+        return 0
     if args.which == "crash":
         from benchmarks import crash as module
 

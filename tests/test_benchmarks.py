@@ -56,3 +56,22 @@ def test_scale_corpus_is_a_prefix_of_a_larger_one_with_one_label_per_line(shared
     assert small[0] == large[0][:50] and small[1] == large[1][:50]
     assert len(set(large[0])) == 200 and len(large[1]) == 200
     assert all(": " in line for line in large[0])
+
+
+def test_plot_benchmark_times_both_sides_on_the_demo_and_keeps_their_plots(
+        tmp_path, capsys) -> None:  # noqa: ANN001
+    import subprocess
+
+    from benchmarks import plots
+
+    if subprocess.run(["git", "-C", str(plots.REPO), "rev-parse", "HEAD"],
+                      capture_output=True).returncode:
+        pytest.skip("not a git checkout: the baseline comes from git archive")
+    result = plots.run(repeats=1, baseline="HEAD", keep=tmp_path)
+    assert [len(seconds) for seconds in result["times"].values()] == [1, 1]
+    assert result["ratio"] > 0
+    for side in ("base", "this"):
+        assert sorted(p.name for p in (tmp_path / side).iterdir()) == sorted(
+            f"{stem}.{fmt}" for stem in ("saturation", "theme_cooccurrence", "theme_frequency")
+            for fmt in ("png", "svg"))
+    assert "of the baseline's median time" in capsys.readouterr().out

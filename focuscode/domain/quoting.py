@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from focuscode.domain.tokens import word_count
+
 MIN_QUOTE_WORDS = 8  # shorter segments are fragments, not quotes
 _NOTE = re.compile(r"\[[^\]]*\]")
 # Cut off: an interruption ("it wasn't --"), a trailing-off "..." or a dangling comma.
@@ -16,7 +18,7 @@ _CONTINUES = ("-", "—", "–", "...", "…")
 
 def n_spoken_words(text: str) -> int:
     """Words actually said: transcriber's notes such as ``[laughs]`` do not count."""
-    return len(_NOTE.sub(" ", text).split())
+    return word_count(_NOTE.sub(" ", text))
 
 
 def is_fragment(text: str, *, min_words: int = MIN_QUOTE_WORDS) -> bool:

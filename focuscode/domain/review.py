@@ -13,10 +13,10 @@ from typing import Mapping, Sequence
 
 from focuscode.domain.errors import DecisionError
 from focuscode.domain.model import Code, Theme
+from focuscode.domain.tokens import search_words
 
 UNASSIGNED = "unassigned"
 SEGMENT_STATUSES = ("suggested", "confirmed", "rejected", "unassigned", "excluded")
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def code_key(code_id: int) -> str:
@@ -73,11 +73,11 @@ def search_terms(query: str) -> list[SearchTerm]:
     terms = []
     for quoted, plain in _TERM.findall(query):
         if quoted:
-            words = tuple(_WORD.findall(quoted))
+            words = tuple(search_words(quoted))
             if words:
                 terms.append(SearchTerm(words, exact=True))
         else:
-            terms += [SearchTerm((word,)) for word in _WORD.findall(plain)]
+            terms += [SearchTerm((word,)) for word in search_words(plain)]
     return terms
 
 

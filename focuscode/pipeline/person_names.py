@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from focuscode.domain.tokens import search_words
+
 _WORD = re.compile(r"(?<![\w'’])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w])")
 _LOWER = re.compile(r"(?<![\w'’])([a-z][a-z]+)(?![\w])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”(\[]|--|—)\s*$")
@@ -46,7 +48,7 @@ class NameCandidates:
 
     def fit(self, texts: Sequence[str], known: Iterable[str] = ()) -> "NameCandidates":
         """``known``: names already handled (speakers' names and aliases, the redact list)."""
-        known_words = {w.casefold() for name in known for w in re.findall(r"\w+", name)}
+        known_words = {w.casefold() for name in known for w in search_words(name)}
         lower: set[str] = set()
         for text in texts:
             lower.update(_LOWER.findall(text))

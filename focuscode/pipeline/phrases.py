@@ -18,6 +18,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from focuscode.domain.tokens import words as words_of
+
 FILLERS = frozenset("""
 yeah yes yep yup okay ok um uh uhm hmm mm mhm huh ah oh like just really know mean think gonna
 wanna gotta basically literally actually honestly looking ask asking asked laughs laughter
@@ -36,7 +38,6 @@ SMALL_TALK_PROTOTYPES = (
     "Welcome, thank you all for joining us.",
 )
 SMALL_TALK_SIMILARITY = 0.45
-_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 _CLAUSE = re.compile(r"[.,;:!?()\[\]\"“”—–]+|\s-+\s")  # n-grams stay inside
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -52,8 +53,8 @@ def candidate_phrases(texts: Sequence[str], *, banned: frozenset[str] = frozense
     counts: Counter[str] = Counter()
     for text in texts:
         seen = set()
-        for clause in _CLAUSE.split(text.lower().replace("\u2019", "'")):
-            words = _WORD.findall(clause)
+        for clause in _CLAUSE.split(text):
+            words = words_of(clause)
             for n in range(min_words, max_words + 1):
                 for start in range(len(words) - n + 1):
                     gram = words[start:start + n]

@@ -8,6 +8,7 @@ from typing import Sequence
 import numpy as np
 
 from focuscode.domain.quoting import MIN_QUOTE_WORDS, is_fragment
+from focuscode.domain.tokens import word_count
 
 __all__ = ["QuoteRanker", "is_fragment"]
 
@@ -53,7 +54,7 @@ class QuoteRanker:
         chosen = list(dict.fromkeys(int(i) for i in picked))
         rows = [i for i in range(n) if i not in set(chosen)]
         candidates = [i for i in rows if not is_fragment(texts[i], min_words=self.min_words)
-                      and len(texts[i].split()) <= self.max_words]
+                      and word_count(texts[i]) <= self.max_words]
         first = list(preferred) if preferred is not None else [False] * n
         if no_vectors and relevance is not None:
             relevance = np.asarray(relevance, dtype=np.float64)

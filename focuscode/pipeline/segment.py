@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Mapping, Sequence
 
 from focuscode.domain import MODERATOR_ROLE, ExclusionReason, Segment, Turn
+from focuscode.domain.tokens import tokens
 
 FILLERS = frozenset(
     "yeah yes yep yup no nope okay ok right sure mm mhm mm-hmm mmhmm uh-huh uh huh um uhm hmm "
@@ -18,18 +19,17 @@ FILLERS = frozenset(
     "thanks thank you great good fine cool interesting i see got it sorry go on ahead please "
     "of course that's yeah, alright all right".split()
 )
-_TOKEN = re.compile(r"[a-z0-9']+(?:-[a-z0-9']+)*")
 _NOTE = re.compile(r"\[[^\[\]]*\]|\([^()]*\)")  # no nested openers: linear on "[[[[..."
 
 
 def is_backchannel(text: str, max_words: int = 6) -> bool:
     """Whether ``text`` is only fillers and acknowledgements ("Yeah.", "Mm-hmm, right.")."""
-    tokens = _TOKEN.findall(_NOTE.sub(" ", text.lower()))
-    return len(tokens) <= max_words and all(token in FILLERS for token in tokens)
+    said = tokens(_NOTE.sub(" ", text))
+    return len(said) <= max_words and all(token in FILLERS for token in said)
 
 
 def count_content_words(text: str) -> int:
-    return sum(1 for token in _TOKEN.findall(_NOTE.sub(" ", text.lower())) if token not in FILLERS)
+    return sum(1 for token in tokens(_NOTE.sub(" ", text)) if token not in FILLERS)
 
 
 class TurnSegmenter:

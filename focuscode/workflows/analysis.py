@@ -15,6 +15,7 @@ from focuscode import __version__
 from focuscode.domain import AnalysisError, Segment
 from focuscode.domain.changes import RunStatusChange
 from focuscode.domain.hashing import text_sha256
+from focuscode.domain.tokens import name_words
 from focuscode.domain.views import AnalysisReport
 from focuscode.pipeline.cluster import ThemeClusterer
 from focuscode.pipeline.embed import Embedder
@@ -135,8 +136,7 @@ def plan_analysis(store: ProjectStore, settings: AnalysisSettings, embedder: Emb
                                     clusterer.resample, runs, settings.random_state)
     texts = [segment.text for segment in segments]
     # Names people call each other by ("as Ellen said") say nothing about the theme.
-    names = {word.strip(".,").lower() for speaker in store.speakers()
-             for word in speaker.label.split()}
+    names = name_words(speaker.label for speaker in store.speakers())
     check_cancelled(progress)
     named = name_themes(
         texts, vectors, clusterer, settings,

@@ -13,6 +13,7 @@ import json
 from typing import Sequence
 
 from focuscode.domain.changes import Change, CodeChange
+from focuscode.domain.tokens import name_words
 from focuscode.pipeline.label import KeywordLabeler
 from focuscode.store import DecisionLog, ProjectStore
 from focuscode.store.review_queries import ReviewQueries
@@ -30,8 +31,7 @@ def merged_keywords(store: ProjectStore, run_id: int, theme_ids: Sequence[int]) 
     rest = queries.member_texts(run_id, theme_ids, inside=False, limit=MAX_TEXTS)
     settings = AnalysisSettings.from_dict(store.get_setting("analysis", {}))
     # As in the analysis: names people call each other by say nothing about the theme.
-    names = {word.strip(".,").lower() for speaker in store.speakers()
-             for word in speaker.label.split()}
+    names = name_words(speaker.label for speaker in store.speakers())
     labeler = KeywordLabeler(n_keywords=settings.n_keywords, extra_stop_words=sorted(names))
     labeler.fit(inside + rest, [0] * len(inside) + [-1] * len(rest))
     return labeler.keywords_.get(0, ())

@@ -32,6 +32,7 @@ from focuscode.domain.reports import (
 )
 from focuscode.domain.review import Quote, entry_keywords
 from focuscode.domain.suggestions import Suggestion
+from focuscode.domain.tokens import name_words
 from focuscode.export import quotes as quote_rules
 from focuscode.store import DecisionLog, ProjectStore, utc_now
 from focuscode.store.suggestion_store import SuggestionStore
@@ -64,7 +65,7 @@ def gather(store: ProjectStore, log: DecisionLog, *, project: str, visibility: V
     with_picks = {q.code_key for q in picked}
     suggested = suggest_report_quotes(store, [c for c in report_codes if c.key not in with_picks],
                                       segments, codings, n_quotes=n_quotes,
-                                      min_words=min_quote_words)
+                                      min_words=min_quote_words) if n_quotes else []
     quotes = picked + suggested
     quote_source = ("selected" if picked and not suggested else
                     "mixed" if picked else "suggested")
@@ -363,9 +364,8 @@ class Reports:
         """Words left out of distinctive words: the labeller's stop words and speakers' names."""
         from focuscode.pipeline.label import stop_words
 
-        names = {word.strip(".,").lower() for name in [
-            *(speaker.label for speaker in self.store.speakers()), *Names(self.store).listed()]
-                 for word in name.split()}
+        names = name_words([*(speaker.label for speaker in self.store.speakers()),
+                            *Names(self.store).listed()])
         return sorted(set(stop_words()) | names | set(self.stop_words))
 
     # plots and the report -------------------------------------------------------------------
@@ -376,8 +376,8 @@ class Reports:
         from focuscode.export import plots
         from focuscode.pipeline.comparison import compare
 
-        data = self.data()
-        comparison = compare(data, by=by, tests=False)  # counts are what the plot draws
+        data = self.data(n_quotes=0)  # plots draw counts: no quotes to rank
+        comparison = compare(data, by=by, tests=False)  # nor tests
         folder = Path(folder)
         return [*plots.write_frequency(comparison, folder / "theme_frequency", normalisation),
                 *plots.write_cooccurrence(data, folder / "theme_cooccurrence",
