@@ -33,11 +33,12 @@ def freeze_layout(figure):  # noqa: ANN001, ANN201 - a matplotlib Figure, return
     """Lay the figure out once and keep that layout: no engine left to run again (or to make
     ``savefig`` draw the figure an extra time) for each format it is saved in."""
     import matplotlib
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
     engine = figure.get_layout_engine()
     if engine is None:
         return figure
-    if type(engine).__name__ != "PlaceHolderLayoutEngine":
+    if not isinstance(engine, PlaceHolderLayoutEngine):
         engine.execute(figure)
     with matplotlib.rc_context(_NO_LAYOUT):  # None means "as rcParams say": say none
         figure.set_layout_engine(None)

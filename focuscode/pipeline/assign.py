@@ -36,6 +36,7 @@ from typing import Sequence
 import numpy as np
 
 from focuscode.domain import AnalysisError
+from focuscode.pipeline.vectors import unit_rows
 
 SELF_MATCH = 0.9999  # cosine above which two vectors are the same text
 CHUNK = 4096  # rows compared with every evidence vector at once
@@ -100,7 +101,7 @@ class CodeAssigner:
         self.evidence_weights_ = weights
         self.sums_ = np.zeros((self.n_codes_, evidence.shape[1]))
         np.add.at(self.sums_, codes, evidence * weights[:, None])
-        self.centroids_ = _unit(self.sums_)
+        self.centroids_ = unit_rows(self.sums_)
         similarities = self.similarities(X) if len(X) else np.zeros((0, self.n_codes_))
         self.median_, self.scale_ = _robust_location_scale(similarities)
         self.n_decisions_ = len(decided or ())
@@ -227,12 +228,6 @@ def _rows(X: np.ndarray) -> np.ndarray:
     if X.ndim != 2:
         raise AnalysisError("expected a matrix of vectors (rows)")
     return X
-
-
-def _unit(X: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(X, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return X / norms
 
 
 def _robust_location_scale(similarities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,7 @@ import numpy as np
 
 from focuscode.domain import ModelError
 from focuscode.domain.tokens import hashing_features
+from focuscode.pipeline.vectors import unit_rows
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
@@ -133,11 +134,9 @@ class HashingEmbedder:
                 digest = hashlib.blake2b(f"{self.seed}:{token}".encode(), digest_size=8).digest()
                 value = int.from_bytes(digest, "little")
                 out[row, value % self.n_features] += 1.0 if value >> 63 else -1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
         if on_batch is not None and len(texts):
             on_batch(len(texts))
-        return out / norms
+        return unit_rows(out)
 
 
 def _default_model_path() -> Path:

@@ -11,7 +11,8 @@ products) and handed to UMAP as ``precomputed_knn``: pynndescent's index builds 
 closures numba cannot cache, so it compiled for ~14 s in every new process (measured on 6,090
 MTS-Dialog segments: UMAP 23.5 s cold with NN-descent, 10.7 s with exact neighbours found in
 0.6 s), and it is approximate. Below 4,096 rows UMAP itself computed every distance, so small
-projects get the graph they had. Larger inputs keep NN-descent: the exact search grows with n².
+projects keep their neighbours (the distances round a little otherwise, which can move UMAP's
+layout and so the themes). Larger inputs keep NN-descent: the exact search grows with n².
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
+
+from focuscode.pipeline.vectors import unit_rows
 
 REDUCERS = ("umap", "pca", "none")
 EXACT_NEIGHBOURS_UP_TO = 20_000
@@ -79,11 +82,8 @@ def reduce(X: np.ndarray, method: str, n_components: int | None, *, n_neighbors:
     if method == "pca":
         from sklearn.decomposition import PCA
 
-        reduced = PCA(n_components=n_components, svd_solver="full",
-                      random_state=random_state).fit_transform(X)
-        norms = np.linalg.norm(reduced, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return reduced / norms
+        return unit_rows(PCA(n_components=n_components, svd_solver="full",
+                             random_state=random_state).fit_transform(X))
     if method != "umap":
         raise ValueError(f"unknown reducer {method!r}")
     enable_numba_cache()
@@ -104,11 +104,9 @@ def reduce(X: np.ndarray, method: str, n_components: int | None, *, n_neighbors:
 
 def cosine_neighbours(X: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, None]:
     """Every row's ``k`` nearest rows by cosine distance (itself first, at 0), nearest first,
-    ties in row order; UMAP's ``precomputed_knn`` (no search index: nothing is transformed
-    later)."""
-    norms = np.linalg.norm(X, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    unit = np.asarray(X / norms, dtype=np.float64)
+    equal distances among them in row order; UMAP's ``precomputed_knn`` (no search index:
+    nothing is transformed later)."""
+    unit = unit_rows(np.asarray(X, dtype=np.float64))
     n = len(unit)
     indices = np.empty((n, k), dtype=np.int64)
     distances = np.empty((n, k), dtype=np.float32)

@@ -6,6 +6,7 @@ import numpy as np
 
 from focuscode.domain import AnalysisError
 from focuscode.pipeline.cluster import MIN_SEGMENTS, ThemeClusterer
+from focuscode.pipeline.vectors import unit_rows
 
 MIN_SPLIT = 4
 
@@ -55,8 +56,7 @@ class ThemeSplitter:
         self.labels_ = _by_size(np.asarray(labels, dtype=int))
         self.n_themes_ = int(self.labels_.max() + 1)
         centroids = np.vstack([X[self.labels_ == t].mean(axis=0) for t in range(self.n_themes_)])
-        norms = np.linalg.norm(centroids, axis=1, keepdims=True)
-        self.centroids_ = centroids / np.where(norms == 0, 1.0, norms)
+        self.centroids_ = unit_rows(centroids)
         return self
 
     def _kmeans(self, X: np.ndarray, k: int) -> np.ndarray:
